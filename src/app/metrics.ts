@@ -1,0 +1,40 @@
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Prometheus metrics shared by every role in the process; /metrics serves them.
+ * Label `chain` is the configured chain id.
+ */
+export interface Metrics {
+  readonly registry: Registry;
+  readonly blocksProcessed: Counter<'chain'>;
+  readonly headLagBlocks: Gauge<'chain'>;
+  readonly lastProcessedBlock: Gauge<'chain'>;
+  readonly movementsDetected: Counter<'chain' | 'kind'>;
+  readonly reorgs: Counter<'chain'>;
+  readonly rpcErrors: Counter<'chain'>;
+  readonly tracesAvailable: Gauge<'chain'>;
+  readonly deliveries: Counter<'channel' | 'target'>;
+  readonly deliveryFailures: Counter<'channel' | 'target'>;
+  readonly watchlistEntries: Gauge<'chain'>;
+  readonly watchlistReloads: Counter<'result'>;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'chainwatch_process_' });
+  const registers = [registry];
+  return {
+    registry,
+    blocksProcessed: new Counter({ name: 'chainwatch_blocks_processed_total', help: 'Blocks checked against the watchlist', labelNames: ['chain'], registers }),
+    headLagBlocks: new Gauge({ name: 'chainwatch_head_lag_blocks', help: 'Blocks between the chain head and the last processed block', labelNames: ['chain'], registers }),
+    lastProcessedBlock: new Gauge({ name: 'chainwatch_last_processed_block', help: 'Number of the last processed block', labelNames: ['chain'], registers }),
+    movementsDetected: new Counter({ name: 'chainwatch_movements_detected_total', help: 'Movements touching watched addresses', labelNames: ['chain', 'kind'], registers }),
+    reorgs: new Counter({ name: 'chainwatch_reorgs_total', help: 'Chain reorganisations rewound', labelNames: ['chain'], registers }),
+    rpcErrors: new Counter({ name: 'chainwatch_rpc_errors_total', help: 'Failed RPC calls (retried)', labelNames: ['chain'], registers }),
+    tracesAvailable: new Gauge({ name: 'chainwatch_traces_available', help: '1 when the node offers call traces for internal transfers, else 0', labelNames: ['chain'], registers }),
+    deliveries: new Counter({ name: 'chainwatch_deliveries_total', help: 'Alerts delivered', labelNames: ['channel', 'target'], registers }),
+    deliveryFailures: new Counter({ name: 'chainwatch_delivery_failures_total', help: 'Failed delivery attempts (retried with backoff)', labelNames: ['channel', 'target'], registers }),
+    watchlistEntries: new Gauge({ name: 'chainwatch_watchlist_entries', help: 'Watched entries per chain', labelNames: ['chain'], registers }),
+    watchlistReloads: new Counter({ name: 'chainwatch_watchlist_reloads_total', help: 'Watchlist reloads by result', labelNames: ['result'], registers }),
+  };
+}

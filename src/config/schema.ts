@@ -1,0 +1,153 @@
+import { z } from 'zod';
+
+/**
+ * The configuration contract (issue #2). Keys here are public interface:
+ * extend freely, rename nothing. The loader (load-config.ts) maps zod issue
+ * paths back to YAML line numbers.
+ */
+
+const positiveInt = z.number().int().nonnegative();
+const httpUrl = z.string().url();
+
+export const startBlockSchema = z.union([z.literal('latest'), positiveInt]);
+
+export const evmChainSchema = z
+  .object({
+    kind: z.literal('evm'),
+    rpcUrls: z.array(httpUrl).min(1, 'at least one RPC URL is required'),
+    confirmations: positiveInt.min(1).default(1),
+    pollIntervalMs: positiveInt.min(50).default(1000),
+    startBlock: startBlockSchema.default('latest'),
+    explorerUrl: httpUrl.optional(),
+    /** Native coin symbol for alerts (ETH, BNB, MATIC...). */
+    nativeSymbol: z.string().min(1).default('ETH'),
+    /** Internal transfers from traces: auto = probe debug_traceBlockByNumber, then trace_block. */
+    traces: z.enum(['auto', 'off']).default('auto'),
+    /** Largest number of blocks fetched in one JSON-RPC batch while catching up. */
+    maxBlocksPerBatch: positiveInt.min(1).max(100).default(10),
+    rpcTimeoutMs: positiveInt.min(100).default(10_000),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+
+export const bitcoinChainSchema = z
+  .object({
+    kind: z.literal('bitcoin'),
+    network: z.enum(['mainnet', 'testnet', 'signet', 'regtest']),
+    rpcUrl: httpUrl.optional(),
+    esploraUrl: httpUrl.optional(),
+    confirmations: positiveInt.min(1).default(1),
+    pollIntervalMs: positiveInt.min(50).default(5000),
+    startBlock: startBlockSchema.default('latest'),
+    explorerUrl: httpUrl.optional(),
+    mempool: z.boolean().default(false),
+    /** Load watched addresses' unspent outputs from the backend when the poller starts. */
+    seedOnStart: z.boolean().default(true),
+    rpcTimeoutMs: positiveInt.min(100).default(30_000),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+
+export const chainSchema = z
+  .discriminatedUnion('kind', [evmChainSchema, bitcoinChainSchema])
+  .superRefine((c, ctx) => {
+    if (c.kind === 'bitcoin' && c.rpcUrl === undefined && c.esploraUrl === undefined) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['rpcUrl'],
+        message: 'a bitcoin chain needs rpcUrl (Bitcoin Core JSON-RPC) or esploraUrl (Esplora REST)',
+      });
+    }
+  });
+
+export const emailSchema = z
+  .object({
+    smtpUrl: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL'),
+    from: z.string().email(),
+    to: z.array(z.string().email()).min(1, 'at least one recipient is required'),
+    subjectPrefix: z.string().default('[chainwatch]'),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+
+export const webhookSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
+    url: httpUrl,
+    secret: z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be whsec_ followed by a base64 key'),
+    timeoutMs: positiveInt.min(100).default(10_000),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+
+export const apiSchema = z
+  .object({
+    port: positiveInt.max(65535).default(8080),
+    host: z.string().default('0.0.0.0'),
+  })
+  .strict();
+
+export const redisSchema = z
+  .object({
+    url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+    /** Key prefix for every queue and key, so several deployments can share one Redis. */
+    prefix: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('chainwatch'),
+  })
+  .strict();
+
+export const chainwatchFileSchema = z
+  .object({
+    chains: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'chain ids are lowercase letters, digits, _ and -'), z.unknown()),
+    email: emailSchema.optional(),
+    webhooks: z.array(webhookSchema).default([]),
+    api: apiSchema.default({}),
+    redis: redisSchema.default({}),
+    /** How often each process re-reads the watchlist directory. */
+    reloadIntervalMs: positiveInt.min(100).default(2000),
+  })
+  .strict();
+
+export type EvmChainConfig = z.infer<typeof evmChainSchema> & { readonly id: string };
+export type BitcoinChainConfig = z.infer<typeof bitcoinChainSchema> & { readonly id: string };
+export type ChainConfig = EvmChainConfig | BitcoinChainConfig;
+export type EmailConfig = z.infer<typeof emailSchema>;
+export type WebhookConfig = z.infer<typeof webhookSchema>;
+export type ApiConfig = z.infer<typeof apiSchema>;
+export type RedisConfig = z.infer<typeof redisSchema>;
+
+/** Fully validated, env-interpolated settings from chainwatch.yaml. */
+export interface Settings {
+  readonly chains: ReadonlyMap<string, ChainConfig>;
+  readonly email: EmailConfig | undefined;
+  readonly webhooks: readonly WebhookConfig[];
+  readonly api: ApiConfig;
+  readonly redis: RedisConfig;
+  readonly reloadIntervalMs: number;
+}
+
+export const watchlistEntrySchema = z
+  .object({
+    chain: z.string().min(1),
+    address: z.string().min(1),
+    label: z.string().min(1),
+    incident: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'incident is a lowercase slug like ronin-2022'),
+    source: z.string().url('source must be the URL of the public attribution'),
+    tags: z.array(z.string().min(1)).default([]),
+    /** Date (YYYY-MM-DD) the source stopped listing this address; kept for history, not watched. */
+    removed: z.union([z.string().regex(/^\d{4}-\d{2}-\d{2}$/), z.date()]).optional(),
+    enabled: z.boolean().default(true),
+    note: z.string().optional(),
+  })
+  .strict();
+
+export const watchlistFileSchema = z
+  .object({
+    description: z.string().optional(),
+    note: z.string().optional(),
+    /** A whole file can be kept but not watched (e.g. chains chainwatch does not monitor yet). */
+    enabled: z.boolean().default(true),
+    entries: z.array(z.unknown()),
+  })
+  .strict();
+
+export type WatchlistEntryInput = z.infer<typeof watchlistEntrySchema>;

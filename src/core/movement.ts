@@ -1,0 +1,81 @@
+/**
+ * The domain value every detector produces and every notifier consumes.
+ * One Movement is one leg of one transaction, seen from one watched address.
+ * Its `id` is deterministic (chain, tx, leg, watched address), so processing a
+ * block twice yields the same ids and BullMQ dedupes the jobs.
+ */
+export type MovementKind =
+  | 'native'
+  | 'internal'
+  | 'erc20'
+  | 'erc721'
+  | 'erc1155'
+  | 'activity'
+  | 'btc';
+
+export type MovementDirection = 'in' | 'out' | 'self';
+
+export interface Asset {
+  /** Token contract (EIP-55) or null for the chain's native coin. */
+  readonly contract: string | null;
+  readonly symbol: string;
+  readonly decimals: number;
+}
+
+/** What the alert says about the watchlist entry that matched. */
+export interface WatchlistRef {
+  readonly address: string;
+  readonly label: string;
+  readonly incident: string;
+  readonly source: string;
+  readonly tags: readonly string[];
+}
+
+/** A Bitcoin output in a movement: where coins went. */
+export interface BtcOutputRef {
+  readonly vout: number;
+  readonly address: string | null;
+  readonly amount: bigint;
+}
+
+export interface Movement {
+  readonly id: string;
+  readonly chain: string;
+  readonly direction: MovementDirection;
+  readonly kind: MovementKind;
+  readonly txHash: string;
+  /** null while the transaction is only in the mempool (Bitcoin early warning). */
+  readonly blockNumber: number | null;
+  readonly blockHash: string | null;
+  /** EVM log index of the event leg, null for other legs. */
+  readonly logIndex: number | null;
+  /** EVM internal-call position in the call tree ("0.2.1"), only for kind internal. */
+  readonly tracePosition?: string | null;
+  /** Bitcoin: output positions paying the watched address (in), or input positions spending it (out). */
+  readonly vout?: readonly number[] | null;
+  readonly vin?: readonly number[] | null;
+  /** EIP-55 for EVM; Bitcoin uses lists where a transaction has several. */
+  readonly from: string | readonly string[];
+  readonly to: string | readonly string[];
+  readonly asset: Asset;
+  /** Base units (wei, token units, satoshis). */
+  readonly amount: bigint;
+  readonly tokenId: bigint | null;
+  /** Bitcoin out-movements: fee paid and where the coins went. */
+  readonly fee?: bigint | null;
+  readonly outputs?: readonly BtcOutputRef[] | null;
+  /** The watched address this movement is about, normalised (lowercase for EVM). */
+  readonly watchedAddress: string;
+  readonly watchlist: readonly WatchlistRef[];
+  readonly confirmations: number;
+}
+
+/**
+ * Builds the deterministic movement id. BullMQ custom ids must not contain ':'
+ * and must not be all digits; ours always start with the chain id and use '-'.
+ * `leg` names the part of the transaction: native, activity, log12, log12-3
+ * (ERC-1155 batch item), trace0.1, vout2, vin0.
+ */
+export function buildMovementId(chain: string, txHash: string, leg: string, watchedAddress: string): string {
+  return `${chain}-${txHash.toLowerCase()}-${leg}-${watchedAddress.toLowerCase()}`.replaceAll(':', '_');
+}
