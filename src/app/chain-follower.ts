@@ -1,0 +1,186 @@
+import type { Movement } from '../core/movement.js';
+import type { BlockHeader, ChainCursor, CursorStore, MovementSink } from '../core/ports.js';
+import { reconcileCursor, rewindCursor } from '../core/reconcile-cursor.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+
+/** What a chain adapter offers the follower. Blocks come back in the order asked. */
+export interface ChainSource<TBlock extends { readonly header: BlockHeader }> {
+  fetchHeadNumber(): Promise<number>;
+  /** Full blocks (transactions, logs, traces...) for consecutive numbers, batched. */
+  fetchBlocks(numbers: readonly number[]): Promise<readonly TBlock[]>;
+  /** Canonical headers, used to find the common ancestor after a reorg. */
+  fetchHeaders(numbers: readonly number[]): Promise<readonly BlockHeader[]>;
+}
+
+export interface ChainFollowerOptions<TBlock extends { readonly header: BlockHeader }> {
+  readonly chain: string;
+  readonly confirmations: number;
+  readonly startBlock: 'latest' | number;
+  readonly pollIntervalMs: number;
+  readonly maxBlocksPerStep: number;
+  readonly source: ChainSource<TBlock>;
+  readonly cursorStore: CursorStore;
+  readonly sink: MovementSink;
+  /** Matches one block against the watchlist in force now. */
+  readonly detect: (block: TBlock, context: { readonly headNumber: number }) => readonly Movement[] | Promise<readonly Movement[]>;
+  /** Runs before each step (e.g. re-reading an edited watchlist), so no block is checked against a stale list. */
+  readonly beforeStep?: () => Promise<unknown>;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** Longest wait between retries after a failing step. */
+  readonly maxBackoffMs?: number;
+}
+
+export interface StepResult {
+  readonly processed: number;
+  readonly headNumber: number;
+  readonly reorged: boolean;
+}
+
+/**
+ * Follows one chain: processes each block once it has enough confirmations,
+ * checks parent-hash continuity, rewinds on reorgs, and advances a durable
+ * cursor only after the block's movements are safely queued. A crash between
+ * enqueue and cursor save re-enqueues the same deterministic job ids, which the
+ * queue dedupes (at-least-once in, exactly-once alerts out).
+ */
+export class ChainFollower<TBlock extends { readonly header: BlockHeader }> {
+  private cursor: ChainCursor | undefined;
+  private cursorLoaded = false;
+  private running = false;
+  private timer: NodeJS.Timeout | undefined;
+  private stepInFlight: Promise<unknown> | undefined;
+  private consecutiveFailures = 0;
+
+  constructor(private readonly options: ChainFollowerOptions<TBlock>) {}
+
+  /** One step: catch up by at most maxBlocksPerStep blocks. Throws on failure (nothing is skipped). */
+  async pollOnce(): Promise<StepResult> {
+    const { chain, source, metrics } = this.options;
+    await this.options.beforeStep?.();
+    if (!this.cursorLoaded) {
+      this.cursor = await this.options.cursorStore.load(chain);
+      this.cursorLoaded = true;
+    }
+    const headNumber = await source.fetchHeadNumber();
+    const target = headNumber - (this.options.confirmations - 1);
+    const next = this.nextBlockNumber(target);
+    if (next > target) {
+      this.recordLag(headNumber);
+      return { processed: 0, headNumber, reorged: false };
+    }
+    const last = Math.min(target, next + this.options.maxBlocksPerStep - 1);
+    const numbers = range(next, last);
+    const blocks = await source.fetchBlocks(numbers);
+    let processed = 0;
+    for (const block of blocks) {
+      const step = reconcileCursor(this.cursor, block.header);
+      if (step.type === 'reorg') {
+        await this.rewind();
+        this.recordLag(headNumber);
+        return { processed, headNumber, reorged: true };
+      }
+      const movements = await this.options.detect(block, { headNumber });
+      await this.options.sink.publish(movements);
+      await this.options.cursorStore.save(chain, step.cursor);
+      this.cursor = step.cursor;
+      processed++;
+      metrics.blocksProcessed.inc({ chain });
+      metrics.lastProcessedBlock.set({ chain }, block.header.number);
+      for (const m of movements) metrics.movementsDetected.inc({ chain, kind: m.kind });
+      if (movements.length > 0) {
+        this.options.logger.info(
+          { chain, block_number: block.header.number, movements: movements.length },
+          'movements detected',
+        );
+      }
+    }
+    this.recordLag(headNumber);
+    return { processed, headNumber, reorged: false };
+  }
+
+  /** Polls until stopped; errors are logged and retried with backoff, never skipping a block. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const loop = async (): Promise<void> => {
+      if (!this.running) return;
+      let delayMs = this.options.pollIntervalMs;
+      try {
+        const step = this.pollOnce();
+        this.stepInFlight = step;
+        const result = await step;
+        this.consecutiveFailures = 0;
+        // Still behind: go on at once rather than waiting a poll interval.
+        if (result.processed > 0 || result.reorged) delayMs = 0;
+      } catch (err) {
+        this.consecutiveFailures++;
+        this.options.metrics.rpcErrors.inc({ chain: this.options.chain });
+        delayMs = Math.min(this.options.pollIntervalMs * 2 ** this.consecutiveFailures, this.options.maxBackoffMs ?? 60_000);
+        this.options.logger.warn(
+          { chain: this.options.chain, err, retry_in_ms: delayMs, failures: this.consecutiveFailures },
+          'poll step failed; will retry the same blocks',
+        );
+      } finally {
+        this.stepInFlight = undefined;
+      }
+      if (this.running) this.timer = setTimeout(() => void loop(), delayMs);
+    };
+    void loop();
+  }
+
+  /** Stops after the step in flight finishes, so the cursor is consistent. */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    await this.stepInFlight?.catch(() => undefined);
+  }
+
+  get position(): ChainCursor | undefined {
+    return this.cursor;
+  }
+
+  private nextBlockNumber(target: number): number {
+    if (this.cursor) return this.cursor.head.number + 1;
+    const { startBlock } = this.options;
+    return startBlock === 'latest' ? Math.max(target, 0) : startBlock;
+  }
+
+  private async rewind(): Promise<void> {
+    const { chain, logger, metrics, source, cursorStore } = this.options;
+    const cursor = this.cursor;
+    if (!cursor) return;
+    const headers = await source.fetchHeaders(cursor.recent.map((r) => r.number));
+    const canonical = new Map(headers.map((h) => [h.number, h.hash] as const));
+    const rewound = rewindCursor(cursor, canonical);
+    metrics.reorgs.inc({ chain });
+    if (rewound) {
+      logger.warn(
+        { chain, from_block: cursor.head.number, to_block: rewound.head.number, orphaned: cursor.head.number - rewound.head.number },
+        'chain reorganisation: rewinding to the common ancestor',
+      );
+      this.cursor = rewound;
+    } else {
+      // Deeper than we remember: re-process the whole remembered window from its start.
+      const oldest = cursor.recent[0]!;
+      const header = await source.fetchHeaders([oldest.number - 1]);
+      const parent = header[0];
+      logger.error({ chain, from_block: cursor.head.number, to_block: oldest.number - 1 }, 'reorg deeper than the remembered window; re-processing it');
+      if (!parent) throw new Error(`chain ${chain}: could not fetch block ${oldest.number - 1} while rewinding a deep reorg`);
+      this.cursor = { head: { number: parent.number, hash: parent.hash }, recent: [{ number: parent.number, hash: parent.hash }] };
+    }
+    await cursorStore.save(chain, this.cursor);
+  }
+
+  private recordLag(headNumber: number): void {
+    const processedTo = this.cursor?.head.number;
+    if (processedTo !== undefined) this.options.metrics.headLagBlocks.set({ chain: this.options.chain }, Math.max(0, headNumber - processedTo));
+  }
+}
+
+function range(from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let n = from; n <= to; n++) out.push(n);
+  return out;
+}
