@@ -1,0 +1,168 @@
+import type { Redis } from 'ioredis';
+import { loadConfig } from '../config/load-config.js';
+import type { BitcoinChainConfig, EvmChainConfig, Settings } from '../config/schema.js';
+import { redactUrl } from '../core/errors.js';
+import type { WatchlistIndex } from '../core/watchlist.js';
+import { createRedisConnection } from '../adapters/redis/create-redis-connection.js';
+import { createRedisCursorStore } from '../adapters/redis/cursor-store.js';
+import { createMovementSink } from '../adapters/redis/create-movement-sink.js';
+import { createRedisOutpointStore } from '../adapters/redis/outpoint-store.js';
+import { startAlerter } from './alerter.js';
+import { buildApiServer, type HealthReport } from './api-server.js';
+import { createBitcoinPoller } from './btc-poller.js';
+import { createEvmPoller } from './evm-poller.js';
+import type { Logger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { createWatchlistReloader } from './watchlist-reloader.js';
+
+export type Role = 'poller' | 'alerter' | 'api';
+export const ALL_ROLES: readonly Role[] = ['poller', 'alerter', 'api'];
+
+export interface RunChainwatchOptions {
+  readonly configDir: string;
+  readonly roles: readonly Role[];
+  readonly logger: Logger;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Alerter retry base delay; tests and the demo shorten it. */
+  readonly deliveryBackoffMs?: number;
+  /** Listen on this port instead of api.port / PORT (0 = any free port). */
+  readonly apiPort?: number;
+}
+
+/** A step-able poller, for tests and the demo. */
+export interface RunningPoller {
+  readonly chain: string;
+  pollOnce(): Promise<unknown>;
+}
+
+export interface RunningChainwatch {
+  readonly settings: Settings;
+  readonly metrics: Metrics;
+  readonly pollers: ReadonlyMap<string, RunningPoller>;
+  /** The API server's address when the api role runs. */
+  readonly apiUrl: string | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: reads the config, connects Redis and wires the roles
+ * this process runs. `chainwatch start` runs all three; `--role` runs one, so
+ * pollers, alerters and the API can be separate processes sharing Redis.
+ */
+export async function runChainwatch(options: RunChainwatchOptions): Promise<RunningChainwatch> {
+  const { logger, roles } = options;
+  const env = options.env ?? process.env;
+  const loaded = await loadConfig(options.configDir, env);
+  for (const warning of loaded.warnings) logger.warn({ file: warning.file, line: warning.line, field: warning.field }, warning.message);
+  const { settings } = loaded;
+  const metrics = createMetrics();
+  const closers: Array<() => Promise<unknown>> = [];
+
+  const redis = await connectRedisPatiently(settings.redis.url, logger);
+  closers.push(async () => redis.quit().catch(() => redis.disconnect()));
+
+  const reloader = createWatchlistReloader({
+    dir: options.configDir,
+    settings,
+    intervalMs: settings.reloadIntervalMs,
+    logger,
+    metrics,
+    initial: loaded,
+  });
+  reloader.start();
+  closers.push(async () => reloader.stop());
+  const currentWatchlist = (): WatchlistIndex => reloader.current();
+  const beforeStep = (): Promise<unknown> => reloader.refreshIfChanged();
+
+  const pollers = new Map<string, RunningPoller>();
+  if (roles.includes('poller')) {
+    const cursorStore = createRedisCursorStore(redis, settings.redis.prefix);
+    const sink = createMovementSink(redis, settings.redis.prefix);
+    closers.push(async () => sink.close());
+    for (const chain of settings.chains.values()) {
+      if (!chain.enabled) {
+        logger.info({ chain: chain.id }, 'chain disabled in config; not polling it');
+        continue;
+      }
+      if (chain.kind === 'evm') {
+        const poller = createEvmPoller({ chain: chain satisfies EvmChainConfig, currentWatchlist, beforeStep, cursorStore, sink, logger: logger.child({ chain: chain.id }), metrics });
+        poller.start();
+        closers.unshift(() => poller.stop());
+        pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.pollOnce() });
+      } else {
+        const outpointStore = createRedisOutpointStore(redis, settings.redis.prefix, chain.id);
+        const poller = createBitcoinPoller({ chain: chain satisfies BitcoinChainConfig, currentWatchlist, beforeStep, cursorStore, sink, outpointStore, logger: logger.child({ chain: chain.id }), metrics });
+        await poller.start();
+        closers.unshift(() => poller.stop());
+        pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.follower.pollOnce() });
+      }
+      logger.info({ chain: chain.id, kind: chain.kind, rpc: describeEndpoints(chain) }, 'polling chain');
+    }
+  }
+
+  if (roles.includes('alerter')) {
+    const alerter = await startAlerter({ settings, connection: redis, logger, metrics, ...(options.deliveryBackoffMs !== undefined ? { backoffMs: options.deliveryBackoffMs } : {}) });
+    closers.unshift(() => alerter.close());
+  }
+
+  let apiUrl: string | undefined;
+  if (roles.includes('api')) {
+    const app = buildApiServer({ metrics, health: () => checkHealth(redis) });
+    const port = options.apiPort ?? settings.api.port;
+    apiUrl = await app.listen({ port, host: settings.api.host });
+    logger.info({ url: apiUrl }, 'API listening (/healthz, /metrics)');
+    closers.unshift(() => app.close());
+  }
+
+  let closed = false;
+  return {
+    settings,
+    metrics,
+    pollers,
+    apiUrl,
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const close of closers) {
+        try {
+          await close();
+        } catch (err) {
+          logger.warn({ err }, 'error while shutting down');
+        }
+      }
+    },
+  };
+}
+
+/**
+ * Redis down at start is an operator problem, not a reason to exit: say it
+ * clearly once per attempt and keep trying with backoff.
+ */
+async function connectRedisPatiently(url: string, logger: Logger): Promise<Redis> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const redis = await createRedisConnection(url);
+      if (attempt > 1) logger.info({ redis: redactUrl(url) }, 'connected to Redis');
+      redis.on('error', (err) => logger.warn({ err: { message: err.message } }, 'Redis connection error; reconnecting'));
+      return redis;
+    } catch (err) {
+      const delayMs = Math.min(500 * 2 ** attempt, 15_000);
+      logger.error({ err: err instanceof Error ? { message: err.message } : err, retry_in_ms: delayMs }, 'Redis unreachable; retrying');
+      await new Promise((r) => setTimeout(r, delayMs));
+    }
+  }
+}
+
+async function checkHealth(redis: Redis): Promise<HealthReport> {
+  try {
+    await redis.ping();
+    return { ok: true, checks: { redis: { ok: true } } };
+  } catch {
+    return { ok: false, checks: { redis: { ok: false, detail: 'Redis does not answer' } } };
+  }
+}
+
+function describeEndpoints(chain: EvmChainConfig | BitcoinChainConfig): string[] {
+  if (chain.kind === 'evm') return chain.rpcUrls.map(redactUrl);
+  return [chain.rpcUrl, chain.esploraUrl].filter((u): u is string => u !== undefined).map(redactUrl);
+}
