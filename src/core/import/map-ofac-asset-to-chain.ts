@@ -33,6 +33,8 @@ export function mapOfacAssetToChain(asset: string, address: string): string | un
   if (MULTI_CHAIN_TOKENS.has(ticker)) {
     if (looksEvm) return 'ethereum';
     if (looksTron) return 'tron';
+    // Omni Layer USDT lives in Bitcoin transactions: a Bitcoin address form means Bitcoin.
+    if (/^(?:[13][1-9A-HJ-NP-Za-km-z]{25,34}|bc1[02-9ac-hj-np-z]{11,71})$/i.test(addr)) return 'bitcoin';
     return undefined;
   }
   // OFAC data-entry quirk: a Tron address filed under XBT (2025 lists). Trust the address form.
