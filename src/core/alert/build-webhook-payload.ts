@@ -1,0 +1,84 @@
+import type { Movement } from '../movement.js';
+
+/**
+ * The webhook body (issue #2 contract; field names are public interface, never rename).
+ * Amounts are decimal strings in base units; addresses exactly as the movement
+ * carries them (producers already EIP-55 EVM addresses).
+ */
+export interface WebhookPayload {
+  readonly type: 'movement.detected';
+  readonly timestamp: string;
+  readonly data: WebhookMovementData;
+}
+
+export interface WebhookMovementData {
+  readonly id: string;
+  readonly chain: string;
+  readonly direction: Movement['direction'];
+  readonly kind: Movement['kind'];
+  readonly txHash: string;
+  readonly blockNumber: number | null;
+  readonly blockHash: string | null;
+  readonly logIndex: number | null;
+  /** EVM internal transfers only. */
+  readonly tracePosition?: string | null;
+  /** Bitcoin only. */
+  readonly vout?: readonly number[];
+  readonly vin?: readonly number[];
+  readonly from: string | readonly string[];
+  readonly to: string | readonly string[];
+  readonly asset: { readonly contract: string | null; readonly symbol: string; readonly decimals: number };
+  readonly amount: string;
+  readonly tokenId: string | null;
+  /** Bitcoin only. */
+  readonly fee?: string | null;
+  readonly outputs?: readonly { readonly vout: number; readonly address: string | null; readonly amount: string }[];
+  readonly watchlist: readonly {
+    readonly address: string;
+    readonly label: string;
+    readonly incident: string;
+    readonly source: string;
+    readonly tags: readonly string[];
+  }[];
+  readonly confirmations: number;
+}
+
+/**
+ * Builds the `movement.detected` event. `timestamp` is passed in (core has no
+ * clock): the alerter uses the time it fanned the movement out, so every retry
+ * of a delivery sends the byte-identical body.
+ */
+export function buildWebhookPayload(m: Movement, timestamp: Date): WebhookPayload {
+  const isBtc = m.kind === 'btc';
+  const data: WebhookMovementData = {
+    id: m.id,
+    chain: m.chain,
+    direction: m.direction,
+    kind: m.kind,
+    txHash: m.txHash,
+    blockNumber: m.blockNumber,
+    blockHash: m.blockHash,
+    // A Bitcoin leg is identified by vout/vin, never by a log index.
+    logIndex: isBtc ? null : m.logIndex,
+    ...(m.kind === 'internal' ? { tracePosition: m.tracePosition ?? null } : {}),
+    ...(isBtc ? { vout: [...(m.vout ?? [])], vin: [...(m.vin ?? [])] } : {}),
+    from: isBtc ? toList(m.from) : m.from,
+    to: isBtc ? toList(m.to) : m.to,
+    asset: { contract: m.asset.contract, symbol: m.asset.symbol, decimals: m.asset.decimals },
+    amount: m.amount.toString(),
+    tokenId: m.tokenId === null ? null : m.tokenId.toString(),
+    ...(isBtc
+      ? {
+          fee: m.fee === undefined || m.fee === null ? null : m.fee.toString(),
+          outputs: (m.outputs ?? []).map((o) => ({ vout: o.vout, address: o.address, amount: o.amount.toString() })),
+        }
+      : {}),
+    watchlist: m.watchlist.map((w) => ({ address: w.address, label: w.label, incident: w.incident, source: w.source, tags: [...w.tags] })),
+    confirmations: m.confirmations,
+  };
+  return { type: 'movement.detected', timestamp: timestamp.toISOString(), data };
+}
+
+function toList(v: string | readonly string[]): readonly string[] {
+  return typeof v === 'string' ? [v] : [...v];
+}

@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import { PermanentError } from './errors.js';
+import type { Movement } from './movement.js';
+
+/**
+ * The versioned payload of a job on the `movements` queue (and of every
+ * delivery job, which carries the same movement). Jobs are small, carry no
+ * secrets, and are parsed at the boundary like any other foreign input.
+ * bigints travel as decimal strings because JSON has no bigint.
+ */
+export const MOVEMENT_JOB_VERSION = 1;
+
+/** JSON form of a Movement: every bigint replaced by its decimal string. */
+export interface SerializedMovement {
+  readonly id: string;
+  readonly chain: string;
+  readonly direction: Movement['direction'];
+  readonly kind: Movement['kind'];
+  readonly txHash: string;
+  readonly blockNumber: number | null;
+  readonly blockHash: string | null;
+  readonly logIndex: number | null;
+  readonly tracePosition?: string | null;
+  readonly vout?: readonly number[] | null;
+  readonly vin?: readonly number[] | null;
+  readonly from: string | readonly string[];
+  readonly to: string | readonly string[];
+  readonly asset: Movement['asset'];
+  readonly amount: string;
+  readonly tokenId: string | null;
+  readonly fee?: string | null;
+  readonly outputs?: readonly { readonly vout: number; readonly address: string | null; readonly amount: string }[] | null;
+  readonly watchedAddress: string;
+  readonly watchlist: Movement['watchlist'];
+  readonly confirmations: number;
+}
+
+export interface MovementJobData {
+  readonly v: typeof MOVEMENT_JOB_VERSION;
+  readonly movement: SerializedMovement;
+}
+
+/** Turns a Movement into queue job data (bigints as decimal strings). */
+export function serializeMovement(m: Movement): MovementJobData {
+  const movement: SerializedMovement = {
+    id: m.id,
+    chain: m.chain,
+    direction: m.direction,
+    kind: m.kind,
+    txHash: m.txHash,
+    blockNumber: m.blockNumber,
+    blockHash: m.blockHash,
+    logIndex: m.logIndex,
+    ...(m.tracePosition !== undefined ? { tracePosition: m.tracePosition } : {}),
+    ...(m.vout !== undefined ? { vout: m.vout } : {}),
+    ...(m.vin !== undefined ? { vin: m.vin } : {}),
+    from: m.from,
+    to: m.to,
+    asset: { contract: m.asset.contract, symbol: m.asset.symbol, decimals: m.asset.decimals },
+    amount: m.amount.toString(),
+    tokenId: m.tokenId === null ? null : m.tokenId.toString(),
+    ...(m.fee !== undefined ? { fee: m.fee === null ? null : m.fee.toString() } : {}),
+    ...(m.outputs !== undefined
+      ? { outputs: m.outputs === null ? null : m.outputs.map((o) => ({ vout: o.vout, address: o.address, amount: o.amount.toString() })) }
+      : {}),
+    watchedAddress: m.watchedAddress,
+    watchlist: m.watchlist.map((w) => ({ address: w.address, label: w.label, incident: w.incident, source: w.source, tags: [...w.tags] })),
+    confirmations: m.confirmations,
+  };
+  return { v: MOVEMENT_JOB_VERSION, movement };
+}
+
+const decimal = z.string().regex(/^-?\d+$/, 'must be a decimal integer string').transform((s) => BigInt(s));
+const index = z.number().int().nonnegative();
+const addressOrList = z.union([z.string(), z.array(z.string())]);
+
+const movementSchema = z.object({
+  id: z.string().min(1),
+  chain: z.string().min(1),
+  direction: z.enum(['in', 'out', 'self']),
+  kind: z.enum(['native', 'internal', 'erc20', 'erc721', 'erc1155', 'activity', 'btc']),
+  txHash: z.string().min(1),
+  blockNumber: index.nullable(),
+  blockHash: z.string().nullable(),
+  logIndex: index.nullable(),
+  tracePosition: z.string().nullable().optional(),
+  vout: z.array(index).nullable().optional(),
+  vin: z.array(index).nullable().optional(),
+  from: addressOrList,
+  to: addressOrList,
+  asset: z.object({ contract: z.string().nullable(), symbol: z.string(), decimals: z.number().int().min(0).max(255) }),
+  amount: decimal,
+  tokenId: decimal.nullable(),
+  fee: decimal.nullable().optional(),
+  outputs: z.array(z.object({ vout: index, address: z.string().nullable(), amount: decimal })).nullable().optional(),
+  watchedAddress: z.string().min(1),
+  watchlist: z.array(
+    z.object({ address: z.string(), label: z.string(), incident: z.string(), source: z.string(), tags: z.array(z.string()) }),
+  ),
+  confirmations: index,
+});
+
+const jobSchema = z.object({ v: z.literal(MOVEMENT_JOB_VERSION), movement: movementSchema });
+
+/**
+ * Parses job data back into a Movement. Bad data can never become good by
+ * retrying, so it throws PermanentError (code JOB_INVALID) naming the first problems.
+ */
+export function parseMovementJob(data: unknown): Movement {
+  const result = jobSchema.safeParse(data);
+  if (!result.success) {
+    const problems = result.error.issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ');
+    throw new PermanentError('JOB_INVALID', `movement job data is invalid (${problems})`, { cause: result.error });
+  }
+  const m = result.data.movement;
+  // Rebuild without undefined optional keys, so a round trip is exact.
+  const movement: Movement = {
+    id: m.id,
+    chain: m.chain,
+    direction: m.direction,
+    kind: m.kind,
+    txHash: m.txHash,
+    blockNumber: m.blockNumber,
+    blockHash: m.blockHash,
+    logIndex: m.logIndex,
+    ...(m.tracePosition !== undefined ? { tracePosition: m.tracePosition } : {}),
+    ...(m.vout !== undefined ? { vout: m.vout } : {}),
+    ...(m.vin !== undefined ? { vin: m.vin } : {}),
+    from: m.from,
+    to: m.to,
+    asset: m.asset,
+    amount: m.amount,
+    tokenId: m.tokenId,
+    ...(m.fee !== undefined ? { fee: m.fee } : {}),
+    ...(m.outputs !== undefined ? { outputs: m.outputs } : {}),
+    watchedAddress: m.watchedAddress,
+    watchlist: m.watchlist,
+    confirmations: m.confirmations,
+  };
+  return movement;
+}
+
+/**
+ * The BullMQ job id (and delivery key) of a movement. A confirmed movement's
+ * key is its id. A mempool sighting (confirmations 0, Bitcoin early warning) is
+ * a distinct delivery: `${id}-unconfirmed`, so the later confirmed alert for the
+ * same leg still goes out, while the unconfirmed one is never repeated.
+ * BullMQ custom ids must not contain ':' (buildMovementId already replaces it;
+ * done again here so a hand-built id cannot break the queue).
+ */
+export function movementJobId(m: Pick<Movement, 'id' | 'confirmations'>): string {
+  const base = m.id.replaceAll(':', '_');
+  return m.confirmations === 0 ? `${base}-unconfirmed` : base;
+}
