@@ -1,0 +1,260 @@
+import { PermanentError, RetryableError } from '../../core/errors.js';
+import type { BlockHeader } from '../../core/ports.js';
+import type { EvmBlockData, EvmInternalTransfer, EvmTokenStandard, TokenMetadata } from '../../core/evm/evm-block-data.js';
+import { normalizeEvmBlock, normalizeEvmHeader, type NormalizedEvmBlock } from '../../core/evm/normalize-evm-block.js';
+import { normalizeEvmLogs } from '../../core/evm/normalize-evm-logs.js';
+import { normalizeEvmReceipts } from '../../core/evm/normalize-evm-receipts.js';
+import { normalizeEvmCallTraces } from '../../core/evm/normalize-evm-call-traces.js';
+import { normalizeEvmParityTraces } from '../../core/evm/normalize-evm-parity-traces.js';
+import { DECIMALS_SELECTOR, SYMBOL_SELECTOR, decodeTokenMetadata } from '../../core/evm/decode-token-metadata.js';
+import { parseQuantity } from '../../core/evm/parse-rpc-value.js';
+import type { EvmRpcClient, JsonRpcOutcome, JsonRpcRequest } from './create-evm-rpc-client.js';
+import { JsonRpcCallError, isMethodUnavailable, translateEvmRpcError } from './translate-evm-rpc-error.js';
+
+/** How the node gives internal transfers: geth callTracer, parity trace_block, or not at all. */
+export type EvmTraceMode = 'callTracer' | 'parity' | 'none';
+
+/** What the EVM source reports about the node; the poller turns it into logs and metrics. */
+export interface EvmRpcSourceEvents {
+  onTraceModeChanged?(mode: EvmTraceMode, previous: EvmTraceMode | undefined): void;
+  onReceiptsModeChanged?(blockReceipts: boolean): void;
+}
+
+export interface EvmRpcSourceOptions {
+  readonly chain: string;
+  readonly client: EvmRpcClient;
+  /** 'off' never asks for traces. */
+  readonly traces: 'auto' | 'off';
+  /** How often to probe again for trace support (a node may be upgraded or another URL may offer it). */
+  readonly traceReprobeMs?: number;
+  readonly now?: () => number;
+  readonly events?: EvmRpcSourceEvents;
+}
+
+export interface EvmRpcSource {
+  fetchHeadNumber(): Promise<number>;
+  fetchBlocks(numbers: readonly number[]): Promise<readonly EvmBlockData[]>;
+  fetchHeaders(numbers: readonly number[]): Promise<readonly BlockHeader[]>;
+  /** Success of a few transactions of one block (batched eth_getTransactionReceipt). */
+  fetchTxStatuses(block: BlockHeader, txHashes: readonly string[]): Promise<ReadonlyMap<string, boolean>>;
+  /** symbol()/decimals() of token contracts (batched eth_call), cached per contract. */
+  fetchTokenMetadata(tokens: readonly { readonly contract: string; readonly standard: EvmTokenStandard }[]): Promise<ReadonlyMap<string, TokenMetadata>>;
+  readonly traceMode: EvmTraceMode | undefined;
+  readonly blockReceipts: boolean | undefined;
+}
+
+const hex = (n: number): string => `0x${n.toString(16)}`;
+
+/**
+ * The EVM ChainSource. Per step it sends:
+ * 1. one batch: eth_getBlockByNumber(n, true) for every n, plus
+ *    eth_getBlockReceipts(n) when the node has it, plus the trace call;
+ * 2. without block receipts, one batch of eth_getLogs({blockHash}) per block
+ *    (by hash, so logs cannot come from another fork).
+ * No per-transaction receipt calls: statuses are fetched only for the few
+ * transactions that matched (fetchTxStatuses).
+ */
+export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
+  const { chain, client } = options;
+  const now = options.now ?? Date.now;
+  const reprobeMs = options.traceReprobeMs ?? 3_600_000;
+  let traceMode: EvmTraceMode | undefined = options.traces === 'off' ? 'none' : undefined;
+  let traceProbedAt = 0;
+  let blockReceipts: boolean | undefined;
+  const tokenCache = new Map<string, TokenMetadata>();
+
+  if (traceMode === 'none') options.events?.onTraceModeChanged?.('none', undefined);
+
+  function setTraceMode(mode: EvmTraceMode): void {
+    const previous = traceMode;
+    traceMode = mode;
+    traceProbedAt = now();
+    if (previous !== mode) options.events?.onTraceModeChanged?.(mode, previous);
+  }
+
+  function setBlockReceipts(value: boolean): void {
+    if (blockReceipts !== value) {
+      blockReceipts = value;
+      options.events?.onReceiptsModeChanged?.(value);
+    }
+  }
+
+  function fail(outcome: JsonRpcOutcome & { ok: false }, what: string): never {
+    throw translateEvmRpcError(new JsonRpcCallError(outcome.error), `${what} on chain ${chain}`);
+  }
+
+  function traceRequest(mode: EvmTraceMode, n: number): JsonRpcRequest | undefined {
+    if (mode === 'callTracer') return { method: 'debug_traceBlockByNumber', params: [hex(n), { tracer: 'callTracer' }] };
+    if (mode === 'parity') return { method: 'trace_block', params: [hex(n)] };
+    return undefined;
+  }
+
+  /** Probes debug_traceBlockByNumber/callTracer, then trace_block, on block n. */
+  async function probeTraces(n: number): Promise<void> {
+    for (const mode of ['callTracer', 'parity'] as const) {
+      const [outcome] = await client.batch([traceRequest(mode, n)!]);
+      if (outcome?.ok) {
+        // A node that ignores the tracer answers with struct logs: not usable.
+        const first: unknown = Array.isArray(outcome.result) ? outcome.result[0] : undefined;
+        const ignoredTracer = mode === 'callTracer' && typeof first === 'object' && first !== null && 'result' in first &&
+          typeof first.result === 'object' && first.result !== null && 'structLogs' in first.result;
+        if (!ignoredTracer) return setTraceMode(mode);
+        continue;
+      }
+      if (outcome && !isMethodUnavailable(outcome.error)) fail(outcome, `${traceRequest(mode, n)!.method} of block ${n}`);
+    }
+    setTraceMode('none');
+  }
+
+  async function fetchHeadNumber(): Promise<number> {
+    const result = await client.call('eth_blockNumber', []);
+    return parseQuantity(result, `head block number of chain ${chain}`);
+  }
+
+  async function fetchHeaders(numbers: readonly number[]): Promise<readonly BlockHeader[]> {
+    const outcomes = await client.batch(numbers.map((n) => ({ method: 'eth_getBlockByNumber', params: [hex(n), false] })));
+    return outcomes.map((o, i) => {
+      const n = numbers[i]!;
+      if (!o.ok) fail(o, `eth_getBlockByNumber of block ${n}`);
+      if (o.result === null) throw new RetryableError('BLOCK_NOT_AVAILABLE', `block ${n} of chain ${chain} is not available from the node yet`);
+      return normalizeEvmHeader(o.result);
+    });
+  }
+
+  async function fetchBlocks(numbers: readonly number[]): Promise<readonly EvmBlockData[]> {
+    if (numbers.length === 0) return [];
+    if (options.traces !== 'off' && (traceMode === undefined || now() - traceProbedAt >= reprobeMs)) await probeTraces(numbers[0]!);
+    const mode = traceMode ?? 'none';
+    const useReceipts = blockReceipts !== false;
+    const calls: JsonRpcRequest[] = [];
+    const slots = numbers.map((n) => {
+      const block = calls.push({ method: 'eth_getBlockByNumber', params: [hex(n), true] }) - 1;
+      const receipts = useReceipts ? calls.push({ method: 'eth_getBlockReceipts', params: [hex(n)] }) - 1 : -1;
+      const trace = traceRequest(mode, n);
+      const traces = trace ? calls.push(trace) - 1 : -1;
+      return { n, block, receipts, traces };
+    });
+    const outcomes = await client.batch(calls);
+
+    const blocks: { n: number; block: NormalizedEvmBlock; receipts: JsonRpcOutcome | undefined; traces: JsonRpcOutcome | undefined }[] = [];
+    for (const s of slots) {
+      const o = outcomes[s.block]!;
+      if (!o.ok) fail(o, `eth_getBlockByNumber of block ${s.n}`);
+      if (o.result === null) throw new RetryableError('BLOCK_NOT_AVAILABLE', `block ${s.n} of chain ${chain} is not available from the node yet`);
+      blocks.push({ n: s.n, block: normalizeEvmBlock(o.result, s.n), receipts: s.receipts >= 0 ? outcomes[s.receipts] : undefined, traces: s.traces >= 0 ? outcomes[s.traces] : undefined });
+    }
+
+    // Receipts probe: the first answer decides for the life of the source.
+    let haveReceipts = useReceipts;
+    if (useReceipts) {
+      const firstFailure = blocks.find((b) => b.receipts && !b.receipts.ok)?.receipts;
+      if (firstFailure && !firstFailure.ok && isMethodUnavailable(firstFailure.error)) {
+        setBlockReceipts(false);
+        haveReceipts = false;
+      } else if (firstFailure && !firstFailure.ok) {
+        fail(firstFailure, `eth_getBlockReceipts of block ${blocks[0]!.n}`);
+      } else {
+        setBlockReceipts(true);
+      }
+    }
+
+    let logsByBlock: readonly JsonRpcOutcome[] = [];
+    if (!haveReceipts) {
+      logsByBlock = await client.batch(blocks.map((b) => ({ method: 'eth_getLogs', params: [{ blockHash: b.block.header.hash }] })));
+    }
+
+    let traceUnavailable = false;
+    const result = blocks.map((b, i): EvmBlockData => {
+      let logs;
+      let txStatus: ReadonlyMap<string, boolean> | null = null;
+      if (haveReceipts) {
+        const r = b.receipts!;
+        if (!r.ok) fail(r, `eth_getBlockReceipts of block ${b.n}`);
+        const normalized = normalizeEvmReceipts(r.result, b.block.header);
+        if (normalized.txStatus.size !== b.block.transactions.length) {
+          throw new RetryableError('RPC_BAD_RESPONSE', `the RPC node returned ${normalized.txStatus.size} receipts for the ${b.block.transactions.length} transactions of block ${b.n}`);
+        }
+        logs = normalized.logs;
+        txStatus = normalized.txStatus;
+      } else {
+        const l = logsByBlock[i]!;
+        if (!l.ok) fail(l, `eth_getLogs of block ${b.n}`);
+        logs = normalizeEvmLogs(l.result, b.block.header);
+      }
+      let internalTransfers: EvmInternalTransfer[] | null = null;
+      if (b.traces) {
+        if (!b.traces.ok) {
+          if (!isMethodUnavailable(b.traces.error)) fail(b.traces, `traces of block ${b.n}`);
+          traceUnavailable = true;
+        } else {
+          try {
+            internalTransfers = mode === 'callTracer'
+              ? normalizeEvmCallTraces(b.traces.result, { number: b.n, txHashes: b.block.transactions.map((t) => t.hash) })
+              : normalizeEvmParityTraces(b.traces.result, b.block.header);
+          } catch (err) {
+            if (!(err instanceof PermanentError)) throw err;
+            traceUnavailable = true;
+          }
+        }
+      }
+      return { header: b.block.header, timestamp: b.block.timestamp, transactions: b.block.transactions, logs, internalTransfers, txStatus };
+    });
+    // The node (or the URL we failed over to) stopped offering traces: probe again next step.
+    if (traceUnavailable) {
+      traceMode = undefined;
+      throw new RetryableError('TRACES_CHANGED', `chain ${chain}: the node stopped answering ${mode} trace calls; probing again`);
+    }
+    return result;
+  }
+
+  async function fetchTxStatuses(block: BlockHeader, txHashes: readonly string[]): Promise<ReadonlyMap<string, boolean>> {
+    if (txHashes.length === 0) return new Map();
+    const outcomes = await client.batch(txHashes.map((h) => ({ method: 'eth_getTransactionReceipt', params: [h] })));
+    const receipts = outcomes.map((o, i) => {
+      if (!o.ok) fail(o, `eth_getTransactionReceipt of ${txHashes[i]!} in block ${block.number}`);
+      if (o.result === null) throw new RetryableError('RPC_INCONSISTENT', `the RPC node has no receipt for transaction ${txHashes[i]!} of block ${block.number} (reorg in progress?)`);
+      return o.result;
+    });
+    return normalizeEvmReceipts(receipts, block).txStatus;
+  }
+
+  async function fetchTokenMetadata(tokens: readonly { readonly contract: string; readonly standard: EvmTokenStandard }[]): Promise<ReadonlyMap<string, TokenMetadata>> {
+    const out = new Map<string, TokenMetadata>();
+    const missing = tokens.filter((t) => {
+      const cached = tokenCache.get(`${t.standard}-${t.contract}`);
+      if (cached) out.set(t.contract, cached);
+      return cached === undefined;
+    });
+    if (missing.length === 0) return out;
+    const calls: JsonRpcRequest[] = [];
+    for (const t of missing) {
+      calls.push({ method: 'eth_call', params: [{ to: t.contract, data: SYMBOL_SELECTOR }, 'latest'] });
+      calls.push({ method: 'eth_call', params: [{ to: t.contract, data: DECIMALS_SELECTOR }, 'latest'] });
+    }
+    const outcomes = await client.batch(calls);
+    missing.forEach((t, i) => {
+      const symbol = outcomes[2 * i]!;
+      const decimals = outcomes[2 * i + 1]!;
+      // A revert or an error answer means "no such getter": fall back, and cache the fallback.
+      const data = (o: JsonRpcOutcome): string | undefined => (o.ok && typeof o.result === 'string' ? o.result : undefined);
+      const meta = decodeTokenMetadata(t.standard, data(symbol), data(decimals));
+      tokenCache.set(`${t.standard}-${t.contract}`, meta);
+      out.set(t.contract, meta);
+    });
+    return out;
+  }
+
+  return {
+    fetchHeadNumber,
+    fetchBlocks,
+    fetchHeaders,
+    fetchTxStatuses,
+    fetchTokenMetadata,
+    get traceMode() {
+      return traceMode;
+    },
+    get blockReceipts() {
+      return blockReceipts;
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import type { EvmChainConfig } from '../config/schema.js';
+import type { CursorStore, MovementSink } from '../core/ports.js';
+import type { WatchlistIndex } from '../core/watchlist.js';
+import type { EvmBlockData } from '../core/evm/evm-block-data.js';
+import { findEvmLookupNeeds } from '../core/evm/find-evm-lookup-needs.js';
+import { matchEvmBlock } from '../core/evm/match-evm-block.js';
+import { createEvmRpcClient } from '../adapters/evm-rpc/create-evm-rpc-client.js';
+import { createEvmRpcSource, type EvmRpcSource } from '../adapters/evm-rpc/create-evm-rpc-source.js';
+import { ChainFollower } from './chain-follower.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+
+export interface EvmPollerOptions {
+  readonly chain: EvmChainConfig;
+  /** The watchlist in force now (hot reloaded); read once per block. */
+  readonly currentWatchlist: () => WatchlistIndex;
+  readonly beforeStep?: () => Promise<unknown>;
+  readonly cursorStore: CursorStore;
+  readonly sink: MovementSink;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** RPC retry tuning (tests shorten it). */
+  readonly rpc?: { readonly maxAttempts?: number; readonly baseBackoffMs?: number; readonly maxBackoffMs?: number };
+  readonly traceReprobeMs?: number;
+  readonly maxBackoffMs?: number;
+}
+
+export type EvmPoller = ChainFollower<EvmBlockData> & { readonly source: EvmRpcSource };
+
+/**
+ * Wires the EVM JSON-RPC source and the pure matcher into a ChainFollower.
+ * Per block: match against the current watchlist; only if something touches
+ * a watched address, fetch the status of those few transactions (unless the
+ * block came with receipts) and the symbol/decimals of the tokens involved.
+ * `pollOnce()` runs a single step (tests); `start()`/`stop()` run the loop.
+ */
+export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
+  const { chain, logger, metrics } = options;
+  const client = createEvmRpcClient({
+    chain: chain.id,
+    urls: chain.rpcUrls,
+    timeoutMs: chain.rpcTimeoutMs,
+    ...options.rpc,
+    onAttemptFailed: ({ url, attempt, error, retryInMs }) => {
+      metrics.rpcErrors.inc({ chain: chain.id });
+      // `url` is already redacted and error messages never carry full URLs.
+      logger.warn({ chain: chain.id, rpc: url, attempt, retry_in_ms: retryInMs, err: error }, 'RPC request failed; failing over / retrying');
+    },
+  });
+  const source = createEvmRpcSource({
+    chain: chain.id,
+    client,
+    traces: chain.traces,
+    ...(options.traceReprobeMs !== undefined ? { traceReprobeMs: options.traceReprobeMs } : {}),
+    events: {
+      onTraceModeChanged(mode, previous) {
+        metrics.tracesAvailable.set({ chain: chain.id }, mode === 'none' ? 0 : 1);
+        if (mode === 'none' && chain.traces === 'off') {
+          logger.info({ chain: chain.id }, 'call traces disabled by config: internal transfers are not detected');
+        } else if (mode === 'none') {
+          // Logged once per change, not per block.
+          logger.warn({ chain: chain.id }, 'the RPC node offers neither debug_traceBlockByNumber (callTracer) nor trace_block: internal transfers are not detected');
+        } else {
+          logger.info({ chain: chain.id, trace_mode: mode, previous_mode: previous ?? null }, 'call traces available: internal transfers are detected');
+        }
+      },
+      onReceiptsModeChanged(blockReceipts) {
+        logger.info({ chain: chain.id, block_receipts: blockReceipts }, blockReceipts ? 'logs via eth_getBlockReceipts' : 'eth_getBlockReceipts unavailable: logs via eth_getLogs per block hash');
+      },
+    },
+  });
+
+  const follower = new ChainFollower<EvmBlockData>({
+    chain: chain.id,
+    confirmations: chain.confirmations,
+    startBlock: chain.startBlock,
+    pollIntervalMs: chain.pollIntervalMs,
+    maxBlocksPerStep: chain.maxBlocksPerBatch,
+    source,
+    cursorStore: options.cursorStore,
+    sink: options.sink,
+    logger,
+    metrics,
+    ...(options.beforeStep ? { beforeStep: options.beforeStep } : {}),
+    ...(options.maxBackoffMs !== undefined ? { maxBackoffMs: options.maxBackoffMs } : {}),
+    detect: async (block, { headNumber }) => {
+      const index = options.currentWatchlist();
+      const needs = findEvmLookupNeeds(block, chain.id, index);
+      const [txStatus, tokens] = await Promise.all([
+        source.fetchTxStatuses(block.header, needs.txHashes),
+        source.fetchTokenMetadata(needs.tokens),
+      ]);
+      return matchEvmBlock(block, { chain: chain.id, index, headNumber, nativeSymbol: chain.nativeSymbol, txStatus, tokens });
+    },
+  });
+  return Object.assign(follower, { source });
+}
