@@ -202,7 +202,7 @@ const CHAIN_IDS: Readonly<Record<string, string>> = {
   ETH: 'ethereum', BTC: 'bitcoin', TRX: 'tron', BSC: 'bsc', POLYGON: 'polygon', ARBITRUM: 'arbitrum', ETC: 'ethereum-classic',
   XRP: 'ripple', BCH: 'bitcoin-cash', LTC: 'litecoin', FANTOM: 'fantom', OPTIMISM: 'optimism', ETHW: 'ethereum-pow',
   AVAX_C: 'avalanche', SOL: 'solana', VECHAIN: 'vechain', TON: 'ton', DOGE: 'dogecoin', DOT: 'polkadot', XLM: 'stellar',
-  XDAG: 'xdag', KDA: 'kadena', APTOS: 'aptos', KAVA: 'kava', HARMONY_ONE: 'harmony', TOMO: 'tomochain', XTZ: 'tezos', ZIL: 'zilliqa',
+  XDAG: 'xdag', KDA: 'kadena', APTOS: 'aptos', KAVA: 'kava-cosmos', HARMONY_ONE: 'harmony', TOMO: 'tomochain', XTZ: 'tezos', ZIL: 'zilliqa',
 };
 const ROLE_TAGS: Readonly<Record<string, readonly string[]>> = {
   theft: ['exploiter'],
