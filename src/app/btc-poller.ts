@@ -1,0 +1,248 @@
+import type { BitcoinBackend } from '../core/btc/bitcoin-backend.js';
+import type { BitcoinBlock, BitcoinTx } from '../core/btc/bitcoin-block.js';
+import { bitcoinNetwork } from '../core/btc/bitcoin-network.js';
+import { buildBitcoinAddress } from '../core/btc/build-bitcoin-address.js';
+import { matchBitcoinTransactions } from '../core/btc/match-bitcoin-transactions.js';
+import type { OutpointStore, RememberedOutpoint } from '../core/btc/outpoint-store.js';
+import { parseBitcoinBlock } from '../core/btc/parse-bitcoin-block.js';
+import { parseBitcoinTransaction } from '../core/btc/parse-bitcoin-transaction.js';
+import type { BitcoinChainConfig } from '../config/schema.js';
+import type { Movement } from '../core/movement.js';
+import type { BlockHeader, CursorStore, MovementSink } from '../core/ports.js';
+import type { WatchlistIndex } from '../core/watchlist.js';
+import { btcBackend } from './btc-backend.js';
+import { ChainFollower, type ChainSource } from './chain-follower.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+
+export interface BitcoinPollerOptions {
+  readonly chain: BitcoinChainConfig;
+  readonly currentWatchlist: () => WatchlistIndex;
+  readonly beforeStep?: () => Promise<unknown>;
+  readonly cursorStore: CursorStore;
+  readonly sink: MovementSink;
+  readonly outpointStore: OutpointStore;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** Override the backend built from chain.rpcUrl/esploraUrl (tests, demo). */
+  readonly backend?: BitcoinBackend;
+  readonly maxBlocksPerStep?: number;
+  /** How long an alerted mempool txid is remembered (default 14 days). */
+  readonly mempoolSeenTtlMs?: number;
+  /** Largest number of new mempool transactions fetched per poll; the rest wait for the next one. */
+  readonly maxMempoolTxsPerPoll?: number;
+}
+
+export interface BitcoinMempoolWatcher {
+  /** Fetches and matches mempool transactions not handled before; returns the movements published. */
+  pollOnce(): Promise<readonly Movement[]>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export interface BitcoinPoller {
+  readonly follower: ChainFollower<BitcoinBlock>;
+  readonly mempool?: BitcoinMempoolWatcher;
+  readonly backend: BitcoinBackend;
+  /** Loads the watched scripts' unspent outputs into the outpoint store; returns how many. */
+  seed(): Promise<number>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires a Bitcoin chain: the generic ChainFollower over a raw-block source,
+ * matching each block against the watchlist and the remembered outpoints (one
+ * store round trip per block), an optional mempool watcher for unconfirmed
+ * early warnings, and seeding of pre-existing UTXOs.
+ */
+export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPoller {
+  const { chain, logger, metrics, outpointStore, sink } = options;
+  const network = bitcoinNetwork(chain.network);
+  const backend = options.backend ?? btcBackend(chain, logger, metrics);
+
+  const source: ChainSource<BitcoinBlock> = {
+    fetchHeadNumber: () => backend.fetchTipHeight(),
+    async fetchBlocks(numbers) {
+      const hashes = await backend.fetchBlockHashes(numbers);
+      const blocks: BitcoinBlock[] = [];
+      for (let i = 0; i < numbers.length; i++) {
+        const hash = hashes[i]!;
+        const raw = await backend.fetchRawBlock(hash);
+        try {
+          blocks.push(parseBitcoinBlock(raw, { height: numbers[i]!, hash }));
+        } catch (err) {
+          logger.warn({ chain: chain.id, block_number: numbers[i], block_hash: hash, err }, 'bitcoin block failed verification; will fetch it again');
+          throw err;
+        }
+      }
+      return blocks;
+    },
+    async fetchHeaders(numbers) {
+      // Core's allowed calls have no getblockheader; the canonical parent of n is canonical n-1.
+      const wanted = [...new Set(numbers.flatMap((n) => (n > 0 ? [n - 1, n] : [n])))].sort((a, b) => a - b);
+      const hashes = await backend.fetchBlockHashes(wanted);
+      const byHeight = new Map(wanted.map((n, i) => [n, hashes[i]!] as const));
+      return numbers.map((n): BlockHeader => ({ number: n, hash: byHeight.get(n)!, parentHash: byHeight.get(n - 1) ?? '' }));
+    },
+  };
+
+  /** Matches txs against the watchlist and remembered outpoints, and remembers newly paid outpoints. */
+  async function matchTxs(txs: readonly BitcoinTx[], block: { number: number; hash: string } | null, confirmations: number): Promise<readonly Movement[]> {
+    const keys: string[] = [];
+    for (const tx of txs) if (!tx.coinbase) for (const input of tx.ins) keys.push(input.outpoint);
+    const remembered = await outpointStore.fetchMany(chain.id, keys);
+    const result = matchBitcoinTransactions({ chain: chain.id, network, txs, index: options.currentWatchlist(), remembered, block, confirmations });
+    // Saved before publishing: if publishing fails the block is retried and re-saves the same entries.
+    await outpointStore.saveMany(chain.id, result.created);
+    return result.movements;
+  }
+
+  const follower = new ChainFollower<BitcoinBlock>({
+    chain: chain.id,
+    confirmations: chain.confirmations,
+    startBlock: chain.startBlock,
+    pollIntervalMs: chain.pollIntervalMs,
+    maxBlocksPerStep: options.maxBlocksPerStep ?? 10,
+    source,
+    cursorStore: options.cursorStore,
+    sink,
+    ...(options.beforeStep ? { beforeStep: options.beforeStep } : {}),
+    detect: (block, { headNumber }) => matchTxs(block.txs, { number: block.header.number, hash: block.header.hash }, headNumber - block.header.number + 1),
+    logger,
+    metrics,
+  });
+
+  async function seed(): Promise<number> {
+    const index = options.currentWatchlist();
+    const targets = [...index.keysFor(chain.id)].flatMap((scriptHex) => {
+      const address = buildBitcoinAddress(scriptHex, network) ?? index.lookup(chain.id, scriptHex)?.[0]?.address;
+      return address ? [{ address, scriptHex }] : [];
+    });
+    const utxos = await backend.fetchUnspent(targets);
+    const outpoints = utxos.map(
+      (u): RememberedOutpoint => ({ txid: u.txid, vout: u.vout, value: u.value, matchKey: u.scriptHex, address: buildBitcoinAddress(u.scriptHex, network) }),
+    );
+    await outpointStore.saveMany(chain.id, outpoints);
+    logger.info({ chain: chain.id, addresses: targets.length, outpoints: outpoints.length }, 'seeded unspent outputs of watched addresses');
+    return outpoints.length;
+  }
+
+  const mempool = chain.mempool ? createMempoolWatcher() : undefined;
+  let started = false;
+  let stopping = false;
+  let startup: Promise<void> | undefined;
+  let wakeUp: (() => void) | undefined;
+
+  function createMempoolWatcher(): BitcoinMempoolWatcher {
+    // Txids handled in this process: the diff against them keeps polls cheap; Redis makes it survive restarts.
+    let handled = new Set<string>();
+    let timer: NodeJS.Timeout | undefined;
+    let running = false;
+    let inFlight: Promise<unknown> | undefined;
+    const ttlMs = options.mempoolSeenTtlMs ?? 14 * 24 * 3600_000;
+    const maxPerPoll = options.maxMempoolTxsPerPoll ?? 2000;
+
+    async function pollOnce(): Promise<readonly Movement[]> {
+      const txids = await backend.fetchMempoolTxids();
+      const fresh = txids.filter((t) => !handled.has(t));
+      const notSeen = await outpointStore.filterUnseenMempoolTxids(chain.id, fresh);
+      const batch = notSeen.slice(0, maxPerPoll);
+      const deferred = new Set(notSeen.slice(maxPerPoll));
+      const raws = await backend.fetchRawTransactions(batch);
+      const txs: BitcoinTx[] = [];
+      raws.forEach((raw, i) => {
+        if (raw !== null) txs.push(parseBitcoinTransaction(raw, batch[i]!));
+      });
+      // Parents before children, so a child spending a watched parent output is matched in memory.
+      const movements = await matchTxs(orderParentsFirst(txs), null, 0);
+      await sink.publish(movements);
+      await outpointStore.markMempoolTxidsSeen(chain.id, batch, ttlMs);
+      // Forget txids that left the mempool; those deferred by the per-poll cap come next time.
+      handled = new Set(txids.filter((t) => !deferred.has(t)));
+      for (const m of movements) metrics.movementsDetected.inc({ chain: chain.id, kind: m.kind });
+      if (movements.length > 0) logger.info({ chain: chain.id, movements: movements.length }, 'unconfirmed movements detected in the mempool');
+      return movements;
+    }
+
+    return {
+      pollOnce,
+      start() {
+        if (running) return;
+        running = true;
+        const loop = async (): Promise<void> => {
+          try {
+            inFlight = pollOnce();
+            await inFlight;
+          } catch (err) {
+            logger.warn({ chain: chain.id, err }, 'mempool poll failed; will retry');
+          } finally {
+            inFlight = undefined;
+          }
+          if (running) timer = setTimeout(() => void loop(), chain.pollIntervalMs);
+        };
+        void loop();
+      },
+      async stop() {
+        running = false;
+        if (timer) clearTimeout(timer);
+        await inFlight?.catch(() => undefined);
+      },
+    };
+  }
+
+  return {
+    follower,
+    ...(mempool ? { mempool } : {}),
+    backend,
+    seed,
+    start() {
+      if (started) return;
+      started = true;
+      stopping = false;
+      startup = (async () => {
+        // Seed before following, so the first spend out of an old wallet is already recognisable.
+        for (let failures = 0; chain.seedOnStart && !stopping; failures++) {
+          try {
+            await seed();
+            break;
+          } catch (err) {
+            const delayMs = Math.min(chain.pollIntervalMs * 2 ** failures, 60_000);
+            logger.warn({ chain: chain.id, err, retry_in_ms: delayMs }, 'seeding unspent outputs failed; will retry before following the chain');
+            await new Promise<void>((resolve) => {
+              wakeUp = resolve;
+              setTimeout(resolve, delayMs).unref();
+            });
+          }
+        }
+        if (stopping) return;
+        follower.start();
+        mempool?.start();
+      })();
+    },
+    async stop() {
+      stopping = true;
+      wakeUp?.();
+      await startup;
+      started = false;
+      await Promise.all([follower.stop(), mempool?.stop()]);
+    },
+  };
+}
+
+function orderParentsFirst(txs: readonly BitcoinTx[]): BitcoinTx[] {
+  const byId = new Map(txs.map((t) => [t.txid, t] as const));
+  const done = new Set<string>();
+  const out: BitcoinTx[] = [];
+  const visit = (tx: BitcoinTx, depth: number): void => {
+    if (done.has(tx.txid) || depth > 1000) return;
+    done.add(tx.txid);
+    for (const input of tx.ins) {
+      const parent = byId.get(input.outpoint.slice(0, 64));
+      if (parent) visit(parent, depth + 1);
+    }
+    out.push(tx);
+  };
+  for (const tx of txs) visit(tx, 0);
+  return out;
+}

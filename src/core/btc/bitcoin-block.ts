@@ -1,0 +1,35 @@
+import type { BlockHeader } from '../ports.js';
+
+/**
+ * A Bitcoin block reduced to what matching needs. Scripts are kept as
+ * lowercase hex because the watchlist is keyed by scriptPubKey hex: one string
+ * lookup per output, never an address conversion in the hot path.
+ */
+export interface BitcoinBlock {
+  readonly header: BlockHeader;
+  readonly txs: readonly BitcoinTx[];
+}
+
+export interface BitcoinTx {
+  /** Display-order (big-endian) hex txid, as explorers and RPCs show it. */
+  readonly txid: string;
+  readonly coinbase: boolean;
+  readonly ins: readonly BitcoinTxInput[];
+  readonly outs: readonly BitcoinTxOutput[];
+}
+
+export interface BitcoinTxInput {
+  /** Outpoint spent, `txid:vout`; empty for the coinbase input. */
+  readonly outpoint: string;
+}
+
+export interface BitcoinTxOutput {
+  readonly scriptHex: string;
+  /** Satoshis. */
+  readonly value: bigint;
+}
+
+/** The key of an outpoint everywhere in chainwatch: `<txid>:<vout>`. */
+export function outpointKey(txid: string, vout: number): string {
+  return `${txid}:${vout}`;
+}

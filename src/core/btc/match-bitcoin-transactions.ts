@@ -1,0 +1,181 @@
+import type { Network } from 'bitcoinjs-lib';
+import { buildMovementId, type Asset, type BtcOutputRef, type Movement, type WatchlistRef } from '../movement.js';
+import type { WatchlistIndex } from '../watchlist.js';
+import { outpointKey, type BitcoinTx } from './bitcoin-block.js';
+import { buildBitcoinAddress } from './build-bitcoin-address.js';
+import type { RememberedOutpoint } from './outpoint-store.js';
+
+export const BTC_ASSET: Asset = { contract: null, symbol: 'BTC', decimals: 8 };
+
+export interface MatchBitcoinTransactionsInput {
+  readonly chain: string;
+  readonly network: Network;
+  /** Transactions in block order (an input may spend an output created earlier in the list). */
+  readonly txs: readonly BitcoinTx[];
+  readonly index: WatchlistIndex;
+  /** Remembered outpoints among the inputs' outpoints (from the OutpointStore). */
+  readonly remembered: ReadonlyMap<string, RememberedOutpoint>;
+  /** null for mempool transactions. */
+  readonly block: { readonly number: number; readonly hash: string } | null;
+  readonly confirmations: number;
+}
+
+export interface MatchBitcoinTransactionsResult {
+  readonly movements: readonly Movement[];
+  /** Outputs paying watched scripts, to remember for later spends. */
+  readonly created: readonly RememberedOutpoint[];
+}
+
+interface Leg {
+  readonly positions: number[];
+  amount: bigint;
+}
+
+/**
+ * Finds the movements of watched scripts in a list of transactions. Pure.
+ *
+ * - Payment in: per (tx, watched script) one `in` movement; amount = sum of
+ *   the outputs paying it, `vout` = their positions, id leg `vout<first>`.
+ * - Spend out: per (tx, watched script) one `out` movement; amount = total of
+ *   the remembered outpoints it spends, `vin` = their positions, `outputs` =
+ *   every output of the tx, `fee` = inputs - outputs when every input's value
+ *   is known (all remembered), else null; id leg `vin<first>`.
+ * - Self: a tx that spends from a watched script AND pays it back (change) is
+ *   ONE `self` movement with the spend's id, amount and fields, plus `vout`
+ *   listing the outputs back to it. No separate `in` movement is emitted, so
+ *   an operator gets one alert per coin movement, not two.
+ *
+ * Hot path cost: one map lookup per output (script hex) and per input
+ * (outpoint); addresses are built only for matched transactions.
+ */
+export function matchBitcoinTransactions(input: MatchBitcoinTransactionsInput): MatchBitcoinTransactionsResult {
+  const { chain, index, remembered } = input;
+  const movements: Movement[] = [];
+  const created: RememberedOutpoint[] = [];
+  // Outpoints created earlier in this list, so a same-block spend needs no store round trip.
+  const local = new Map<string, RememberedOutpoint>();
+  for (const tx of input.txs) {
+    let received: Map<string, Leg> | undefined;
+    for (let vout = 0; vout < tx.outs.length; vout++) {
+      const out = tx.outs[vout]!;
+      if (index.lookup(chain, out.scriptHex) === undefined) continue;
+      received ??= new Map();
+      const leg = received.get(out.scriptHex);
+      if (leg) {
+        leg.positions.push(vout);
+        leg.amount += out.value;
+      } else {
+        received.set(out.scriptHex, { positions: [vout], amount: out.value });
+      }
+    }
+    let spent: Map<string, Leg> | undefined;
+    let spentFrom: RememberedOutpoint[] | undefined;
+    if (!tx.coinbase) {
+      for (let vin = 0; vin < tx.ins.length; vin++) {
+        const key = tx.ins[vin]!.outpoint;
+        const known = local.get(key) ?? remembered.get(key);
+        if (known === undefined) continue;
+        (spentFrom ??= [])[vin] = known;
+        if (index.lookup(chain, known.matchKey) === undefined) continue; // no longer watched
+        spent ??= new Map();
+        const leg = spent.get(known.matchKey);
+        if (leg) {
+          leg.positions.push(vin);
+          leg.amount += known.value;
+        } else {
+          spent.set(known.matchKey, { positions: [vin], amount: known.value });
+        }
+      }
+    }
+    if (received === undefined && spent === undefined) continue;
+    movements.push(...buildTxMovements(input, tx, received, spent, spentFrom ?? []));
+    if (received) {
+      for (const [matchKey, leg] of received) {
+        const address = buildBitcoinAddress(matchKey, input.network);
+        for (const vout of leg.positions) {
+          const outpoint: RememberedOutpoint = { txid: tx.txid, vout, value: tx.outs[vout]!.value, matchKey, address };
+          created.push(outpoint);
+          local.set(outpointKey(tx.txid, vout), outpoint);
+        }
+      }
+    }
+  }
+  return { movements, created };
+}
+
+function buildTxMovements(
+  input: MatchBitcoinTransactionsInput,
+  tx: BitcoinTx,
+  received: ReadonlyMap<string, Leg> | undefined,
+  spent: ReadonlyMap<string, Leg> | undefined,
+  spentFrom: readonly (RememberedOutpoint | undefined)[],
+): Movement[] {
+  const { chain, network, index } = input;
+  const outputs: BtcOutputRef[] = tx.outs.map((o, vout) => ({ vout, address: buildBitcoinAddress(o.scriptHex, network), amount: o.value }));
+  const toAddresses = unique(outputs.map((o) => o.address));
+  const fromAddresses = unique(spentFrom.map((o) => o?.address ?? null));
+  let fee: bigint | null = null;
+  if (!tx.coinbase && tx.ins.every((_, vin) => spentFrom[vin] !== undefined)) {
+    const totalIn = spentFrom.reduce((sum, o) => sum + (o?.value ?? 0n), 0n);
+    fee = totalIn - outputs.reduce((sum, o) => sum + o.amount, 0n);
+  }
+  const base = {
+    chain,
+    kind: 'btc' as const,
+    txHash: tx.txid,
+    blockNumber: input.block?.number ?? null,
+    blockHash: input.block?.hash ?? null,
+    logIndex: null,
+    asset: BTC_ASSET,
+    tokenId: null,
+    confirmations: input.confirmations,
+  };
+  const movements: Movement[] = [];
+  for (const [matchKey, leg] of spent ?? []) {
+    const refs = index.lookup(chain, matchKey)!;
+    const watchedAddress = displayAddress(matchKey, refs, network);
+    const back = received?.get(matchKey);
+    movements.push({
+      ...base,
+      id: buildMovementId(chain, tx.txid, `vin${leg.positions[0]!}`, watchedAddress),
+      direction: back ? 'self' : 'out',
+      vin: leg.positions,
+      vout: back ? back.positions : null,
+      from: [watchedAddress],
+      to: toAddresses,
+      amount: leg.amount,
+      fee,
+      outputs,
+      watchedAddress,
+      watchlist: refs,
+    });
+  }
+  for (const [matchKey, leg] of received ?? []) {
+    if (spent?.has(matchKey)) continue; // folded into the self movement above
+    const refs = index.lookup(chain, matchKey)!;
+    const watchedAddress = displayAddress(matchKey, refs, network);
+    movements.push({
+      ...base,
+      id: buildMovementId(chain, tx.txid, `vout${leg.positions[0]!}`, watchedAddress),
+      direction: 'in',
+      vout: leg.positions,
+      vin: null,
+      from: fromAddresses,
+      to: [watchedAddress],
+      amount: leg.amount,
+      fee,
+      outputs: null,
+      watchedAddress,
+      watchlist: refs,
+    });
+  }
+  return movements;
+}
+
+function displayAddress(matchKey: string, refs: readonly WatchlistRef[], network: Network): string {
+  return buildBitcoinAddress(matchKey, network) ?? refs[0]?.address ?? matchKey;
+}
+
+function unique(values: readonly (string | null)[]): string[] {
+  return [...new Set(values.filter((v): v is string => v !== null))];
+}
