@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import { buildWatchlistIndex } from '../core/build-watchlist-index.js';
+import type { WatchlistEntry, WatchlistIndex } from '../core/watchlist.js';
+import { ConfigError, type ConfigProblem } from './config-error.js';
+import { checkSettings } from './load-settings.js';
+import { checkWatchlists } from './load-watchlists.js';
+import type { Settings } from './schema.js';
+
+export { ConfigError, formatConfigProblem, type ConfigProblem, type ConfigProblemCode } from './config-error.js';
+export { loadSettings } from './load-settings.js';
+export { loadWatchlists, type LoadedWatchlists } from './load-watchlists.js';
+
+export interface LoadedConfig {
+  readonly settings: Settings;
+  /** Every watchlist entry, disabled and removed ones included; the index holds the watched ones. */
+  readonly entries: readonly WatchlistEntry[];
+  readonly index: WatchlistIndex;
+  readonly warnings: readonly ConfigProblem[];
+  /** Changes whenever effective settings or watched entries change. */
+  readonly fingerprint: string;
+  /** Watchlist files read, as shown in problems. */
+  readonly files: readonly string[];
+}
+
+/** What `validate` prints: every problem, and the result when there were no errors. */
+export interface ConfigCheck {
+  readonly problems: readonly ConfigProblem[];
+  readonly config: LoadedConfig | undefined;
+  readonly entries: readonly WatchlistEntry[];
+  readonly files: readonly string[];
+}
+
+/**
+ * Loads `<dir>/chainwatch.yaml` and every `<dir>/watchlists/*.yaml`. Throws
+ * ConfigError carrying every problem (settings and watchlists together) when any
+ * is an error; warnings are returned.
+ */
+export async function loadConfig(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
+  const check = await checkConfig(dir, env);
+  if (check.config === undefined) throw new ConfigError(check.problems);
+  return check.config;
+}
+
+/** Like loadConfig without throwing. Watchlists are checked even when settings have errors. */
+export async function checkConfig(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<ConfigCheck> {
+  const s = await checkSettings(dir, env);
+  const w = await checkWatchlists(dir, s.chainIds);
+  const problems = [...s.problems, ...w.problems];
+  if (s.settings === undefined || problems.some((p) => p.severity === 'error')) {
+    return { problems, config: undefined, entries: w.entries, files: w.files };
+  }
+  const index = buildWatchlistIndex(w.entries);
+  const config: LoadedConfig = Object.freeze({
+    settings: s.settings,
+    entries: w.entries,
+    index,
+    warnings: problems,
+    fingerprint: fingerprintOf(s.settings, index),
+    files: w.files,
+  });
+  return { problems, config, entries: w.entries, files: w.files };
+}
+
+function fingerprintOf(settings: Settings, index: WatchlistIndex): string {
+  const json = JSON.stringify({ ...settings, chains: [...settings.chains.entries()] });
+  return createHash('sha256').update(json).update('\0').update(index.version).digest('hex').slice(0, 32);
+}

@@ -1,0 +1,148 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { chainSchema, chainwatchFileSchema, type ChainConfig, type Settings } from './schema.js';
+import { ConfigError, type ConfigProblem } from './config-error.js';
+import { displayFile, yamlSyntaxProblems } from './yaml-problems.js';
+import { interpolateEnv } from './interpolate-env.js';
+import { formatFieldPath, locateYamlNode } from './locate-yaml-node.js';
+import { zodIssuesToProblems, type Locate } from './zod-issues-to-problems.js';
+
+export const SETTINGS_FILE = 'chainwatch.yaml';
+
+/** What the watchlist checks need to know about a chain, even when settings failed elsewhere. */
+export interface KnownChain {
+  readonly kind: 'evm' | 'bitcoin';
+  readonly network?: 'mainnet' | 'testnet' | 'signet' | 'regtest' | undefined;
+}
+
+export interface SettingsCheck {
+  /** Present only when there are no errors. */
+  readonly settings: Settings | undefined;
+  /** Every chain id written in the file, with its kind when that part validated. */
+  readonly chainIds: ReadonlyMap<string, KnownChain | undefined>;
+  readonly problems: readonly ConfigProblem[];
+}
+
+/** Reads and validates `<dir>/chainwatch.yaml`; throws ConfigError with every problem. */
+export async function loadSettings(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<Settings> {
+  const check = await checkSettings(dir, env);
+  if (check.settings === undefined) throw new ConfigError(check.problems);
+  return check.settings;
+}
+
+/** Like loadSettings, but returns problems instead of throwing (for `validate` and loadConfig). */
+export async function checkSettings(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<SettingsCheck> {
+  const file = displayFile(path.join(dir, SETTINGS_FILE));
+  let text: string;
+  try {
+    text = await readFile(path.join(dir, SETTINGS_FILE), 'utf8');
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    return {
+      settings: undefined,
+      chainIds: new Map(),
+      problems: [{ severity: 'error', file, line: 1, field: '', code: missing ? 'file_missing' : 'file_unreadable', message: missing ? `${SETTINGS_FILE} not found in the config directory` : `cannot read file (${(err as NodeJS.ErrnoException).code ?? 'error'})` }],
+    };
+  }
+  return checkSettingsText(text, file, env);
+}
+
+/** Pure apart from its inputs: validates chainwatch.yaml text. */
+export function checkSettingsText(text: string, file: string, env: NodeJS.ProcessEnv): SettingsCheck {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
+  const syntax = yamlSyntaxProblems(doc, file);
+  if (syntax.length > 0) return { settings: undefined, chainIds: new Map(), problems: syntax };
+  const problems: ConfigProblem[] = [...interpolateEnv(doc, lineCounter, env, file)];
+  const locate: Locate = (p, o) => locateYamlNode(doc, lineCounter, p, o);
+  const at = (p: readonly (string | number)[]) => locate(p);
+
+  const raw: unknown = doc.toJS() ?? {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    problems.push({ severity: 'error', file, line: 1, field: '', code: 'invalid_type', message: 'chainwatch.yaml must be a mapping of settings (chains, email, webhooks, ...)' });
+    return { settings: undefined, chainIds: new Map(), problems };
+  }
+  const input = applyEnvOverrides(raw as Record<string, unknown>, env, problems);
+
+  const chainIds = new Map<string, KnownChain | undefined>();
+  const top = chainwatchFileSchema.safeParse(input);
+  if (!top.success) problems.push(...zodIssuesToProblems(top.error.issues, [], file, locate));
+
+  const chains = new Map<string, ChainConfig>();
+  const rawChains = (input as { chains?: unknown }).chains;
+  if (typeof rawChains === 'object' && rawChains !== null && !Array.isArray(rawChains)) {
+    for (const [id, value] of Object.entries(rawChains)) {
+      const parsed = chainSchema.safeParse(value);
+      if (parsed.success) {
+        const chain = Object.freeze({ ...parsed.data, id }) as ChainConfig;
+        chains.set(id, chain);
+        chainIds.set(id, chain.kind === 'bitcoin' ? { kind: 'bitcoin', network: chain.network } : { kind: 'evm' });
+      } else {
+        problems.push(...zodIssuesToProblems(parsed.error.issues, ['chains', id], file, locate));
+        chainIds.set(id, guessKind(value));
+      }
+    }
+    if (Object.keys(rawChains).length === 0) {
+      const pos = at(['chains']);
+      problems.push({ severity: 'error', file, line: pos.line, column: pos.column, field: 'chains', code: 'no_chains', message: 'no chains configured: add at least one chain (e.g. ethereum) to watch' });
+    }
+  }
+
+  if (top.success) {
+    const data = top.data;
+    if (data.email === undefined && data.webhooks.length === 0) {
+      problems.push({ severity: 'error', file, line: 1, column: 1, field: '', code: 'no_notification_channel', message: 'no notification channel: configure email or at least one webhook, or alerts go nowhere' });
+    } else if ((data.email === undefined || !data.email.enabled) && data.webhooks.every((w) => !w.enabled)) {
+      problems.push({ severity: 'warning', file, line: 1, column: 1, field: '', code: 'no_notification_channel', message: 'every notification channel is disabled: alerts will be queued but not sent' });
+    }
+    const seen = new Map<string, number>();
+    data.webhooks.forEach((w, i) => {
+      const pos = at(['webhooks', i, 'id']);
+      const first = seen.get(w.id);
+      if (first === undefined) seen.set(w.id, pos.line);
+      else problems.push({ severity: 'error', file, line: pos.line, column: pos.column, field: formatFieldPath(['webhooks', i, 'id']), code: 'duplicate_webhook_id', message: `duplicate webhook id "${w.id}" (first used at line ${first})` });
+    });
+  }
+
+  if (problems.some((p) => p.severity === 'error') || !top.success) {
+    return { settings: undefined, chainIds, problems };
+  }
+  const d = top.data;
+  const settings: Settings = Object.freeze({
+    chains,
+    email: d.email === undefined ? undefined : Object.freeze({ ...d.email, to: Object.freeze([...d.email.to]) as string[] }),
+    webhooks: Object.freeze(d.webhooks.map((w) => Object.freeze({ ...w }))),
+    api: Object.freeze({ ...d.api }),
+    redis: Object.freeze({ ...d.redis }),
+    reloadIntervalMs: d.reloadIntervalMs,
+  });
+  return { settings, chainIds, problems };
+}
+
+/** Documented contract: env REDIS_URL overrides redis.url and PORT overrides api.port. */
+function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, problems: ConfigProblem[]): Record<string, unknown> {
+  const out = { ...raw };
+  const redisUrl = env['REDIS_URL'];
+  if (redisUrl !== undefined && redisUrl !== '') {
+    out['redis'] = { ...asObject(out['redis']), url: redisUrl };
+  }
+  const port = env['PORT'];
+  if (port !== undefined && port !== '') {
+    if (/^\d+$/.test(port)) out['api'] = { ...asObject(out['api']), port: Number(port) };
+    else problems.push({ severity: 'error', file: '<env>', line: 0, field: 'PORT', code: 'invalid_value', message: 'environment variable PORT must be a TCP port number' });
+  }
+  return out;
+}
+
+function asObject(v: unknown): Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+function guessKind(value: unknown): KnownChain | undefined {
+  const kind = (value as { kind?: unknown } | null)?.kind;
+  const network = (value as { network?: unknown } | null)?.network;
+  if (kind === 'evm') return { kind: 'evm' };
+  if (kind === 'bitcoin' && (network === 'mainnet' || network === 'testnet' || network === 'signet' || network === 'regtest')) return { kind: 'bitcoin', network };
+  return undefined;
+}

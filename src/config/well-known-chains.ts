@@ -1,0 +1,16 @@
+import type { KnownChain } from './load-settings.js';
+
+/**
+ * Chain ids whose address format is known without configuring the chain, so a
+ * disabled watchlist file (a chain chainwatch does not poll yet) still gets its
+ * addresses checked. A configured chain with the same id wins.
+ */
+export const WELL_KNOWN_CHAINS: ReadonlyMap<string, KnownChain> = new Map<string, KnownChain>([
+  ...['ethereum', 'sepolia', 'holesky', 'arbitrum', 'optimism', 'base', 'polygon', 'bsc', 'avalanche', 'fantom', 'gnosis', 'linea', 'scroll', 'zksync', 'blast', 'mantle', 'celo', 'moonbeam', 'metis', 'aurora', 'hardhat'].map(
+    (id) => [id, { kind: 'evm' }] as const,
+  ),
+  ['bitcoin', { kind: 'bitcoin', network: 'mainnet' }],
+  ['bitcoin-testnet', { kind: 'bitcoin', network: 'testnet' }],
+  ['bitcoin-signet', { kind: 'bitcoin', network: 'signet' }],
+  ['bitcoin-regtest', { kind: 'bitcoin', network: 'regtest' }],
+]);

@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import type { WatchlistRef } from './movement.js';
+import type { WatchlistEntry, WatchlistIndex } from './watchlist.js';
+
+/**
+ * Builds the O(1) lookup the matchers use: chain -> matchKey -> refs. Disabled and
+ * removed entries are kept in the loaded list (history, `watchlist find`) but are
+ * not watched. `version` hashes every watched entry's matching and alert fields,
+ * so it changes exactly when what an alert would say (or whether it fires) changes.
+ * Pure: node:crypto hashing has no I/O.
+ */
+export function buildWatchlistIndex(entries: readonly WatchlistEntry[]): WatchlistIndex {
+  const byChain = new Map<string, Map<string, WatchlistRef[]>>();
+  const hash = createHash('sha256');
+  let size = 0;
+  for (const entry of entries) {
+    if (!entry.enabled || entry.removed !== undefined) continue;
+    let keys = byChain.get(entry.chain);
+    if (keys === undefined) {
+      keys = new Map();
+      byChain.set(entry.chain, keys);
+    }
+    const ref = toRef(entry);
+    const refs = keys.get(entry.matchKey);
+    if (refs === undefined) keys.set(entry.matchKey, [ref]);
+    else refs.push(ref);
+    size += 1;
+    // Unit separators keep field boundaries unambiguous. The display address is
+    // derived from matchKey, so hashing matchKey covers it without computing it.
+    hash.update(`${entry.chain}\x1f${entry.matchKey}\x1f${entry.label}\x1f${entry.incident}\x1f${entry.source}\x1f${entry.tags.join('\x1e')}\x1d`);
+  }
+  const keySets = new Map<string, ReadonlySet<string>>();
+  const empty: ReadonlySet<string> = new Set();
+  return {
+    version: size === 0 ? 'empty' : hash.digest('hex').slice(0, 32),
+    size,
+    lookup: (chain, matchKey) => byChain.get(chain)?.get(matchKey),
+    keysFor: (chain) => {
+      let set = keySets.get(chain);
+      if (set === undefined) {
+        const keys = byChain.get(chain);
+        if (keys === undefined) return empty;
+        set = new Set(keys.keys());
+        keySets.set(chain, set);
+      }
+      return set;
+    },
+  };
+}
+
+/**
+ * Only the fields an alert shows (no file paths or line numbers leak into webhooks).
+ * `address` stays a getter so an entry whose EIP-55 display form is computed
+ * lazily is not forced here; it is own and enumerable, so spread and JSON work.
+ */
+function toRef(entry: WatchlistEntry): WatchlistRef {
+  return {
+    get address() {
+      return entry.address;
+    },
+    label: entry.label,
+    incident: entry.incident,
+    source: entry.source,
+    tags: entry.tags,
+  };
+}
