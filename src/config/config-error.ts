@@ -43,8 +43,7 @@ export type ConfigProblemCode =
 export function formatConfigProblem(p: ConfigProblem): string {
   const where = p.column === undefined ? `${p.file}:${p.line}` : `${p.file}:${p.line}:${p.column}`;
   const field = p.field === '' ? '' : `${p.field}: `;
-  const tag = p.severity === 'warning' ? 'warning: ' : '';
-  return `${where}: ${tag}${field}${p.message}`;
+  return `${where}: ${field}${p.message}`;
 }
 
 /** Thrown by the loaders when any problem is an error; carries all of them, warnings included. */

@@ -1,0 +1,191 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { ConfigError, formatConfigProblem } from '../config/config-error.js';
+import { loadWatchlists, WATCHLISTS_DIR, type LoadedWatchlists } from '../config/load-watchlists.js';
+import type { Settings } from '../config/schema.js';
+import type { WatchlistEntry, WatchlistIndex } from '../core/watchlist.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+
+export interface WatchlistChange {
+  readonly index: WatchlistIndex;
+  readonly entries: readonly WatchlistEntry[];
+  /** Watched entries (chain, address, incident, label) that appeared / disappeared. */
+  readonly added: number;
+  readonly removed: number;
+}
+
+export interface WatchlistReloader {
+  /** The last good index; never a half-loaded or invalid one. */
+  current(): WatchlistIndex;
+  /** The entries behind current(). */
+  currentEntries(): readonly WatchlistEntry[];
+  /**
+   * Stats the watchlist files (names, sizes, mtimes, inodes) and reloads only if
+   * they changed. Pollers await it before each step, so once an edit is on disk no
+   * block is matched against the old list. Concurrent calls share one reload.
+   * Resolves true when the index changed.
+   */
+  refreshIfChanged(): Promise<boolean>;
+  /** Interval timer plus fs.watch as an early hint; both unref'd so they never hold the process open. */
+  start(): void;
+  stop(): void;
+  /** Returns an unsubscribe function. */
+  onChange(listener: (change: WatchlistChange) => void): () => void;
+}
+
+export interface WatchlistReloaderOptions {
+  readonly dir: string;
+  /** Settings stay fixed for the process; chain ids in edited watchlists are checked against them. */
+  readonly settings: Settings;
+  readonly intervalMs: number;
+  readonly logger: Logger;
+  readonly metrics?: Pick<Metrics, 'watchlistReloads' | 'watchlistEntries'> | undefined;
+  /** What the process started with (a LoadedConfig or LoadedWatchlists). */
+  readonly initial: { readonly index: WatchlistIndex; readonly entries: readonly WatchlistEntry[] };
+}
+
+export function createWatchlistReloader(options: WatchlistReloaderOptions): WatchlistReloader {
+  const { dir, settings, logger, metrics } = options;
+  const watchDir = path.join(dir, WATCHLISTS_DIR);
+  let index = options.initial.index;
+  let entries = options.initial.entries;
+  // Unknown until the first refresh: the initial load happened before this
+  // reloader existed, so an edit in between must not be missed. The first
+  // refresh therefore always reloads (and reports a change only if there is one).
+  let snapshot: string | undefined;
+  let inFlight: Promise<boolean> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let watcher: FSWatcher | undefined;
+  const listeners = new Set<(change: WatchlistChange) => void>();
+
+  setEntryGauges(entries);
+
+  function setEntryGauges(list: readonly WatchlistEntry[]): void {
+    if (metrics === undefined) return;
+    const counts = new Map<string, number>();
+    for (const id of settings.chains.keys()) counts.set(id, 0);
+    for (const e of list) if (e.enabled && e.removed === undefined) counts.set(e.chain, (counts.get(e.chain) ?? 0) + 1);
+    for (const [chain, n] of counts) metrics.watchlistEntries.set({ chain }, n);
+  }
+
+  async function takeSnapshot(): Promise<string> {
+    let names: string[];
+    try {
+      names = (await readdir(watchDir)).filter((n) => /\.ya?ml$/.test(n) && !n.startsWith('.')).sort();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+      throw err;
+    }
+    const parts = await Promise.all(
+      names.map(async (n) => {
+        try {
+          const s = await stat(path.join(watchDir, n), { bigint: true });
+          // ctime and inode catch an atomic rename-over that keeps size and mtime.
+          return `${n}\0${s.size}\0${s.mtimeNs}\0${s.ctimeNs}\0${s.ino}`;
+        } catch {
+          return `${n}\0gone`;
+        }
+      }),
+    );
+    return parts.join('\n');
+  }
+
+  async function refresh(): Promise<boolean> {
+    const next = await takeSnapshot();
+    if (next === snapshot) return false;
+    snapshot = next;
+    const started = performance.now();
+    let loaded: LoadedWatchlists;
+    try {
+      loaded = await loadWatchlists(dir, settings);
+    } catch (err) {
+      metrics?.watchlistReloads.inc({ result: 'invalid' });
+      if (err instanceof ConfigError) {
+        for (const p of err.problems) {
+          const fields = { file: p.file, line: p.line, column: p.column, field: p.field, code: p.code };
+          if (p.severity === 'error') logger.error(fields, formatConfigProblem(p));
+          else logger.warn(fields, formatConfigProblem(p));
+        }
+        logger.error({ errors: err.problems.filter((p) => p.severity === 'error').length, entries: index.size, version: index.version }, 'watchlist edit rejected; still watching the last good list');
+      } else {
+        logger.error({ err }, 'watchlist reload failed; still watching the last good list');
+      }
+      return false;
+    }
+    metrics?.watchlistReloads.inc({ result: 'ok' });
+    if (loaded.index.version === index.version) return false;
+    const { added, removed } = diffEntries(entries, loaded.entries);
+    index = loaded.index;
+    entries = loaded.entries;
+    setEntryGauges(entries);
+    for (const w of loaded.warnings) logger.warn({ file: w.file, line: w.line, field: w.field, code: w.code }, formatConfigProblem(w));
+    logger.info({ added, removed, entries: index.size, version: index.version, duration_ms: Math.round(performance.now() - started) }, `watchlist reloaded: ${added} added, ${removed} removed`);
+    const change: WatchlistChange = { index, entries, added, removed };
+    for (const l of listeners) {
+      try {
+        l(change);
+      } catch (err) {
+        logger.error({ err }, 'watchlist change listener failed');
+      }
+    }
+    return true;
+  }
+
+  const reloader: WatchlistReloader = {
+    current: () => index,
+    currentEntries: () => entries,
+    refreshIfChanged() {
+      inFlight ??= refresh().finally(() => {
+        inFlight = undefined;
+      });
+      return inFlight;
+    },
+    start() {
+      if (timer !== undefined) return;
+      const tick = (): void => {
+        reloader.refreshIfChanged().catch((err: unknown) => logger.error({ err }, 'watchlist check failed'));
+      };
+      timer = setInterval(tick, options.intervalMs);
+      timer.unref();
+      try {
+        watcher = watch(watchDir, { persistent: false }, tick);
+        watcher.on('error', () => {
+          // The directory went away; the interval keeps checking.
+          watcher?.close();
+          watcher = undefined;
+        });
+      } catch {
+        // No watchlists directory yet, or the platform lacks fs.watch: the interval suffices.
+      }
+    },
+    stop() {
+      if (timer !== undefined) clearInterval(timer);
+      timer = undefined;
+      watcher?.close();
+      watcher = undefined;
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  return reloader;
+}
+
+function watchedKeys(list: readonly WatchlistEntry[]): Set<string> {
+  const keys = new Set<string>();
+  for (const e of list) if (e.enabled && e.removed === undefined) keys.add(`${e.chain}\0${e.matchKey}\0${e.incident}\0${e.label}`);
+  return keys;
+}
+
+function diffEntries(before: readonly WatchlistEntry[], after: readonly WatchlistEntry[]): { added: number; removed: number } {
+  const a = watchedKeys(before);
+  const b = watchedKeys(after);
+  let added = 0;
+  let removed = 0;
+  for (const k of b) if (!a.has(k)) added += 1;
+  for (const k of a) if (!b.has(k)) removed += 1;
+  return { added, removed };
+}
