@@ -1,0 +1,228 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import { JsonRpcProvider, getAddress, type JsonRpcSigner } from 'ethers';
+import { startLocalEvmChain, type LocalEvmChain } from '../../src/devchain/start-local-evm-chain.js';
+import { findFreePort } from '../../src/devchain/find-free-port.js';
+import { createEvmPoller, type EvmPoller } from '../../src/app/evm-poller.js';
+import { createEvmRpcClient } from '../../src/adapters/evm-rpc/create-evm-rpc-client.js';
+import { createRedisCursorStore } from '../../src/adapters/redis/cursor-store.js';
+import { createLogger } from '../../src/app/logger.js';
+import { createMetrics, type Metrics } from '../../src/app/metrics.js';
+import { RetryableError } from '../../src/core/errors.js';
+import type { Movement, WatchlistRef } from '../../src/core/movement.js';
+import type { WatchlistIndex } from '../../src/core/watchlist.js';
+import { TEST_REDIS_URL, deleteRedisPrefix, uniqueRedisPrefix } from '../helpers/redis.js';
+
+process.env['HARDHAT_EXPERIMENTAL_ALLOW_NON_LOCAL_INSTALLATION'] = 'true';
+
+const CHAIN = 'devchain';
+let node: LocalEvmChain;
+let provider: JsonRpcProvider;
+let redis: Redis;
+let prefix: string;
+let snapshot: string;
+let signers: JsonRpcSigner[];
+const servers: Server[] = [];
+
+beforeAll(async () => {
+  node = await startLocalEvmChain();
+  provider = new JsonRpcProvider(node.rpcUrl, 31337, { staticNetwork: true });
+  signers = await Promise.all([0, 1].map((i) => provider.getSigner(i)));
+  redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+}, 60_000);
+
+afterAll(async () => {
+  provider?.destroy();
+  redis?.disconnect();
+  await node?.stop();
+});
+
+beforeEach(async () => {
+  prefix = uniqueRedisPrefix('evmrpc');
+  snapshot = (await provider.send('evm_snapshot', [])) as string;
+});
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+  await provider.send('evm_revert', [snapshot]);
+  await deleteRedisPrefix(prefix);
+});
+
+type Reply = 'pass' | { status: number; body?: string; headers?: Record<string, string> };
+
+/** A node:http JSON-RPC endpoint that answers each request as scripted (by request number, from 1), else forwards to hardhat. */
+async function scriptedRpc(script: (n: number, body: string) => Reply): Promise<{ url: string; requests: string[] }> {
+  const requests: string[] = [];
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      requests.push(body);
+      const reply = script(requests.length, body);
+      if (reply !== 'pass') {
+        res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+        res.end(reply.body ?? '');
+        return;
+      }
+      fetch(node.rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+        .then(async (r) => {
+          res.writeHead(r.status, { 'content-type': 'application/json' });
+          res.end(await r.text());
+        })
+        .catch(() => res.destroy());
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v3/SECRETKEY123`, requests };
+}
+
+function watchlistOf(...addresses: string[]): WatchlistIndex {
+  const map = new Map<string, WatchlistRef[]>(addresses.map((a) => [a.toLowerCase(), [{ address: getAddress(a), label: 'hacker', incident: 'test-hack', source: 'https://example.org/a', tags: [] }]]));
+  return { version: 'v1', lookup: (chain, key) => (chain === CHAIN ? map.get(key) : undefined), keysFor: () => new Set(map.keys()), size: map.size };
+}
+
+function makePoller(rpcUrls: string[], startBlock: number, watched: string, rpc: { maxAttempts?: number } = {}) {
+  const movements: Movement[] = [];
+  const metrics = createMetrics();
+  const poller = createEvmPoller({
+    chain: { id: CHAIN, kind: 'evm', rpcUrls, confirmations: 1, pollIntervalMs: 50, startBlock, explorerUrl: undefined, nativeSymbol: 'ETH', traces: 'auto', maxBlocksPerBatch: 2, rpcTimeoutMs: 3000, enabled: true },
+    currentWatchlist: () => watchlistOf(watched),
+    cursorStore: createRedisCursorStore(redis, prefix),
+    sink: { publish: async (m) => void movements.push(...m) },
+    logger: createLogger({ level: 'silent' }),
+    metrics,
+    rpc: { baseBackoffMs: 5, maxBackoffMs: 20, ...rpc },
+  });
+  return { poller, movements, metrics };
+}
+
+/** Like the follower's loop: a failed step is retried (same blocks) until the poller has caught up. */
+async function pollToHead(poller: EvmPoller): Promise<number> {
+  let failures = 0;
+  for (let i = 0; i < 200; i++) {
+    try {
+      const step = await poller.pollOnce();
+      if (step.processed === 0 && !step.reorged && poller.position?.head.number === step.headNumber) return failures;
+    } catch (err) {
+      expect(err).toBeInstanceOf(RetryableError);
+      failures++;
+    }
+  }
+  throw new Error('poller did not catch up');
+}
+
+async function counter(metrics: Metrics, name: 'rpcErrors' | 'blocksProcessed'): Promise<number> {
+  return (await metrics[name].get()).values.find((v) => v.labels['chain'] === CHAIN)?.value ?? 0;
+}
+
+async function sendFive(): Promise<{ start: number; hashes: string[] }> {
+  const [watched, other] = signers as [JsonRpcSigner, JsonRpcSigner];
+  const start = Number(await provider.send('eth_blockNumber', [])) + 1;
+  const hashes: string[] = [];
+  for (let i = 1; i <= 5; i++) {
+    const tx = await other.sendTransaction({ to: watched.address, value: BigInt(i) });
+    await tx.wait();
+    hashes.push(tx.hash);
+  }
+  return { start, hashes };
+}
+
+describe('EVM RPC resilience', () => {
+  it('fails over from a dead first URL to the good one and finds every movement', async () => {
+    const dead = `http://127.0.0.1:${await findFreePort()}/v3/SECRETKEY123`;
+    const { start, hashes } = await sendFive();
+    const { poller, movements, metrics } = makePoller([dead, node.rpcUrl], start, signers[0]!.address);
+    await pollToHead(poller);
+
+    expect(movements.map((m) => m.txHash)).toEqual(hashes);
+    expect(await counter(metrics, 'rpcErrors')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('retries HTTP 500s, garbage bodies and truncated batches without skipping or repeating a block', async () => {
+    const { start, hashes } = await sendFive();
+    const bad: Record<number, Reply> = {
+      2: { status: 500, body: 'upstream exploded' },
+      3: { status: 500 },
+      5: { status: 200, body: '<html>not json</html>' },
+      8: { status: 200, body: '[{"jsonrpc":"2.0","id":1,"result":"0x1"}]' },
+      11: { status: 200, body: '{"jsonrpc":"2.0","id":null,"error":{"code":-32005,"message":"batch too large"}}' },
+      12: { status: 503 },
+      13: { status: 503 },
+    };
+    const rpc = await scriptedRpc((n) => bad[n] ?? 'pass');
+    const { poller, movements, metrics } = makePoller([rpc.url], start, signers[0]!.address, { maxAttempts: 2 });
+    const failedSteps = await pollToHead(poller);
+
+    expect(movements.map((m) => [m.txHash, m.amount])).toEqual(hashes.map((h, i) => [h, BigInt(i + 1)]));
+    expect(await counter(metrics, 'blocksProcessed')).toBe(5);
+    expect(await counter(metrics, 'rpcErrors')).toBeGreaterThanOrEqual(7);
+    expect(failedSteps).toBeGreaterThanOrEqual(1);
+  });
+
+  it('treats a node that ignores the callTracer (struct logs) as having no traces', async () => {
+    const { start, hashes } = await sendFive();
+    // Like an Erigon/geth that ignores the tracer option: the real shape of a default-tracer answer.
+    const rpc = await scriptedRpc((_n, body) => {
+      const calls = JSON.parse(body) as { id: number; method: string }[];
+      if (!calls.some((c) => c.method === 'debug_traceBlockByNumber')) return 'pass';
+      return { status: 200, body: JSON.stringify(calls.map((c) => ({ jsonrpc: '2.0', id: c.id, result: [{ result: { failed: false, gas: 21000, returnValue: '0x', structLogs: [] }, txHash: hashes[0] }] }))) };
+    });
+    const { poller, movements, metrics } = makePoller([rpc.url], start, signers[0]!.address);
+    await pollToHead(poller);
+
+    expect(poller.source.traceMode).toBe('none');
+    expect((await metrics.tracesAvailable.get()).values[0]?.value).toBe(0);
+    expect(movements).toHaveLength(5);
+  });
+});
+
+describe('EVM JSON-RPC client', () => {
+  it('sends many calls in one HTTP request and returns results in order', async () => {
+    await provider.send('evm_mine', []);
+    await provider.send('evm_mine', []);
+    const rpc = await scriptedRpc(() => 'pass');
+    const client = createEvmRpcClient({ chain: CHAIN, urls: [rpc.url], timeoutMs: 3000 });
+    const outcomes = await client.batch([0, 1, 2].map((n) => ({ method: 'eth_getBlockByNumber', params: [`0x${n}`, false] })));
+
+    expect(rpc.requests).toHaveLength(1);
+    expect(outcomes.map((o) => (o.ok ? (o.result as { number: string }).number : o.error.code))).toEqual(['0x0', '0x1', '0x2']);
+  });
+
+  it('honours Retry-After on HTTP 429', async () => {
+    const rpc = await scriptedRpc((n) => (n === 1 ? { status: 429, headers: { 'retry-after': '2' } } : 'pass'));
+    const slept: number[] = [];
+    const client = createEvmRpcClient({ chain: CHAIN, urls: [rpc.url], timeoutMs: 3000, sleep: async (ms) => void slept.push(ms) });
+    const head = await client.call('eth_blockNumber', []);
+
+    expect(typeof head).toBe('string');
+    expect(slept).toEqual([2000]);
+  });
+
+  it('never puts the URL path (API key) into errors or failure reports', async () => {
+    const rpc = await scriptedRpc(() => ({ status: 502 }));
+    const reported: string[] = [];
+    const client = createEvmRpcClient({
+      chain: CHAIN, urls: [rpc.url], timeoutMs: 3000, maxAttempts: 3, sleep: async () => undefined,
+      onAttemptFailed: ({ url, error }) => void reported.push(url, error.message),
+    });
+    const err: Error = await client.call('eth_blockNumber', []).then(() => new Error('no error'), (e: unknown) => e as Error);
+
+    expect(err).toBeInstanceOf(RetryableError);
+    const all = [err.message, String((err.cause as Error | undefined)?.message), ...reported].join('\n');
+    expect(all).toContain('127.0.0.1');
+    expect(all).not.toContain('SECRETKEY123');
+    expect(all).not.toContain('/v3/');
+  });
+
+  it('reports JSON-RPC errors per call so the caller can tell a missing method from a failure', async () => {
+    const client = createEvmRpcClient({ chain: CHAIN, urls: [node.rpcUrl], timeoutMs: 3000 });
+    const [receipts, head] = await client.batch([{ method: 'eth_getBlockReceipts', params: ['0x0'] }, { method: 'eth_blockNumber', params: [] }]);
+
+    expect(receipts).toMatchObject({ ok: false, error: { code: -32004 } });
+    expect(head?.ok).toBe(true);
+    await expect(client.call('eth_getBlockReceipts', ['0x0'])).rejects.toMatchObject({ name: 'PermanentError', code: 'RPC_METHOD_UNAVAILABLE' });
+  });
+});
