@@ -1,0 +1,196 @@
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Settings, WebhookConfig } from '../config/schema.js';
+import { PermanentError } from '../core/errors.js';
+import { movementJobId, parseMovementJob } from '../core/movement-job.js';
+import { buildDeliveryJob, parseDeliveryJob, type DeliveryJobData } from '../core/alert/delivery-job.js';
+import { planDeliveries } from '../core/alert/plan-deliveries.js';
+import { renderEmail } from '../core/alert/render-email.js';
+import { buildWebhookPayload } from '../core/alert/build-webhook-payload.js';
+import { buildWebhookId } from '../core/alert/sign-webhook.js';
+import { DEFAULT_RETRY_POLICY, computeRetryDelay, type RetryPolicy } from '../core/alert/compute-retry-delay.js';
+import { EMAIL_QUEUE, MOVEMENTS_QUEUE, webhookQueueName } from '../adapters/redis/queue-names.js';
+import { KEEP_COMPLETED, KEEP_FAILED } from '../adapters/redis/job-retention.js';
+import { createEmailSender, type EmailSender } from '../adapters/smtp/send-email.js';
+import { sendWebhook } from '../adapters/webhook/send-webhook.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+
+export interface StartAlerterOptions {
+  readonly settings: Settings;
+  /** Shared ioredis connection (maxRetriesPerRequest: null); the caller closes it. */
+  readonly connection: Redis;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** Clock (fan-out time, webhook-timestamp). */
+  readonly now?: () => Date;
+  /** Delivery retry policy; tests shrink baseDelayMs. */
+  readonly backoff?: Partial<RetryPolicy>;
+  /** Shorthand for backoff.baseDelayMs (what run-chainwatch passes). */
+  readonly backoffMs?: number;
+  /** Parallel deliveries per webhook endpoint (default 4). Email is sent one at a time. */
+  readonly webhookConcurrency?: number;
+}
+
+export interface Alerter {
+  close(): Promise<void>;
+}
+
+/** bullmq backoff type routed to our own strategy (Worker settings.backoffStrategy). */
+const BACKOFF_TYPE = 'chainwatch';
+const DELIVERY_JOB_NAME = 'deliver';
+
+/**
+ * The alerter role: a worker on `movements` fans every movement out into one
+ * email job and one job per enabled webhook (deterministic ids, so a fan-out
+ * re-run enqueues nothing twice); a worker per delivery queue sends them with
+ * capped exponential backoff. Permanent failures become bullmq
+ * UnrecoverableError and stay in the failed set for the operator.
+ * Settings are read once at start.
+ */
+export async function startAlerter(options: StartAlerterOptions): Promise<Alerter> {
+  const { settings, connection, metrics } = options;
+  const logger = options.logger.child({ role: 'alerter' });
+  const now = options.now ?? (() => new Date());
+  const policy: RetryPolicy = {
+    ...DEFAULT_RETRY_POLICY,
+    ...(options.backoffMs !== undefined ? { baseDelayMs: options.backoffMs } : {}),
+    ...options.backoff,
+  };
+  const prefix = settings.redis.prefix;
+
+  const queues: Queue[] = [];
+  const workers: Worker[] = [];
+  const onError = (component: string) => (err: Error) => logger.error({ err, component }, 'queue error');
+
+  const openQueue = (name: string): Queue => {
+    const q = new Queue(name, { connection, prefix });
+    q.on('error', onError(`queue ${name}`));
+    queues.push(q);
+    return q;
+  };
+
+  const deliveryJobOptions = (jobId: string) => ({
+    jobId,
+    attempts: policy.attempts,
+    backoff: { type: BACKOFF_TYPE },
+    removeOnComplete: KEEP_COMPLETED,
+    removeOnFail: KEEP_FAILED,
+  });
+
+  const backoffStrategy = (attemptsMade: number, _type?: string, err?: Error): number =>
+    computeRetryDelay(policy, attemptsMade, retryAfterMsOf(err));
+
+  const email = settings.email !== undefined && settings.email.enabled ? settings.email : undefined;
+  const emailQueue = email !== undefined ? openQueue(EMAIL_QUEUE) : undefined;
+  const enabledWebhooks = settings.webhooks.filter((w) => w.enabled);
+  const webhookQueues = new Map<string, Queue>(enabledWebhooks.map((w) => [w.id, openQueue(webhookQueueName(w.id))]));
+
+  /** Runs one delivery attempt; counts and translates the outcome for bullmq. */
+  const deliver = async (channel: 'email' | 'webhook', target: string, job: Job, send: () => Promise<void>): Promise<void> => {
+    const fields = { channel, target, job_id: job.id, attempt: job.attemptsMade + 1 };
+    try {
+      await send();
+      metrics.deliveries.inc({ channel, target });
+      logger.info(fields, 'alert delivered');
+    } catch (err) {
+      metrics.deliveryFailures.inc({ channel, target });
+      if (err instanceof PermanentError) {
+        logger.error({ ...fields, err }, 'alert delivery failed permanently; job kept in the failed set');
+        throw new UnrecoverableError(`${err.code}: ${err.message}`);
+      }
+      const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      logger.warn({ ...fields, err, will_retry: !final }, final ? 'alert delivery failed after the last attempt; job kept in the failed set' : 'alert delivery failed; will retry');
+      throw err;
+    }
+  };
+
+  const openWorker = (name: string, concurrency: number, processor: (job: Job) => Promise<void>): Worker => {
+    const w = new Worker(name, processor, { connection, prefix, concurrency, settings: { backoffStrategy } });
+    w.on('error', onError(`worker ${name}`));
+    workers.push(w);
+    return w;
+  };
+
+  let sender: EmailSender | undefined;
+  if (email !== undefined) {
+    const emailSender = createEmailSender(email.smtpUrl);
+    sender = emailSender;
+    openWorker(EMAIL_QUEUE, 1, async (job) => {
+      const d = parseJob(job, parseDeliveryJob);
+      const rendered = renderEmail(d.movement, {
+        subjectPrefix: email.subjectPrefix,
+        explorerUrl: settings.chains.get(d.movement.chain)?.explorerUrl,
+      });
+      await deliver('email', 'email', job, async () => {
+        await emailSender.send({ from: email.from, to: email.to, ...rendered, messageId: `<${String(job.id)}@chainwatch>` });
+      });
+    });
+  }
+
+  for (const webhook of enabledWebhooks) {
+    openWorker(webhookQueueName(webhook.id), options.webhookConcurrency ?? 4, async (job) => {
+      const d = parseJob(job, parseDeliveryJob);
+      await deliver('webhook', webhook.id, job, () => sendOneWebhook(webhook, d.movementJobId, d, now()));
+    });
+  }
+
+  openWorker(MOVEMENTS_QUEUE, 4, async (job) => {
+    const movement = parseJob(job, parseMovementJob);
+    const key = movementJobId(movement);
+    const timestamp = now();
+    const data: DeliveryJobData = buildDeliveryJob(key, movement, timestamp);
+    for (const planned of planDeliveries(key, { email, webhooks: enabledWebhooks })) {
+      const queue = planned.channel === 'email' ? emailQueue : webhookQueues.get(planned.target);
+      if (queue === undefined) {
+        logger.warn({ movement_id: movement.id, channel: planned.channel, target: planned.target }, 'no delivery queue for this target; skipped');
+        continue;
+      }
+      // Same jobId as an existing (even completed) job: bullmq ignores the add. That is the dedupe.
+      await queue.add(DELIVERY_JOB_NAME, data, deliveryJobOptions(planned.jobId));
+    }
+    logger.info({ movement_id: movement.id, job_id: key, chain: movement.chain, tx_hash: movement.txHash }, 'movement fanned out');
+  });
+
+  await Promise.all([...workers.map((w) => w.waitUntilReady()), ...queues.map((q) => q.waitUntilReady())]);
+  logger.info({ webhooks: enabledWebhooks.map((w) => w.id), email: email !== undefined }, 'alerter started');
+
+  return {
+    async close(): Promise<void> {
+      // Workers first: they finish their active jobs, then stop taking new ones.
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(queues.map((q) => q.close()));
+      sender?.close();
+      logger.info('alerter stopped');
+    },
+  };
+}
+
+async function sendOneWebhook(webhook: WebhookConfig, key: string, d: { timestamp: Date; movement: Parameters<typeof buildWebhookPayload>[0] }, at: Date): Promise<void> {
+  const body = JSON.stringify(buildWebhookPayload(d.movement, d.timestamp));
+  await sendWebhook({
+    webhookId: webhook.id,
+    url: webhook.url,
+    secret: webhook.secret,
+    deliveryId: buildWebhookId(key, webhook.id),
+    body,
+    timeoutMs: webhook.timeoutMs,
+    now: at,
+  });
+}
+
+/** Bad job data never gets better: fail the job once, keep it in the failed set. */
+function parseJob<T>(job: Job, parse: (data: unknown) => T): T {
+  try {
+    return parse(job.data);
+  } catch (err) {
+    if (err instanceof PermanentError) throw new UnrecoverableError(`${err.code}: ${err.message} (job ${String(job.id)})`);
+    throw err;
+  }
+}
+
+/** A retryable adapter error may carry the receiver's Retry-After (see WebhookRetryableError). */
+function retryAfterMsOf(err: unknown): number | undefined {
+  if (typeof err === 'object' && err !== null && 'retryAfterMs' in err && typeof err.retryAfterMs === 'number') return err.retryAfterMs;
+  return undefined;
+}
