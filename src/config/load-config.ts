@@ -44,7 +44,7 @@ export async function loadConfig(dir: string, env: NodeJS.ProcessEnv = process.e
 /** Like loadConfig without throwing. Watchlists are checked even when settings have errors. */
 export async function checkConfig(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<ConfigCheck> {
   const s = await checkSettings(dir, env);
-  const w = await checkWatchlists(dir, s.chainIds);
+  const w = await checkWatchlists(dir, s.chainIds, { chainsKnown: s.chainsKnown });
   const problems = [...s.problems, ...w.problems];
   if (s.settings === undefined || problems.some((p) => p.severity === 'error')) {
     return { problems, config: undefined, entries: w.entries, files: w.files };

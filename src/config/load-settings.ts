@@ -21,6 +21,8 @@ export interface SettingsCheck {
   readonly settings: Settings | undefined;
   /** Every chain id written in the file, with its kind when that part validated. */
   readonly chainIds: ReadonlyMap<string, KnownChain | undefined>;
+  /** False when the file could not be read or parsed at all, so chain ids are unknown. */
+  readonly chainsKnown: boolean;
   readonly problems: readonly ConfigProblem[];
 }
 
@@ -42,6 +44,7 @@ export async function checkSettings(dir: string, env: NodeJS.ProcessEnv = proces
     return {
       settings: undefined,
       chainIds: new Map(),
+      chainsKnown: false,
       problems: [{ severity: 'error', file, line: 1, field: '', code: missing ? 'file_missing' : 'file_unreadable', message: missing ? `${SETTINGS_FILE} not found in the config directory` : `cannot read file (${(err as NodeJS.ErrnoException).code ?? 'error'})` }],
     };
   }
@@ -53,7 +56,7 @@ export function checkSettingsText(text: string, file: string, env: NodeJS.Proces
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   const syntax = yamlSyntaxProblems(doc, file);
-  if (syntax.length > 0) return { settings: undefined, chainIds: new Map(), problems: syntax };
+  if (syntax.length > 0) return { settings: undefined, chainIds: new Map(), chainsKnown: false, problems: syntax };
   const problems: ConfigProblem[] = [...interpolateEnv(doc, lineCounter, env, file)];
   const locate: Locate = (p, o) => locateYamlNode(doc, lineCounter, p, o);
   const at = (p: readonly (string | number)[]) => locate(p);
@@ -61,7 +64,7 @@ export function checkSettingsText(text: string, file: string, env: NodeJS.Proces
   const raw: unknown = doc.toJS() ?? {};
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     problems.push({ severity: 'error', file, line: 1, field: '', code: 'invalid_type', message: 'chainwatch.yaml must be a mapping of settings (chains, email, webhooks, ...)' });
-    return { settings: undefined, chainIds: new Map(), problems };
+    return { settings: undefined, chainIds: new Map(), chainsKnown: false, problems };
   }
   const input = applyEnvOverrides(raw as Record<string, unknown>, env, problems);
 
@@ -106,7 +109,7 @@ export function checkSettingsText(text: string, file: string, env: NodeJS.Proces
   }
 
   if (problems.some((p) => p.severity === 'error') || !top.success) {
-    return { settings: undefined, chainIds, problems };
+    return { settings: undefined, chainIds, chainsKnown: true, problems };
   }
   const d = top.data;
   const settings: Settings = Object.freeze({
@@ -117,7 +120,7 @@ export function checkSettingsText(text: string, file: string, env: NodeJS.Proces
     redis: Object.freeze({ ...d.redis }),
     reloadIntervalMs: d.reloadIntervalMs,
   });
-  return { settings, chainIds, problems };
+  return { settings, chainIds, chainsKnown: true, problems };
 }
 
 /** Documented contract: env REDIS_URL overrides redis.url and PORT overrides api.port. */

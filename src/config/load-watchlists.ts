@@ -58,7 +58,8 @@ export async function listWatchlistFiles(dir: string): Promise<string[] | undefi
  * problems. `chainIds` may be partial (settings had errors); ids present but
  * undefined are configured chains whose kind could not be read.
  */
-export async function checkWatchlists(dir: string, chainIds: ReadonlyMap<string, KnownChain | undefined>): Promise<WatchlistsCheck> {
+export async function checkWatchlists(dir: string, chainIds: ReadonlyMap<string, KnownChain | undefined>, options: { chainsKnown?: boolean } = {}): Promise<WatchlistsCheck> {
+  const chainsKnown = options.chainsKnown ?? true;
   const names = await listWatchlistFiles(dir);
   const problems: ConfigProblem[] = [];
   const entries: WatchlistEntry[] = [];
@@ -80,7 +81,7 @@ export async function checkWatchlists(dir: string, chainIds: ReadonlyMap<string,
       problems.push({ severity: 'error', file, line: 1, field: '', code: 'file_unreadable', message: `cannot read file (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
       continue;
     }
-    checkWatchlistText(text, file, chainIds, state, entries, problems);
+    checkWatchlistText(text, file, chainIds, chainsKnown, state, entries, problems);
   }
   return { entries, files, problems };
 }
@@ -105,6 +106,7 @@ function checkWatchlistText(
   text: string,
   file: string,
   chainIds: ReadonlyMap<string, KnownChain | undefined>,
+  chainsKnown: boolean,
   state: CrossFileState,
   out: WatchlistEntry[],
   problems: ConfigProblem[],
@@ -139,7 +141,8 @@ function checkWatchlistText(
       return { file, line: pos.line, column: pos.column, field: formatFieldPath(['entries', i, key]) };
     };
 
-    if (fileEnabled && !chainIds.has(e.chain)) {
+    // When chainwatch.yaml itself is unreadable, every chain would look unknown: say nothing then.
+    if (fileEnabled && chainsKnown && !chainIds.has(e.chain)) {
       problems.push({ severity: 'error', ...at('chain'), code: 'unknown_chain', message: `unknown chain "${e.chain}" (configured: ${configured === '' ? 'none' : configured}); configure it in chainwatch.yaml or set enabled: false at the top of this file` });
       continue;
     }
@@ -173,12 +176,13 @@ function checkWatchlistText(
     }
 
     const key = `${e.chain}\0${matchKey}`;
-    const firstLine = seenInFile.get(key);
-    if (firstLine !== undefined) {
+    const firstIndex = seenInFile.get(key);
+    if (firstIndex !== undefined) {
+      const firstLine = raw.locate(['entries', firstIndex, 'address']).line;
       problems.push({ severity: 'error', ...at('address'), code: 'duplicate_address', message: `duplicate address on ${e.chain}, first listed at line ${firstLine}` });
       continue;
     }
-    seenInFile.set(key, line);
+    seenInFile.set(key, i);
     const other = state.firstSeen.get(key);
     if (other === undefined) state.firstSeen.set(key, { label: e.label, file, line });
     else if (other.file !== file && other.label !== e.label) {

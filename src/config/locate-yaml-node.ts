@@ -15,17 +15,22 @@ type PathSegment = string | number;
 export function locateYamlNode(doc: Document, lineCounter: LineCounter, path: readonly PathSegment[], options: { keyOf?: string } = {}): YamlPosition {
   let node: unknown = doc.contents;
   let best: unknown = node;
+  let bestKey: unknown;
   for (const seg of path) {
     const next = child(node, seg);
     if (next === undefined) break;
     node = next.value ?? next.key;
     best = node;
+    bestKey = next.key === next.value ? undefined : next.key;
     if (next.value === null) break;
   }
   if (options.keyOf !== undefined && isMap(best)) {
     const pair = best.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === options.keyOf);
     if (pair !== undefined && isNodeWithRange(pair.key)) return position(lineCounter, pair.key.range[0]);
   }
+  // A block mapping or list value starts on the line after its key; the operator
+  // looks for the key (`email:`, `bitcoin:`), so point there.
+  if ((isMap(best) || isSeq(best)) && isNodeWithRange(bestKey)) return position(lineCounter, bestKey.range[0]);
   if (isNodeWithRange(best)) return position(lineCounter, best.range[0]);
   return { line: 1, column: 1 };
 }

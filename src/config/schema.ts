@@ -131,7 +131,11 @@ export const watchlistEntrySchema = z
     address: z.string().min(1),
     label: z.string().min(1),
     incident: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'incident is a lowercase slug like ronin-2022'),
-    source: z.string().url('source must be the URL of the public attribution'),
+    source: z
+      .string()
+      .url('source must be the URL of the public attribution')
+      // An attribution is a web page an operator can open; javascript:, file: or mailto: are not.
+      .refine((s) => /^https?:\/\//i.test(s), 'source must be an http(s) URL of the public attribution'),
     tags: z.array(z.string().min(1)).default([]),
     /** Date (YYYY-MM-DD) the source stopped listing this address; kept for history, not watched. */
     removed: z.union([z.string().regex(/^\d{4}-\d{2}-\d{2}$/), z.date()]).optional(),

@@ -22,21 +22,25 @@ export function zodIssuesToProblems(issues: readonly ZodIssue[], base: readonly 
     }
     const pos = locate(path);
     const field = formatFieldPath(path);
-    problems.push({ severity: 'error', file, line: pos.line, column: pos.column, field, code: codeFor(issue, field), message: messageFor(issue) });
+    problems.push({ severity: 'error', file, line: pos.line, column: pos.column, field, code: codeFor(issue, field), message: messageFor(issue, field) });
   }
   return problems;
 }
 
 function codeFor(issue: ZodIssue, field: string): ConfigProblemCode {
+  // Every entry must cite its public attribution: missing or malformed, it is one problem.
+  if (/^entries\[\d+\]\.source$/.test(field)) return 'invalid_source';
   if (issue.code === 'invalid_type') return issue.received === 'undefined' ? 'missing_key' : 'invalid_type';
-  if (/\.source$/.test(field)) return 'invalid_source';
   if (/\.incident$/.test(field)) return 'invalid_incident';
   if (/^webhooks\[\d+\]\.secret$/.test(field)) return 'invalid_webhook_secret';
   if (issue.code === 'custom' && /^chains\.[^.]+\.rpcUrl$/.test(field)) return 'bitcoin_backend_missing';
   return 'invalid_value';
 }
 
-function messageFor(issue: ZodIssue): string {
+function messageFor(issue: ZodIssue, field: string): string {
+  if (issue.code === 'invalid_type' && issue.received === 'undefined' && /^entries\[\d+\]\.source$/.test(field)) {
+    return 'source is required: the URL of the public attribution (advisory, report, press release)';
+  }
   switch (issue.code) {
     case 'invalid_type':
       if (issue.received === 'undefined') return 'required key is missing';
