@@ -7,6 +7,7 @@ import type { OutpointStore, RememberedOutpoint } from '../core/btc/outpoint-sto
 import { parseBitcoinBlock } from '../core/btc/parse-bitcoin-block.js';
 import { parseBitcoinTransaction } from '../core/btc/parse-bitcoin-transaction.js';
 import type { BitcoinChainConfig } from '../config/schema.js';
+import { RetryableError } from '../core/errors.js';
 import type { Movement } from '../core/movement.js';
 import type { BlockHeader, CursorStore, MovementSink } from '../core/ports.js';
 import type { WatchlistIndex } from '../core/watchlist.js';
@@ -68,11 +69,12 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
       const blocks: BitcoinBlock[] = [];
       for (let i = 0; i < numbers.length; i++) {
         const hash = hashes[i]!;
-        const raw = await backend.fetchRawBlock(hash);
         try {
-          blocks.push(parseBitcoinBlock(raw, { height: numbers[i]!, hash }));
+          blocks.push(parseBitcoinBlock(await backend.fetchRawBlock(hash), { height: numbers[i]!, hash }));
         } catch (err) {
-          logger.warn({ chain: chain.id, block_number: numbers[i], block_hash: hash, err }, 'bitcoin block failed verification; will fetch it again');
+          if (err instanceof RetryableError && err.code === 'BTC_BLOCK_CORRUPT') {
+            logger.warn({ chain: chain.id, block_number: numbers[i], block_hash: hash, err }, 'bitcoin block failed verification; will fetch it again');
+          }
           throw err;
         }
       }
