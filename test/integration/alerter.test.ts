@@ -23,7 +23,7 @@ import { evmChainSchema, bitcoinChainSchema, type ChainConfig, type Settings, ty
 import { RetryableError } from '../../src/core/errors.js';
 import { TEST_REDIS_URL, deleteRedisPrefix, uniqueRedisPrefix } from '../helpers/redis.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { HARMONY, RONIN, btcOut, erc20In, evmNativeOut } from '../unit/alert/movements.js';
+import { STAKE, RONIN, btcOut, erc20In, evmNativeOut } from '../unit/alert/movements.js';
 
 // ---------------------------------------------------------------- peers
 
@@ -286,7 +286,7 @@ describe('alerter', () => {
     expect(tokenMail[0]!.subject).toBe('[chainwatch] ronin-2022 (Ronin Bridge exploiter): IN 250 USDC on ethereum');
     const btcMail = mailFor(smtp, btc.txHash);
     expect(btcMail).toHaveLength(1);
-    expect(btcMail[0]!.subject).toBe('[chainwatch] harmony-2022 (Harmony Horizon bridge exploiter): OUT 0.5 BTC on bitcoin');
+    expect(btcMail[0]!.subject).toBe('[chainwatch] stake-2023 (Stake.com theft / laundering address): OUT 0.5 BTC on bitcoin');
     expect(btcMail[0]!.text).toContain(`https://mempool.space/tx/${btc.txHash}`);
 
     // Webhooks: one per movement per endpoint, Standard Webhooks headers, verifiable signature, contract body.
@@ -328,7 +328,7 @@ describe('alerter', () => {
     const tokenHook = partner.received.find((r) => r.headers['webhook-id'] === `${token.id}-partner.exchange`)!;
     expect(dataOf(tokenHook)).toMatchObject({ kind: 'erc20', direction: 'in', logIndex: 7, amount: '250000000', asset: { contract: '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48', symbol: 'USDC', decimals: 6 } });
     const btcHook = soc.received.find((r) => r.headers['webhook-id'] === `${btc.id}-soc`)!;
-    expect(dataOf(btcHook)).toMatchObject({ kind: 'btc', logIndex: null, vin: [0, 2], vout: [], from: [HARMONY.address], fee: '12345', outputs: [{ vout: 0, amount: '30000000' }, { vout: 1, amount: '19987655' }] });
+    expect(dataOf(btcHook)).toMatchObject({ kind: 'btc', logIndex: null, vin: [0, 2], vout: [], from: [STAKE.address], fee: '12345', outputs: [{ vout: 0, amount: '30000000' }, { vout: 1, amount: '19987655' }] });
 
     // Re-publish everything after full delivery, then a fresh marker movement.
     await waitFor(() => allIdle(h, [MOVEMENTS_QUEUE, EMAIL_QUEUE, webhookQueueName('soc'), webhookQueueName('partner.exchange')]), { what: 'queues idle' });
@@ -369,8 +369,8 @@ describe('alerter', () => {
     expect(soc.received.map((r) => dataOf(r)['confirmations'])).toEqual([0, 1]);
     expect(soc.received.map((r) => dataOf(r)['id'])).toEqual([unconfirmed.id, confirmed.id]);
     expect(smtp.messages.map((m) => m.subject)).toEqual([
-      '[chainwatch] UNCONFIRMED harmony-2022 (Harmony Horizon bridge exploiter): OUT 0.5 BTC on bitcoin (mempool)',
-      '[chainwatch] harmony-2022 (Harmony Horizon bridge exploiter): OUT 0.5 BTC on bitcoin',
+      '[chainwatch] UNCONFIRMED stake-2023 (Stake.com theft / laundering address): OUT 0.5 BTC on bitcoin (mempool)',
+      '[chainwatch] stake-2023 (Stake.com theft / laundering address): OUT 0.5 BTC on bitcoin',
     ]);
   });
 

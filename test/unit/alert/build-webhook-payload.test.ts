@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildWebhookPayload } from '../../../src/core/alert/build-webhook-payload.js';
-import { RONIN, HARMONY, btcOut, erc20In, evmNativeOut } from './movements.js';
+import { RONIN, STAKE, btcOut, erc20In, evmNativeOut } from './movements.js';
 
 const AT = new Date('2024-05-01T12:00:00.000Z');
 
@@ -53,7 +53,7 @@ describe('buildWebhookPayload', () => {
       logIndex: null,
       vout: [],
       vin: [0, 2],
-      from: [HARMONY.address],
+      from: [STAKE.address],
       to: ['bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh', '3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy'],
       amount: '50000000',
       fee: '12345',
@@ -63,7 +63,7 @@ describe('buildWebhookPayload', () => {
       ],
     });
     // A single-address side still becomes a list for Bitcoin.
-    expect(buildWebhookPayload(btcOut({ from: HARMONY.address, fee: null }), AT).data).toMatchObject({ from: [HARMONY.address], fee: null });
+    expect(buildWebhookPayload(btcOut({ from: STAKE.address, fee: null }), AT).data).toMatchObject({ from: [STAKE.address], fee: null });
   });
 
   it('reports a mempool sighting with null block and zero confirmations', () => {

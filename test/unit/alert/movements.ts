@@ -2,11 +2,15 @@ import type { Movement } from '../../../src/core/movement.js';
 import { buildMovementId } from '../../../src/core/movement.js';
 
 /** Hand-built movements shared by the alert unit tests (EVM native out, ERC-20 in, Bitcoin out, internal, NFT). */
+/**
+ * Ronin Bridge exploiter (OFAC SDN; DPRK/Lazarus per source), from
+ * /work/shared/data/derived/dprk_incident_addresses.csv; see test/fixtures/SOURCES.md.
+ */
 export const RONIN = {
   address: '0x098B716B8Aaf21512996dC57EB0615e2383E2f96',
   label: 'Ronin Bridge exploiter',
   incident: 'ronin-2022',
-  source: 'https://home.treasury.gov/news/press-releases/jy0731',
+  source: 'https://github.com/tayvano/lazarus-bluenoroff-research/blob/11a2f6db0e9c6a9a6e812f05ce966366db6c3f8e/hacks-and-thefts/ronin_bridge.md',
   tags: ['lazarus', 'dprk'],
 };
 
@@ -58,18 +62,22 @@ export function erc20In(overrides: Partial<Movement> = {}): Movement {
   };
 }
 
-export const HARMONY = {
-  address: 'bc1qw5lz6s2v6gptsqw3wxsz2gvaaq5xl3rutz0fmw',
-  label: 'Harmony Horizon bridge exploiter',
-  incident: 'harmony-2022',
-  source: 'https://www.fbi.gov/news/press-releases/fbi-confirms-lazarus-group-cyber-actors-responsible-for-harmonys-horizon-bridge-currency-theft',
-  tags: ['lazarus'],
+/**
+ * A real attributed Bitcoin address (Stake.com theft, 2023; DPRK/Lazarus per source), copied from
+ * /work/shared/data/derived/dprk_incident_addresses.csv; see test/fixtures/SOURCES.md.
+ */
+export const STAKE = {
+  address: 'bc1qfesn3jj65fhmf00hh45ueql8je8jae6ep3qk84',
+  label: 'Stake.com theft / laundering address',
+  incident: 'stake-2023',
+  source: 'https://github.com/tayvano/lazarus-bluenoroff-research/blob/24f52cbeec6446691028dcba0695977254ea27c5/hacks-and-thefts/stake.md',
+  tags: ['lazarus', 'dprk'],
 };
 
 export function btcOut(overrides: Partial<Movement> = {}): Movement {
   const tx = 'ef'.repeat(32);
   return {
-    id: buildMovementId('bitcoin', tx, 'vin0', HARMONY.address),
+    id: buildMovementId('bitcoin', tx, 'vin0', STAKE.address),
     chain: 'bitcoin',
     direction: 'out',
     kind: 'btc',
@@ -79,7 +87,7 @@ export function btcOut(overrides: Partial<Movement> = {}): Movement {
     logIndex: null,
     vout: [],
     vin: [0, 2],
-    from: [HARMONY.address],
+    from: [STAKE.address],
     to: ['bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh', '3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy'],
     asset: { contract: null, symbol: 'BTC', decimals: 8 },
     amount: 50_000_000n,
@@ -89,8 +97,8 @@ export function btcOut(overrides: Partial<Movement> = {}): Movement {
       { vout: 0, address: 'bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh', amount: 30_000_000n },
       { vout: 1, address: '3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy', amount: 19_987_655n },
     ],
-    watchedAddress: HARMONY.address,
-    watchlist: [HARMONY],
+    watchedAddress: STAKE.address,
+    watchlist: [STAKE],
     confirmations: 2,
     ...overrides,
   };

@@ -39,7 +39,7 @@ describe('renderEmail', () => {
 
   it('says UNCONFIRMED in the subject and body of a mempool sighting', () => {
     const r = renderEmail(btcOut({ confirmations: 0, blockNumber: null, blockHash: null }), { subjectPrefix: '[chainwatch]', explorerUrl: 'https://mempool.space' });
-    expect(r.subject).toBe('[chainwatch] UNCONFIRMED harmony-2022 (Harmony Horizon bridge exploiter): OUT 0.5 BTC on bitcoin (mempool)');
+    expect(r.subject).toBe('[chainwatch] UNCONFIRMED stake-2023 (Stake.com theft / laundering address): OUT 0.5 BTC on bitcoin (mempool)');
     expect(r.text).toContain('UNCONFIRMED');
     expect(r.text).toMatch(/Block: +pending/);
     expect(r.text).toContain(`https://mempool.space/tx/${'ef'.repeat(32)}`);
