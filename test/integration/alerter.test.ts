@@ -396,6 +396,23 @@ describe('alerter', () => {
     expect(logText).not.toContain(SECRET);
   });
 
+  it('waits as long as a 429 Retry-After asks before retrying', async () => {
+    const limited = await startReceiver(() => ({ status: 429, headers: { 'retry-after': '120' } }));
+    cleanups.push(() => limited.close());
+    const h = await startHarness({ webhooks: [webhook('limited', limited.url)] });
+    const m = erc20In();
+    await h.sink.publish([m]);
+    const delayed = await waitFor(async () => {
+      const jobs = await h.queue(webhookQueueName('limited')).getDelayed();
+      return jobs.length > 0 ? jobs : undefined;
+    }, { what: 'delayed retry' });
+    expect(limited.received).toHaveLength(1);
+    expect(delayed[0]!.id).toBe(`${m.id}-limited`);
+    // The test policy's own backoff is 25 ms; the receiver asked for 120 s.
+    expect(delayed[0]!.delay).toBe(120_000);
+    expect(delayed[0]!.failedReason).toContain('answered HTTP 429');
+  });
+
   it('keeps a permanently rejected webhook in the failed set without retrying it', async () => {
     const gone = await startReceiver(() => 410);
     cleanups.push(() => gone.close());
