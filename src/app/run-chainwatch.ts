@@ -90,9 +90,9 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
         closers.unshift(() => poller.stop());
         pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.pollOnce() });
       } else {
-        const outpointStore = createRedisOutpointStore(redis, settings.redis.prefix, chain.id);
+        const outpointStore = createRedisOutpointStore(redis, settings.redis.prefix);
         const poller = createBitcoinPoller({ chain: chain satisfies BitcoinChainConfig, currentWatchlist, beforeStep, cursorStore, sink, outpointStore, logger: logger.child({ chain: chain.id }), metrics });
-        await poller.start();
+        poller.start();
         closers.unshift(() => poller.stop());
         pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.follower.pollOnce() });
       }

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { findFreePort } from './find-free-port.js';
 
 /**
@@ -29,7 +29,8 @@ export async function startLocalEvmChain(options: { port?: number; chainId?: num
   );
   const cli = require.resolve('hardhat/internal/cli/cli.js');
   const child = spawn(process.execPath, [cli, 'node', '--hostname', '127.0.0.1', '--port', String(port), '--config', configPath], {
-    cwd: dir,
+    // hardhat refuses to run unless the working directory's project has it installed locally.
+    cwd: projectRootOf(cli),
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: 'true' },
   });
@@ -45,6 +46,11 @@ export async function startLocalEvmChain(options: { port?: number; chainId?: num
   }
   await stopChild(child);
   throw new Error(`hardhat node did not answer on ${rpcUrl} within the timeout: ${output.trim()}`);
+}
+
+function projectRootOf(hardhatCli: string): string {
+  const marker = `${sep}node_modules${sep}`;
+  return hardhatCli.slice(0, hardhatCli.lastIndexOf(marker));
 }
 
 async function answers(rpcUrl: string): Promise<boolean> {

@@ -225,7 +225,8 @@ describe('EVM end to end', () => {
       mkdirSync(join(broken, 'watchlists'));
       writeFileSync(join(broken, 'chainwatch.yaml'), `chains:\n  ethereum:\n    kind: evm\n    rpcUrls: ["${chain.rpcUrl}"]\nwebhooks:\n  - id: a\n    url: http://127.0.0.1:1/hook\n    secret: ${SECRET}\n`);
       // Mixed case with a wrong EIP-55 checksum (last letter's case flipped).
-      const letter = [...flaggedAddr].findLastIndex((c, i) => i > 1 && /[a-fA-F]/.test(c));
+      let letter = flaggedAddr.length - 1;
+      while (!/[a-fA-F]/.test(flaggedAddr[letter]!)) letter--;
       const flipped = flaggedAddr[letter] === flaggedAddr[letter]!.toLowerCase() ? flaggedAddr[letter]!.toUpperCase() : flaggedAddr[letter]!.toLowerCase();
       const bad = flaggedAddr.slice(0, letter) + flipped + flaggedAddr.slice(letter + 1);
       writeFileSync(join(broken, 'watchlists', 'bad.yaml'), `entries:\n  - chain: ethereum\n    address: "${bad}"\n    label: x\n    incident: x\n    source: ${SOURCE}\n`);
