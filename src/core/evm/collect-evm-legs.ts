@@ -68,8 +68,12 @@ export function collectEvmLegs(block: EvmBlockData, chain: string, index: Watchl
     if (toRefs && t.to !== null) legs.push({ ...t, txHash, direction: 'in', watchedAddress: t.to, watchlist: toRefs });
   };
 
+  // Look addresses up first and build objects / decode amounts only for the few
+  // legs that touch a watched address: most of a block is someone else's.
+  const touches = (from: string, to: string | null): boolean => index.lookup(chain, from) !== undefined || (to !== null && index.lookup(chain, to) !== undefined);
+
   for (const tx of block.transactions) {
-    if (tx.value > 0n) {
+    if (tx.value > 0n && touches(tx.from, tx.to)) {
       add(tx.hash, { leg: 'native', kind: 'native', from: tx.from, to: tx.to, amount: tx.value, tokenId: null, logIndex: null, tracePosition: null, contract: null, standard: null });
     }
     const senderRefs = index.lookup(chain, tx.from);
@@ -83,12 +87,19 @@ export function collectEvmLegs(block: EvmBlockData, chain: string, index: Watchl
 
   for (const log of block.logs) {
     const topic0 = log.topics[0];
+    // Transfer: from, to in topics 1-2; ERC-1155: operator in topic 1, from, to in topics 2-3.
+    const first = topic0 === TRANSFER_TOPIC ? 1 : topic0 === TRANSFER_SINGLE_TOPIC || topic0 === TRANSFER_BATCH_TOPIC ? 2 : 0;
+    if (first === 0) continue;
+    const from = topicAddress(log.topics[first]);
+    const to = topicAddress(log.topics[first + 1]);
+    if (from === undefined || to === undefined || !touches(from, to)) continue;
     if (topic0 === TRANSFER_TOPIC) decodeTransfer(log, (t) => add(log.txHash, t));
     else if (topic0 === TRANSFER_SINGLE_TOPIC) decodeTransferSingle(log, (t) => add(log.txHash, t));
-    else if (topic0 === TRANSFER_BATCH_TOPIC) decodeTransferBatch(log, (t) => add(log.txHash, t));
+    else decodeTransferBatch(log, (t) => add(log.txHash, t));
   }
 
   for (const it of block.internalTransfers ?? []) {
+    if (!touches(it.from, it.to)) continue;
     add(it.txHash, {
       leg: `trace${it.position.replaceAll('.', '_')}`, kind: 'internal', from: it.from, to: it.to, amount: it.value, tokenId: null,
       logIndex: null, tracePosition: it.position, contract: null, standard: null,
