@@ -1,6 +1,6 @@
 import { Block, type Transaction } from 'bitcoinjs-lib';
 import { RetryableError } from '../errors.js';
-import { outpointKey, type BitcoinBlock, type BitcoinTx } from './bitcoin-block.js';
+import type { BitcoinBlock, BitcoinTx } from './bitcoin-block.js';
 import { hash256 } from './hash256.js';
 
 export interface ExpectedBlock {
@@ -54,8 +54,19 @@ export function parseBitcoinBlock(raw: Uint8Array, expected: ExpectedBlock): Bit
 /** Converts a bitcoinjs Transaction whose txid is already known. */
 export function toBitcoinTx(tx: Transaction, txid: string): BitcoinTx {
   const coinbase = tx.ins.length === 1 && isZeroHash(tx.ins[0]!.hash);
-  const ins = tx.ins.map((input) => ({ outpoint: coinbase ? '' : outpointKey(reverseHex(input.hash), input.index) }));
-  const outs = tx.outs.map((out) => ({ scriptHex: toHex(out.script), value: out.value }));
+  const ins = new Array<{ outpoint: string }>(tx.ins.length);
+  for (let i = 0; i < tx.ins.length; i++) {
+    const input = tx.ins[i]!;
+    ins[i] = { outpoint: coinbase ? '' : `${reverseHex(input.hash)}:${input.index}` };
+  }
+  // bitcoinjs' scripts are views into the parsed bytes: hex them through one Buffer view per backing store.
+  let view: Buffer | undefined;
+  const outs = new Array<{ scriptHex: string; value: bigint }>(tx.outs.length);
+  for (let i = 0; i < tx.outs.length; i++) {
+    const { script, value } = tx.outs[i]!;
+    if (view === undefined || view.buffer !== script.buffer) view = Buffer.from(script.buffer as ArrayBuffer);
+    outs[i] = { scriptHex: view.toString('hex', script.byteOffset, script.byteOffset + script.byteLength), value };
+  }
   return { txid, coinbase, ins, outs };
 }
 
@@ -108,11 +119,11 @@ function isZeroHash(h: Uint8Array): boolean {
   return true;
 }
 
-function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
-}
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
-/** Bitcoin shows hashes byte-reversed from their internal order. */
+/** Bitcoin shows hashes byte-reversed from their internal order. (Table lookup: no copy per input.) */
 function reverseHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).reverse().toString('hex');
+  let out = '';
+  for (let i = bytes.length - 1; i >= 0; i--) out += HEX_BYTE[bytes[i]!]!;
+  return out;
 }
