@@ -2,9 +2,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
-import { JsonRpcProvider, getAddress, type JsonRpcSigner } from 'ethers';
+import { Interface, JsonRpcProvider, getAddress, type BaseContract, type JsonRpcSigner } from 'ethers';
 import { startLocalEvmChain, type LocalEvmChain } from '../../src/devchain/start-local-evm-chain.js';
 import { findFreePort } from '../../src/devchain/find-free-port.js';
+import { deployContract, loadDevContractArtifact } from '../../src/devchain/deploy-contract.js';
 import { createEvmPoller, type EvmPoller } from '../../src/app/evm-poller.js';
 import { createEvmRpcClient } from '../../src/adapters/evm-rpc/create-evm-rpc-client.js';
 import { createRedisCursorStore } from '../../src/adapters/redis/cursor-store.js';
@@ -29,7 +30,7 @@ const servers: Server[] = [];
 beforeAll(async () => {
   node = await startLocalEvmChain();
   provider = new JsonRpcProvider(node.rpcUrl, 31337, { staticNetwork: true });
-  signers = await Promise.all([0, 1].map((i) => provider.getSigner(i)));
+  signers = await Promise.all([0, 1, 2, 3].map((i) => provider.getSigner(i)));
   redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
 }, 60_000);
 
@@ -176,6 +177,81 @@ describe('EVM RPC resilience', () => {
     expect(poller.source.traceMode).toBe('none');
     expect((await metrics.tracesAvailable.get()).values[0]?.value).toBe(0);
     expect(movements).toHaveLength(5);
+  });
+});
+
+interface RawTx { hash: string; from: string; to: string | null; value: string; input: string }
+
+/**
+ * Hardhat 2 has no call traces, so this endpoint adds them: it answers
+ * debug_traceBlockByNumber (callTracer) or trace_block (parity) by decoding the
+ * block's Splitter.split() calls, and forwards everything else to hardhat.
+ * The other trace method answers "method not found", like a real node.
+ */
+async function tracingRpc(mode: 'callTracer' | 'parity', splitter: string): Promise<string> {
+  const iface = new Interface(loadDevContractArtifact('Splitter').abi);
+  const children = (tx: RawTx): { to: string; value: bigint }[] => {
+    if (tx.to?.toLowerCase() !== splitter.toLowerCase()) return [];
+    const [to] = iface.decodeFunctionData('split', tx.input) as unknown as [string[]];
+    return to.map((a) => ({ to: a.toLowerCase(), value: BigInt(tx.value) / BigInt(to.length) }));
+  };
+  const traceOf = async (method: string, params: unknown[]): Promise<unknown> => {
+    const r = await fetch(node.rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_getBlockByNumber', params: [params[0], true] }) });
+    const block = ((await r.json()) as { result: { hash: string; number: string; transactions: RawTx[] } }).result;
+    if (method === 'debug_traceBlockByNumber') {
+      return block.transactions.map((tx) => ({
+        txHash: tx.hash,
+        result: { type: 'CALL', from: tx.from, to: tx.to, value: tx.value, calls: children(tx).map((c) => ({ type: 'CALL', from: splitter.toLowerCase(), to: c.to, value: `0x${c.value.toString(16)}` })) },
+      }));
+    }
+    return block.transactions.flatMap((tx, position) => [
+      { type: 'call', action: { callType: 'call', from: tx.from, to: tx.to, value: tx.value }, traceAddress: [], blockHash: block.hash, transactionHash: tx.hash, transactionPosition: position, subtraces: children(tx).length },
+      ...children(tx).map((c, i) => ({ type: 'call', action: { callType: 'call', from: splitter.toLowerCase(), to: c.to, value: `0x${c.value.toString(16)}` }, traceAddress: [i], blockHash: block.hash, transactionHash: tx.hash, transactionPosition: position, subtraces: 0 })),
+    ]);
+  };
+  const served = mode === 'callTracer' ? 'debug_traceBlockByNumber' : 'trace_block';
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      const calls = JSON.parse(body) as { id: number; method: string; params: unknown[] }[];
+      Promise.all(calls.map(async (c) => {
+        if (c.method === served) return { jsonrpc: '2.0', id: c.id, result: await traceOf(c.method, c.params) };
+        if (c.method === 'debug_traceBlockByNumber' || c.method === 'trace_block') return { jsonrpc: '2.0', id: c.id, error: { code: -32601, message: `the method ${c.method} does not exist/is not available` } };
+        const r = await fetch(node.rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(c) });
+        return (await r.json()) as unknown;
+      }))
+        .then((answers) => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(answers));
+        })
+        .catch(() => res.destroy());
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe('EVM poller: internal transfers from call traces', () => {
+  it.each(['callTracer', 'parity'] as const)('finds ETH forwarded inside a contract call to a watched address (%s), gauge at 1', async (mode) => {
+    const [deployer, sender, a, b] = signers as [JsonRpcSigner, JsonRpcSigner, JsonRpcSigner, JsonRpcSigner];
+    const splitter: BaseContract = await deployContract(deployer, 'Splitter');
+    const splitterAddress = await splitter.getAddress();
+    const start = Number(await provider.send('eth_blockNumber', [])) + 1;
+    const tx = (await (splitter.connect(sender) as BaseContract).getFunction('split')([a.address, b.address], { value: 1000n })) as { hash: string; wait(): Promise<unknown> };
+    await tx.wait();
+    const url = await tracingRpc(mode, splitterAddress);
+    const { poller, movements, metrics } = makePoller([url], start, b.address);
+    await pollToHead(poller);
+
+    expect(poller.source.traceMode).toBe(mode);
+    expect((await metrics.tracesAvailable.get()).values[0]?.value).toBe(1);
+    expect(movements).toHaveLength(1);
+    expect(movements[0]).toMatchObject({
+      kind: 'internal', direction: 'in', txHash: tx.hash, tracePosition: '1', from: splitterAddress, to: getAddress(b.address), amount: 500n,
+      asset: { contract: null, symbol: 'ETH', decimals: 18 }, id: `${CHAIN}-${tx.hash}-trace1-${b.address.toLowerCase()}`,
+    });
   });
 });
 

@@ -235,10 +235,12 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
     missing.forEach((t, i) => {
       const symbol = outcomes[2 * i]!;
       const decimals = outcomes[2 * i + 1]!;
-      // A revert or an error answer means "no such getter": fall back, and cache the fallback.
+      // A revert means "no such getter": fall back, and cache the fallback. A transient
+      // error (node busy) also falls back for this alert, but is asked again next time.
       const data = (o: JsonRpcOutcome): string | undefined => (o.ok && typeof o.result === 'string' ? o.result : undefined);
+      const definitive = (o: JsonRpcOutcome): boolean => o.ok || translateEvmRpcError(new JsonRpcCallError(o.error), 'eth_call').name === 'PermanentError';
       const meta = decodeTokenMetadata(t.standard, data(symbol), data(decimals));
-      tokenCache.set(`${t.standard}-${t.contract}`, meta);
+      if (definitive(symbol) && definitive(decimals)) tokenCache.set(`${t.standard}-${t.contract}`, meta);
       out.set(t.contract, meta);
     });
     return out;
