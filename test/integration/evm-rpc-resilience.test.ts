@@ -163,6 +163,20 @@ describe('EVM RPC resilience', () => {
     expect(failedSteps).toBeGreaterThanOrEqual(1);
   });
 
+  it('leaves a node whose JSON-RPC answers are well-formed but hold garbage for the next URL', async () => {
+    const { start, hashes } = await sendFive();
+    const liar = await scriptedRpc((_n, body) => {
+      const calls = JSON.parse(body) as { id: number; method: string }[];
+      if (!calls.some((c) => c.method === 'eth_getBlockByNumber')) return 'pass';
+      return { status: 200, body: JSON.stringify(calls.map((c) => ({ jsonrpc: '2.0', id: c.id, result: { number: 'garbage', hash: '0x12' } }))) };
+    });
+    const { poller, movements } = makePoller([liar.url, node.rpcUrl], start, signers[0]!.address);
+    const failedSteps = await pollToHead(poller);
+
+    expect(failedSteps).toBe(1);
+    expect(movements.map((m) => m.txHash)).toEqual(hashes);
+  });
+
   it('treats a node that ignores the callTracer (struct logs) as having no traces', async () => {
     const { start, hashes } = await sendFive();
     // Like an Erigon/geth that ignores the tracer option: the real shape of a default-tracer answer.

@@ -19,6 +19,8 @@ export interface EvmRpcClient {
   batch(calls: readonly JsonRpcRequest[]): Promise<JsonRpcOutcome[]>;
   /** One call; a JSON-RPC error is thrown translated (RetryableError/PermanentError). */
   call(method: string, params: readonly unknown[]): Promise<unknown>;
+  /** Moves on to the next URL: for answers that parse as JSON-RPC but whose content is garbage. */
+  failover(): void;
 }
 
 export interface EvmRpcClientOptions {
@@ -129,6 +131,9 @@ export function createEvmRpcClient(options: EvmRpcClientOptions): EvmRpcClient {
 
   return {
     batch,
+    failover() {
+      preferred = (preferred + 1) % options.urls.length;
+    },
     async call(method, params) {
       const [outcome] = await batch([{ method, params }]);
       if (!outcome) throw new RetryableError('RPC_BAD_RESPONSE', `${method} on chain ${options.chain} returned nothing`);

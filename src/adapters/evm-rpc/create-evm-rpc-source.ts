@@ -121,7 +121,17 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
     });
   }
 
+  /** A node whose answers do not hold together is skipped for the next attempt (if there is another URL). */
   async function fetchBlocks(numbers: readonly number[]): Promise<readonly EvmBlockData[]> {
+    try {
+      return await fetchBlocksFromPreferredNode(numbers);
+    } catch (err) {
+      if (err instanceof RetryableError && (err.code === 'RPC_BAD_RESPONSE' || err.code === 'RPC_INCONSISTENT')) client.failover();
+      throw err;
+    }
+  }
+
+  async function fetchBlocksFromPreferredNode(numbers: readonly number[]): Promise<readonly EvmBlockData[]> {
     if (numbers.length === 0) return [];
     if (options.traces !== 'off' && (traceMode === undefined || now() - traceProbedAt >= reprobeMs)) await probeTraces(numbers[0]!);
     const mode = traceMode ?? 'none';
