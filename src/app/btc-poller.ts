@@ -1,9 +1,8 @@
 import type { BitcoinBackend } from '../core/btc/bitcoin-backend.js';
 import type { BitcoinBlock, BitcoinTx } from '../core/btc/bitcoin-block.js';
 import { bitcoinNetwork } from '../core/btc/bitcoin-network.js';
-import { buildBitcoinAddress } from '../core/btc/build-bitcoin-address.js';
 import { matchBitcoinTransactions } from '../core/btc/match-bitcoin-transactions.js';
-import type { OutpointStore, RememberedOutpoint } from '../core/btc/outpoint-store.js';
+import type { OutpointStore } from '../core/btc/outpoint-store.js';
 import { parseBitcoinBlock } from '../core/btc/parse-bitcoin-block.js';
 import { parseBitcoinTransaction } from '../core/btc/parse-bitcoin-transaction.js';
 import type { BitcoinChainConfig } from '../config/schema.js';
@@ -12,6 +11,7 @@ import type { Movement } from '../core/movement.js';
 import type { BlockHeader, CursorStore, MovementSink } from '../core/ports.js';
 import type { WatchlistIndex } from '../core/watchlist.js';
 import { btcBackend } from './btc-backend.js';
+import { btcSeedOutpoints } from './btc-seed-outpoints.js';
 import { ChainFollower, type ChainSource } from './chain-follower.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -115,19 +115,8 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
     metrics,
   });
 
-  async function seed(): Promise<number> {
-    const index = options.currentWatchlist();
-    const targets = [...index.keysFor(chain.id)].flatMap((scriptHex) => {
-      const address = buildBitcoinAddress(scriptHex, network) ?? index.lookup(chain.id, scriptHex)?.[0]?.address;
-      return address ? [{ address, scriptHex }] : [];
-    });
-    const utxos = await backend.fetchUnspent(targets);
-    const outpoints = utxos.map(
-      (u): RememberedOutpoint => ({ txid: u.txid, vout: u.vout, value: u.value, matchKey: u.scriptHex, address: buildBitcoinAddress(u.scriptHex, network) }),
-    );
-    await outpointStore.saveMany(chain.id, outpoints);
-    logger.info({ chain: chain.id, addresses: targets.length, outpoints: outpoints.length }, 'seeded unspent outputs of watched addresses');
-    return outpoints.length;
+  function seed(): Promise<number> {
+    return btcSeedOutpoints({ chain, index: options.currentWatchlist(), backend, outpointStore, logger });
   }
 
   const mempool = chain.mempool ? createMempoolWatcher() : undefined;

@@ -1,8 +1,64 @@
 import type { Command } from 'commander';
+import { Redis } from 'ioredis';
+import { createRedisOutpointStore } from '../../adapters/redis/outpoint-store.js';
+import { btcBackend } from '../../app/btc-backend.js';
+import { btcSeedOutpoints } from '../../app/btc-seed-outpoints.js';
+import { createLogger } from '../../app/logger.js';
+import { createMetrics } from '../../app/metrics.js';
+import { ConfigError, formatConfigProblem, loadConfig } from '../../config/load-config.js';
+import type { BitcoinChainConfig } from '../../config/schema.js';
+import { resolveConfigDir } from '../config-dir.js';
 
+/**
+ * `chainwatch btc-seed [--chain id]`: loads the unspent outputs of every
+ * watched Bitcoin address into Redis (Esplora /address/:a/utxo or Core
+ * scantxoutset), so spends of coins that predate watching are alerted.
+ * Exit 0 on success, 1 when a backend or Redis fails, 2 on bad usage/config.
+ */
 export function registerBtcSeedCommand(program: Command): void {
-  program.command('btc-seed').description('(not implemented yet)').action(() => {
-    process.stderr.write('not implemented yet\n');
-    process.exitCode = 2;
-  });
+  program
+    .command('btc-seed')
+    .description("load watched Bitcoin addresses' unspent outputs, so their first spend is caught")
+    .option('--chain <id>', 'only this bitcoin chain (default: every enabled bitcoin chain)')
+    .action(async (opts: { chain?: string }, command: Command) => {
+      const dir = resolveConfigDir(command);
+      let config;
+      try {
+        config = await loadConfig(dir, process.env);
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        for (const p of err.problems) process.stderr.write(`${formatConfigProblem(p)}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const chains = [...config.settings.chains.values()].filter(
+        (c): c is BitcoinChainConfig => c.kind === 'bitcoin' && (opts.chain === undefined ? c.enabled : c.id === opts.chain),
+      );
+      if (chains.length === 0) {
+        process.stderr.write(opts.chain === undefined ? 'no enabled bitcoin chain in chainwatch.yaml\n' : `no bitcoin chain "${opts.chain}" in chainwatch.yaml\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const logger = createLogger({ level: process.env['LOG_LEVEL'] ?? 'warn' });
+      const metrics = createMetrics();
+      const redis = new Redis(config.settings.redis.url, { maxRetriesPerRequest: 1, lazyConnect: true });
+      redis.on('error', () => undefined); // failures surface as command errors below
+      const outpointStore = createRedisOutpointStore(redis, config.settings.redis.prefix);
+      let failed = false;
+      try {
+        for (const chain of chains) {
+          try {
+            const backend = btcBackend(chain, logger, metrics);
+            const count = await btcSeedOutpoints({ chain, index: config.index, backend, outpointStore, logger });
+            process.stdout.write(`${chain.id}: ${count} unspent output(s) of ${config.index.keysFor(chain.id).size} watched address(es) loaded\n`);
+          } catch (err) {
+            failed = true;
+            process.stderr.write(`${chain.id}: seeding failed: ${err instanceof Error ? err.message : String(err)}\n`);
+          }
+        }
+      } finally {
+        redis.disconnect();
+      }
+      process.exitCode = failed ? 1 : 0;
+    });
 }
