@@ -108,6 +108,13 @@ export function checkSettingsText(text: string, file: string, env: NodeJS.Proces
     });
   }
 
+  // An unset variable leaves an empty string that then fails its own check; report the cause once.
+  const unset = new Set(problems.filter((p) => p.code === 'env_var_unset').map((p) => p.field));
+  if (unset.size > 0) {
+    const kept = problems.filter((p) => p.code === 'env_var_unset' || !unset.has(p.field));
+    problems.length = 0;
+    problems.push(...kept);
+  }
   if (problems.some((p) => p.severity === 'error') || !top.success) {
     return { settings: undefined, chainIds, chainsKnown: true, problems };
   }

@@ -13,6 +13,7 @@ export function buildWatchlistIndex(entries: readonly WatchlistEntry[]): Watchli
   const byChain = new Map<string, Map<string, WatchlistRef[]>>();
   const hash = createHash('sha256');
   let size = 0;
+  let chunk = '';
   for (const entry of entries) {
     if (!entry.enabled || entry.removed !== undefined) continue;
     let keys = byChain.get(entry.chain);
@@ -28,8 +29,14 @@ export function buildWatchlistIndex(entries: readonly WatchlistEntry[]): Watchli
     size += 1;
     // Unit separators keep field boundaries unambiguous. The display address is
     // derived from matchKey, so hashing matchKey covers it without computing it.
-    hash.update(`${entry.chain}\x1f${entry.matchKey}\x1f${entry.label}\x1f${entry.incident}\x1f${entry.source}\x1f${entry.tags.join('\x1e')}\x1d`);
+    // Chunked: one native update per entry would cost more than the hashing.
+    chunk += `${entry.chain}\x1f${entry.matchKey}\x1f${entry.label}\x1f${entry.incident}\x1f${entry.source}\x1f${entry.tags.join('\x1e')}\x1d`;
+    if (chunk.length > 65_536) {
+      hash.update(chunk);
+      chunk = '';
+    }
   }
+  hash.update(chunk);
   const keySets = new Map<string, ReadonlySet<string>>();
   const empty: ReadonlySet<string> = new Set();
   return {
