@@ -202,7 +202,7 @@ interface RawTx { hash: string; from: string; to: string | null; value: string; 
  * block's Splitter.split() calls, and forwards everything else to hardhat.
  * The other trace method answers "method not found", like a real node.
  */
-async function tracingRpc(mode: 'callTracer' | 'parity', splitter: string): Promise<string> {
+async function tracingRpc(mode: 'callTracer' | 'parity' | 'none', splitter: string, options: { blockReceipts?: boolean; methods?: string[] } = {}): Promise<string> {
   const iface = new Interface(loadDevContractArtifact('Splitter').abi);
   const children = (tx: RawTx): { to: string; value: bigint }[] => {
     if (tx.to?.toLowerCase() !== splitter.toLowerCase()) return [];
@@ -223,13 +223,24 @@ async function tracingRpc(mode: 'callTracer' | 'parity', splitter: string): Prom
       ...children(tx).map((c, i) => ({ type: 'call', action: { callType: 'call', from: splitter.toLowerCase(), to: c.to, value: `0x${c.value.toString(16)}` }, traceAddress: [i], blockHash: block.hash, transactionHash: tx.hash, transactionPosition: position, subtraces: 0 })),
     ]);
   };
-  const served = mode === 'callTracer' ? 'debug_traceBlockByNumber' : 'trace_block';
+  const served = mode === 'callTracer' ? 'debug_traceBlockByNumber' : mode === 'parity' ? 'trace_block' : 'none';
+  const rpc = async (method: string, params: unknown[]): Promise<unknown> => {
+    const r = await fetch(node.rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
+    return ((await r.json()) as { result: unknown }).result;
+  };
+  // eth_getBlockReceipts as geth/erigon offer it, assembled from hardhat's per-transaction receipts.
+  const blockReceipts = async (n: string): Promise<unknown> => {
+    const block = (await rpc('eth_getBlockByNumber', [n, false])) as { transactions: string[] };
+    return Promise.all(block.transactions.map((h) => rpc('eth_getTransactionReceipt', [h])));
+  };
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
       const calls = JSON.parse(body) as { id: number; method: string; params: unknown[] }[];
+      options.methods?.push(...calls.map((c) => c.method));
       Promise.all(calls.map(async (c) => {
+        if (c.method === 'eth_getBlockReceipts' && options.blockReceipts) return { jsonrpc: '2.0', id: c.id, result: await blockReceipts(c.params[0] as string) };
         if (c.method === served) return { jsonrpc: '2.0', id: c.id, result: await traceOf(c.method, c.params) };
         if (c.method === 'debug_traceBlockByNumber' || c.method === 'trace_block') return { jsonrpc: '2.0', id: c.id, error: { code: -32601, message: `the method ${c.method} does not exist/is not available` } };
         const r = await fetch(node.rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(c) });
@@ -266,6 +277,34 @@ describe('EVM poller: internal transfers from call traces', () => {
       kind: 'internal', direction: 'in', txHash: tx.hash, tracePosition: '1', from: splitterAddress, to: getAddress(b.address), amount: 500n,
       asset: { contract: null, symbol: 'ETH', decimals: 18 }, id: `${CHAIN}-${tx.hash}-trace1-${b.address.toLowerCase()}`,
     });
+  });
+});
+
+describe('EVM poller: node with eth_getBlockReceipts', () => {
+  it('takes logs and statuses from block receipts: no eth_getLogs, no per-transaction receipts, a reverted transfer is activity', async () => {
+    const [deployer, watched, other] = signers as [JsonRpcSigner, JsonRpcSigner, JsonRpcSigner];
+    const token = await deployContract(deployer, 'TestToken', ['Test', 'TT', 18]);
+    const splitter = await deployContract(deployer, 'Splitter');
+    const start = Number(await provider.send('eth_blockNumber', [])) + 1;
+    const mint = (await (token.connect(deployer) as BaseContract).getFunction('mint')(watched.address, 5n)) as { hash: string; wait(): Promise<unknown> };
+    await mint.wait();
+    await provider.send('eth_sendTransaction', [{ from: watched.address, to: await splitter.getAddress(), value: '0x10', data: splitter.interface.encodeFunctionData('split', [[]]), gas: '0x30000' }]).catch(() => undefined);
+    const paid = await other.sendTransaction({ to: watched.address, value: 3n });
+    await paid.wait();
+    const methods: string[] = [];
+    const url = await tracingRpc('none', await splitter.getAddress(), { blockReceipts: true, methods });
+    const { poller, movements } = makePoller([url], start, watched.address);
+    await pollToHead(poller);
+
+    expect(poller.source.blockReceipts).toBe(true);
+    expect(movements.map((m) => [m.kind, m.direction, m.amount])).toEqual([
+      ['erc20', 'in', 5n],
+      ['activity', 'out', 0n],
+      ['native', 'in', 3n],
+    ]);
+    expect(movements[0]!.txHash).toBe(mint.hash);
+    expect(methods).not.toContain('eth_getLogs');
+    expect(methods).not.toContain('eth_getTransactionReceipt');
   });
 });
 
