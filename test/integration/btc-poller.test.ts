@@ -107,7 +107,7 @@ describe.each(['bitcoin-core-rpc', 'esplora'] as const)('Bitcoin poller on the r
     );
     expect(published).toHaveLength(3);
     for (const m of published) {
-      expect(m).toMatchObject({ chain: CHAIN, kind: 'btc', txHash: txid, blockNumber: chain.height(), blockHash: hash, confirmations: 1, logIndex: null, from: [], to: [m.watchedAddress] });
+      expect(m).toMatchObject({ chain: CHAIN, kind: 'btc', txHash: txid, blockNumber: chain.height(), blockHash: hash, confirmations: 1, logIndex: null, from: [chain.faucet.address], to: [m.watchedAddress] });
       expect(m.id).toBe(`${CHAIN}-${txid}-vout${m.vout![0]}-${m.watchedAddress.toLowerCase()}`);
     }
     expect(tr.address.startsWith('bcrt1p')).toBe(true);

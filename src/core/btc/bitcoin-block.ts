@@ -21,6 +21,9 @@ export interface BitcoinTx {
 export interface BitcoinTxInput {
   /** Outpoint spent, `txid:vout`; empty for the coinbase input. */
   readonly outpoint: string;
+  /** scriptSig and witness as parsed (views, not copies): only read for matched txs, to name the payer. */
+  readonly script?: Uint8Array;
+  readonly witness?: readonly Uint8Array[];
 }
 
 export interface BitcoinTxOutput {

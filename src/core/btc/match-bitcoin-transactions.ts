@@ -3,6 +3,7 @@ import { buildMovementId, type Asset, type BtcOutputRef, type Movement, type Wat
 import type { WatchlistIndex } from '../watchlist.js';
 import { outpointKey, type BitcoinTx } from './bitcoin-block.js';
 import { buildBitcoinAddress } from './build-bitcoin-address.js';
+import { buildInputAddress } from './build-input-address.js';
 import type { RememberedOutpoint } from './outpoint-store.js';
 
 export const BTC_ASSET: Asset = { contract: null, symbol: 'BTC', decimals: 8 };
@@ -113,7 +114,7 @@ function buildTxMovements(
   const { chain, network, index } = input;
   const outputs: BtcOutputRef[] = tx.outs.map((o, vout) => ({ vout, address: buildBitcoinAddress(o.scriptHex, network), amount: o.value }));
   const toAddresses = unique(outputs.map((o) => o.address));
-  const fromAddresses = unique(spentFrom.map((o) => o?.address ?? null));
+  const fromAddresses = unique(tx.ins.map((input, vin) => spentFrom[vin]?.address ?? (tx.coinbase ? null : buildInputAddress(input, network))));
   let fee: bigint | null = null;
   if (!tx.coinbase && tx.ins.every((_, vin) => spentFrom[vin] !== undefined)) {
     const totalIn = spentFrom.reduce((sum, o) => sum + (o?.value ?? 0n), 0n);

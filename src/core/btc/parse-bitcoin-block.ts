@@ -1,6 +1,6 @@
 import { Block, type Transaction } from 'bitcoinjs-lib';
 import { RetryableError } from '../errors.js';
-import type { BitcoinBlock, BitcoinTx } from './bitcoin-block.js';
+import type { BitcoinBlock, BitcoinTx, BitcoinTxInput } from './bitcoin-block.js';
 import { hash256 } from './hash256.js';
 
 export interface ExpectedBlock {
@@ -54,10 +54,10 @@ export function parseBitcoinBlock(raw: Uint8Array, expected: ExpectedBlock): Bit
 /** Converts a bitcoinjs Transaction whose txid is already known. */
 export function toBitcoinTx(tx: Transaction, txid: string): BitcoinTx {
   const coinbase = tx.ins.length === 1 && isZeroHash(tx.ins[0]!.hash);
-  const ins = new Array<{ outpoint: string }>(tx.ins.length);
+  const ins = new Array<BitcoinTxInput>(tx.ins.length);
   for (let i = 0; i < tx.ins.length; i++) {
     const input = tx.ins[i]!;
-    ins[i] = { outpoint: coinbase ? '' : `${reverseHex(input.hash)}:${input.index}` };
+    ins[i] = { outpoint: coinbase ? '' : `${reverseHex(input.hash)}:${input.index}`, script: input.script, witness: input.witness };
   }
   // bitcoinjs' scripts are views into the parsed bytes: hex them through one Buffer view per backing store.
   let view: Buffer | undefined;

@@ -114,6 +114,22 @@ describe('parseBitcoinBlock on mainnet block 702,861 (rust-bitcoin fixture)', ()
       expect(m.watchlist[0]!.address).toBe(m.watchedAddress);
     }
     expect(created.length).toBe(expected.reduce((s, e) => s + e.vout.length, 0));
+    // `from`: the payers the inputs reveal, decoded here with bitcoinjs' payment decoders.
+    for (const m of movements) {
+      const tx = refTxs[refIds.indexOf(m.txHash)]!;
+      const payers = tx.ins.map((input) => {
+        try {
+          if (input.witness.length === 2 && input.script.length === 0) return payments.p2wpkh({ witness: input.witness, network }).address;
+          if (input.witness.length === 0) return payments.p2pkh({ input: input.script, network }).address;
+          const p2sh = payments.p2sh({ input: input.script, witness: input.witness, network });
+          return typeOf(p2sh.redeem!.output!) === 'p2wpkh' ? p2sh.address : null;
+        } catch {
+          return null;
+        }
+      });
+      expect(m.from).toEqual([...new Set(payers.filter((a): a is string => typeof a === 'string'))]);
+    }
+    expect(movements.some((m) => m.from.length > 0)).toBe(true);
   });
 
   it('finds a spend of an output created earlier in the same block, in memory', () => {
