@@ -13,8 +13,6 @@ import type { CursorStore, MovementSink } from '../../src/core/ports.js';
 import type { WatchlistIndex } from '../../src/core/watchlist.js';
 import { TEST_REDIS_URL, deleteRedisPrefix, uniqueRedisPrefix } from '../helpers/redis.js';
 
-// start-local-evm-chain runs hardhat from a temp dir; hardhat refuses that unless told it is fine.
-process.env['HARDHAT_EXPERIMENTAL_ALLOW_NON_LOCAL_INSTALLATION'] = 'true';
 
 const CHAIN = 'devchain';
 let node: LocalEvmChain;

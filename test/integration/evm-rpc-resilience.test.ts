@@ -16,7 +16,6 @@ import type { Movement, WatchlistRef } from '../../src/core/movement.js';
 import type { WatchlistIndex } from '../../src/core/watchlist.js';
 import { TEST_REDIS_URL, deleteRedisPrefix, uniqueRedisPrefix } from '../helpers/redis.js';
 
-process.env['HARDHAT_EXPERIMENTAL_ALLOW_NON_LOCAL_INSTALLATION'] = 'true';
 
 const CHAIN = 'devchain';
 let node: LocalEvmChain;
