@@ -79,7 +79,7 @@ export function parseWatchlistFast(text: string): FastWatchlistFile | undefined 
 
     const isDash = c0 === DASH && p + 1 < end && text.charCodeAt(p + 1) === SPACE;
 
-    if (indent === 0 && !(inEntries && dashIndent === 0 && isDash)) {
+    if (indent === 0 && !(inEntries && dashIndent <= 0 && isDash)) {
       closePending();
       inEntries = false;
       current = undefined;
