@@ -3,11 +3,14 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { JsonRpcProvider } from 'ethers';
 import { stringify } from 'yaml';
+import { formatAmount } from '../../core/alert/format-amount.js';
+import { createRegtestChain, startRegtestServer } from '../../devchain/regtest/index.js';
 import { startLocalEvmChain } from '../../devchain/start-local-evm-chain.js';
 import { createLogger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { runChainwatch } from '../run-chainwatch.js';
 import { ensureRedis } from './ensure-redis.js';
+import { playBtcScenario, prepareBtcHackWallet } from './play-btc-scenario.js';
 import { DEMO_EVM_ACTORS, playEvmScenario } from './play-evm-scenario.js';
 import { startMailSink } from './start-mail-sink.js';
 import { startWebhookReceiver } from './start-webhook-receiver.js';
@@ -50,15 +53,22 @@ export async function runDemo(options: DemoOptions): Promise<{ emails: number; w
     const chain = await startLocalEvmChain();
     cleanups.push(() => chain.stop());
     print(`  EVM chain: ${chain.rpcUrl} (hardhat)`);
+    const btcChain = createRegtestChain({ initialBlocks: 101 });
+    const btcHackWallet = prepareBtcHackWallet(btcChain);
+    const btcServer = await startRegtestServer(btcChain);
+    cleanups.push(() => btcServer.close());
+    print(`  Bitcoin regtest chain: ${btcServer.esploraUrl} (Esplora API, built and signed in-process)`);
 
     let emails = 0;
     let webhooks = 0;
+    let confirmedWebhooks = 0;
+    const unconfirmedSeen = new Set<string>();
     const mail = await startMailSink({
       dir: mailDir,
       onMessage: (file, raw) => {
         emails++;
-        const subject = /^Subject: (.*)$/m.exec(raw)?.[1] ?? '(no subject)';
-        print(`  📧 email    ${subject}  -> ${file}`);
+        const subject = /^Subject: (.*(?:\r?\n[ \t].*)*)/m.exec(raw)?.[1]?.replace(/\r?\n[ \t]/g, ' ') ?? '(no subject)';
+        print(`  📧 email    ${subject}\n             -> ${file}`);
       },
     });
     cleanups.push(() => mail.close());
@@ -68,16 +78,21 @@ export async function runDemo(options: DemoOptions): Promise<{ emails: number; w
       onWebhook: (hook) => {
         webhooks++;
         const d = hook.body.data;
-        print(`  🔔 webhook  exchange-a ${String(d['kind'])} ${String(d['direction'])} amount=${String(d['amount'])} tx=${String(d['txHash']).slice(0, 12)}… (signature verified, webhook-id ${hook.id.slice(0, 40)}…)`);
+        const confirmations = Number(d['confirmations']);
+        if (confirmations > 0) confirmedWebhooks++;
+        else unconfirmedSeen.add(String(d['txHash']));
+        const asset = d['asset'] as { symbol: string; decimals: number; contract: string | null };
+        const amount = formatAmount({ kind: d['kind'] as 'native', amount: BigInt(String(d['amount'])), asset, tokenId: d['tokenId'] === null ? null : BigInt(String(d['tokenId'])) });
+        print(`  🔔 webhook  ${String(d['chain'])} ${String(d['kind'])} ${String(d['direction']).toUpperCase()} ${amount}${confirmations === 0 ? ' (UNCONFIRMED, mempool)' : ''} tx ${String(d['txHash']).slice(0, 12)}… (signature verified)`);
       },
     });
     cleanups.push(() => receiver.close());
 
     const prefix = `chainwatch-demo-${randomBytes(4).toString('hex')}`;
-    writeDemoConfig(configDir, { rpcUrl: chain.rpcUrl, smtpUrl: mail.smtpUrl, webhookUrl: receiver.url, redisUrl: redis.url, prefix });
+    writeDemoConfig(configDir, { rpcUrl: chain.rpcUrl, esploraUrl: btcServer.esploraUrl, btcAddress: btcHackWallet.address, smtpUrl: mail.smtpUrl, webhookUrl: receiver.url, redisUrl: redis.url, prefix });
     print(`  config: ${configDir}`);
 
-    const logger = createLogger({ level: process.env['LOG_LEVEL'] ?? 'warn' });
+    const logger = createLogger({ level: process.env['LOG_LEVEL'] ?? 'error' });
     const running = await runChainwatch({ configDir, roles: ['poller', 'alerter', 'api'], logger, apiPort: 0, deliveryBackoffMs: 200 });
     cleanups.push(() => running.close());
     cleanups.push(() => deletePrefix(redis.url, prefix));
@@ -86,14 +101,21 @@ export async function runDemo(options: DemoOptions): Promise<{ emails: number; w
     print('Playing the laundering scenario:');
     await playEvmScenario(chain.rpcUrl, (step) => print(`  ⛓  ${step.description}  (tx ${step.txHash.slice(0, 12)}…)`));
 
+    await playBtcScenario(
+      btcChain,
+      btcHackWallet,
+      (step) => print(`  ⛓  ${step.description}  (txid ${step.txHash.slice(0, 12)}…)`),
+      (txid) => waitUntil(() => unconfirmedSeen.has(txid), options.timeoutMs, `the mempool alert for ${txid}`),
+    );
+
     const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { staticNetwork: true });
-    const finalBlock = await provider.getBlockNumber();
+    const finalHeights = { ethereum: await provider.getBlockNumber(), bitcoin: btcChain.height() };
     provider.destroy();
     print('');
     print('Waiting for every alert to be delivered...');
-    const movements = await waitForDelivery(running.metrics, finalBlock, () => ({ emails, webhooks }), options.timeoutMs);
+    const movements = await waitForDelivery(running.metrics, finalHeights, () => ({ emails, webhooks, confirmedWebhooks }), options.timeoutMs);
     print('');
-    print(`Done: ${movements} movements detected, ${emails} emails and ${webhooks} signed webhooks delivered (1 unrelated transfer raised none).`);
+    print(`Done: ${movements - unconfirmedSeen.size} confirmed movements and ${unconfirmedSeen.size} mempool early warnings: ${emails} emails and ${webhooks} signed webhooks delivered (the unrelated transfer raised none).`);
     print('Where to look:');
     print(`  emails (open in any mail client): ${mailDir}/*.eml`);
     print(`  webhooks as received (JSON lines): ${webhookLog}`);
@@ -104,11 +126,12 @@ export async function runDemo(options: DemoOptions): Promise<{ emails: number; w
   }
 }
 
-function writeDemoConfig(dir: string, p: { rpcUrl: string; smtpUrl: string; webhookUrl: string; redisUrl: string; prefix: string }): void {
+function writeDemoConfig(dir: string, p: { rpcUrl: string; esploraUrl: string; btcAddress: string; smtpUrl: string; webhookUrl: string; redisUrl: string; prefix: string }): void {
   mkdirSync(join(dir, 'watchlists'), { recursive: true });
   const settings = {
     chains: {
       ethereum: { kind: 'evm', rpcUrls: [p.rpcUrl], confirmations: 1, pollIntervalMs: 200, startBlock: 0, nativeSymbol: 'ETH' },
+      bitcoin: { kind: 'bitcoin', network: 'regtest', esploraUrl: p.esploraUrl, confirmations: 1, pollIntervalMs: 200, startBlock: 'latest', mempool: true, seedOnStart: true },
     },
     email: { smtpUrl: p.smtpUrl, from: 'chainwatch@demo.local', to: ['compliance@demo.local'] },
     webhooks: [{ id: 'exchange-a', url: p.webhookUrl, secret: DEMO_SECRET }],
@@ -120,6 +143,7 @@ function writeDemoConfig(dir: string, p: { rpcUrl: string; smtpUrl: string; webh
     description: 'Demo watchlist: hardhat accounts standing in for a hack wallet.',
     entries: [
       { chain: 'ethereum', address: DEMO_EVM_ACTORS.flagged, label: 'Demo hack wallet (Lazarus-style)', incident: 'demo-heist-2026', source: SOURCE, tags: ['demo', 'lazarus'] },
+      { chain: 'bitcoin', address: p.btcAddress, label: 'Demo hack wallet, Bitcoin side', incident: 'demo-heist-2026', source: SOURCE, tags: ['demo', 'lazarus'] },
     ],
   };
   writeFileSync(join(dir, 'watchlists', 'demo.yaml'), stringify(watchlist));
@@ -130,17 +154,32 @@ async function counterTotal(metrics: Metrics): Promise<number> {
   return snapshot.values.reduce((sum, v) => sum + v.value, 0);
 }
 
-async function waitForDelivery(metrics: Metrics, finalBlock: number, delivered: () => { emails: number; webhooks: number }, timeoutMs: number): Promise<number> {
+async function waitForDelivery(
+  metrics: Metrics,
+  finalHeights: Readonly<Record<string, number>>,
+  delivered: () => { emails: number; webhooks: number; confirmedWebhooks: number },
+  timeoutMs: number,
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const processed = (await metrics.lastProcessedBlock.get()).values.find((v) => v.labels['chain'] === 'ethereum')?.value ?? -1;
+    const processed = (await metrics.lastProcessedBlock.get()).values;
+    const caughtUp = Object.entries(finalHeights).every(([chain, height]) => (processed.find((v) => v.labels['chain'] === chain)?.value ?? -1) >= height);
     const movements = await counterTotal(metrics);
-    const { emails, webhooks } = delivered();
-    if (processed >= finalBlock && movements > 0 && emails >= movements && webhooks >= movements) return movements;
+    const { emails, webhooks, confirmedWebhooks } = delivered();
+    // Mempool early warnings count as movements too: every one is delivered once.
+    if (caughtUp && movements > 0 && confirmedWebhooks > 0 && webhooks >= movements && emails >= movements) return movements;
     if (Date.now() > deadline) {
-      throw new Error(`demo timed out: processed block ${processed} of ${finalBlock}, ${movements} movements, ${emails} emails, ${webhooks} webhooks`);
+      throw new Error(`demo timed out: caught up ${String(caughtUp)}, ${movements} movements, ${emails} emails, ${webhooks} webhooks`);
     }
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function waitUntil(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`demo timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
