@@ -67,7 +67,7 @@ describe('chainwatch import csv', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('(new file, disabled: chain not configured)');
     const config = await loadConfig(dir, {});
-    expect(config.entries).toMatchObject([{ chain: 'tron', address: 'TPFUjxQzG88Vwynrpj2W61ZAkQ9W2QYgAQ', enabled: false }]);
+    expect(config.entries.map((e) => [e.chain, e.address, e.enabled])).toEqual([['tron', 'TPFUjxQzG88Vwynrpj2W61ZAkQ9W2QYgAQ', false]]);
 
     const bad = await cli(['--config', dir, 'import', 'csv', input, '--chain', 'tron', '--incident', 'CoinEx 2023', '--source', 'https://x.org']);
     expect(bad.code).toBe(2);

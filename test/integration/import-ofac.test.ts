@@ -64,7 +64,15 @@ describe('chainwatch import ofac', () => {
     expect(count('tron', false)).toBe(13);
     expect(count('litecoin', false)).toBe(10);
     expect(count('monero', false)).toBe(7);
-    expect(config.index.lookup('ethereum', '0x098b716b8aaf21512996dc57eb0615e2383e2f96')).toEqual([
+    // Refs may be the loader's entry objects: read fields by name.
+    const refs = (config.index.lookup('ethereum', '0x098b716b8aaf21512996dc57eb0615e2383e2f96') ?? []).map((r) => ({
+      address: r.address,
+      label: r.label,
+      incident: r.incident,
+      source: r.source,
+      tags: [...r.tags],
+    }));
+    expect(refs).toEqual([
       {
         address: '0x098B716B8Aaf21512996dC57EB0615e2383E2f96',
         label: 'LAZARUS GROUP',
@@ -98,7 +106,7 @@ describe('chainwatch import ofac', () => {
 
     const config = await loadConfig(dir, {});
     const tornado = config.entries.find((e) => e.address === '0x8589427373D6D84E98730D7795D8f6f8731FDA16');
-    expect(tornado).toMatchObject({ removed: '2025-06-20', label: 'TORNADO CASH' });
+    expect([tornado?.removed, tornado?.label]).toEqual(['2025-06-20', 'TORNADO CASH']);
     expect(config.index.lookup('ethereum', '0x8589427373d6d84e98730d7795d8f6f8731fda16')).toBeUndefined();
     expect(config.entries.filter((e) => e.chain === 'ethereum').length).toBe(157 + 32);
 
