@@ -47,6 +47,7 @@ const parseAndMatch = (index: WatchlistIndex) => (): unknown => {
 
 const cases: [string, () => unknown][] = [
   ['bare Block.fromBuffer', bare],
+  ['parse+verify (hash, merkle root), no match', () => parseBitcoinBlock(raw, { height: 702_861, hash: HASH })],
   ['parse+verify+match, 10 addresses', parseAndMatch(small)],
   ['parse+verify+match, 1,000,000 addresses', parseAndMatch(large)],
 ];
@@ -62,13 +63,15 @@ for (let r = 0; r < rounds; r++) {
   }
 }
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const base = median(samples.get('bare Block.fromBuffer')!);
-const ten = median(samples.get('parse+verify+match, 10 addresses')!);
+// Minimum: the least disturbed run, the better estimate on a shared, busy machine.
+const best = (xs: number[]): number => Math.min(...xs);
+const base = best(samples.get('bare Block.fromBuffer')!);
+const ten = best(samples.get('parse+verify+match, 10 addresses')!);
 const matchCount = (parseAndMatch(small)() as { movements: unknown[] }).movements.length;
-console.log(`block 702,861: ${raw.length} bytes, ${block.transactions!.length} txs; ${matchCount} movements with the 10-address list; ${rounds} interleaved rounds, median ms`);
+console.log(`block 702,861: ${raw.length} bytes, ${block.transactions!.length} txs; ${matchCount} movements with the 10-address list; ${rounds} interleaved rounds`);
 console.table(
   cases.map(([name]) => {
-    const ms = median(samples.get(name)!);
-    return { case: name, median_ms: ms.toFixed(2), vs_bare: (ms / base).toFixed(2), vs_10_addresses: (ms / ten).toFixed(2) };
+    const xs = samples.get(name)!;
+    return { case: name, best_ms: best(xs).toFixed(2), median_ms: median(xs).toFixed(2), best_vs_bare: (best(xs) / base).toFixed(2), best_vs_10_addresses: (best(xs) / ten).toFixed(2) };
   }),
 );
