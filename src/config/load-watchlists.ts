@@ -69,7 +69,7 @@ export async function checkWatchlists(dir: string, chainIds: ReadonlyMap<string,
     problems.push({ severity: 'warning', file, line: 0, field: '', code: 'file_missing', message: 'no watchlist files (watchlists/*.yaml): nothing will be watched' });
     return { entries, files, problems };
   }
-  const state: CrossFileState = { firstSeen: new Map() };
+  const state: CrossFileState = { seen: new Map() };
   for (const name of names) {
     const full = path.join(dir, WATCHLISTS_DIR, name);
     const file = displayFile(full);
@@ -87,8 +87,8 @@ export async function checkWatchlists(dir: string, chainIds: ReadonlyMap<string,
 }
 
 interface CrossFileState {
-  /** chain + NUL + matchKey -> first entry with it across files. */
-  readonly firstSeen: Map<string, { label: string; file: string; line: number }>;
+  /** chain -> matchKey -> the latest entry with it (one map for in-file duplicates and cross-file labels). */
+  readonly seen: Map<string, Map<string, WatchlistEntry>>;
 }
 
 interface RawFile {
@@ -113,14 +113,14 @@ function checkWatchlistText(
 ): void {
   const raw = parseRaw(text, file, problems);
   if (raw === undefined) return;
-  const top = watchlistFileSchema.safeParse(raw.top);
+  // Entries are checked one by one below; zod need not copy a million-item array here.
+  const top = watchlistFileSchema.safeParse(Array.isArray(raw.top['entries']) ? { ...raw.top, entries: [] } : raw.top);
   if (!top.success) {
     problems.push(...zodIssuesToProblems(top.error.issues, [], file, raw.locate));
     if (!Array.isArray(raw.top['entries'])) return;
   }
   const fileEnabled = top.success ? top.data.enabled : raw.top['enabled'] !== false;
   const configured = [...chainIds.keys()].sort().join(', ');
-  const seenInFile = new Map<string, number>();
 
   const n = raw.entries.length;
   for (let i = 0; i < n; i++) {
@@ -136,10 +136,7 @@ function checkWatchlistText(
       const d = parsed.data;
       e = { ...d, removed: d.removed instanceof Date ? d.removed.toISOString().slice(0, 10) : d.removed };
     }
-    const at = (key: string): Pick<ConfigProblem, 'file' | 'line' | 'column' | 'field'> => {
-      const pos = raw.locate(['entries', i, key]);
-      return { file, line: pos.line, column: pos.column, field: formatFieldPath(['entries', i, key]) };
-    };
+    const at = (key: string): Pick<ConfigProblem, 'file' | 'line' | 'column' | 'field'> => where(raw, file, i, key);
 
     // When chainwatch.yaml itself is unreadable, every chain would look unknown: say nothing then.
     if (fileEnabled && chainsKnown && !chainIds.has(e.chain)) {
@@ -175,21 +172,28 @@ function checkWatchlistText(
       continue;
     }
 
-    const key = `${e.chain}\0${matchKey}`;
-    const firstIndex = seenInFile.get(key);
-    if (firstIndex !== undefined) {
-      const firstLine = raw.locate(['entries', firstIndex, 'address']).line;
-      problems.push({ severity: 'error', ...at('address'), code: 'duplicate_address', message: `duplicate address on ${e.chain}, first listed at line ${firstLine}` });
+    let seenOnChain = state.seen.get(e.chain);
+    if (seenOnChain === undefined) {
+      seenOnChain = new Map();
+      state.seen.set(e.chain, seenOnChain);
+    }
+    const other = seenOnChain.get(matchKey);
+    if (other !== undefined && other.file === file) {
+      problems.push({ severity: 'error', ...at('address'), code: 'duplicate_address', message: `duplicate address on ${e.chain}, first listed in the entry at line ${other.line}` });
       continue;
     }
-    seenInFile.set(key, i);
-    const other = state.firstSeen.get(key);
-    if (other === undefined) state.firstSeen.set(key, { label: e.label, file, line });
-    else if (other.file !== file && other.label !== e.label) {
+    if (other !== undefined && other.label !== e.label) {
       problems.push({ severity: 'warning', ...at('label'), code: 'conflicting_label', message: `same ${e.chain} address is labelled "${other.label}" in ${other.file}:${other.line}` });
     }
-    out.push(makeEntry(e, matchKey, display, fileEnabled && e.enabled, file, line));
+    const entry = makeEntry(e, matchKey, display, fileEnabled && e.enabled, file, line);
+    seenOnChain.set(matchKey, entry);
+    out.push(entry);
   }
+}
+
+function where(raw: RawFile, file: string, i: number, key: string): Pick<ConfigProblem, 'file' | 'line' | 'column' | 'field'> {
+  const pos = raw.locate(['entries', i, key]);
+  return { file, line: pos.line, column: pos.column, field: formatFieldPath(['entries', i, key]) };
 }
 
 interface EntryFields {
