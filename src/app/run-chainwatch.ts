@@ -85,13 +85,13 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
         continue;
       }
       if (chain.kind === 'evm') {
-        const poller = createEvmPoller({ chain: chain satisfies EvmChainConfig, currentWatchlist, beforeStep, cursorStore, sink, logger: logger.child({ chain: chain.id }), metrics });
+        const poller = createEvmPoller({ chain: chain satisfies EvmChainConfig, currentWatchlist, beforeStep, cursorStore, sink, logger, metrics });
         poller.start();
         closers.unshift(() => poller.stop());
         pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.pollOnce() });
       } else {
         const outpointStore = createRedisOutpointStore(redis, settings.redis.prefix);
-        const poller = createBitcoinPoller({ chain: chain satisfies BitcoinChainConfig, currentWatchlist, beforeStep, cursorStore, sink, outpointStore, logger: logger.child({ chain: chain.id }), metrics });
+        const poller = createBitcoinPoller({ chain: chain satisfies BitcoinChainConfig, currentWatchlist, beforeStep, cursorStore, sink, outpointStore, logger, metrics });
         poller.start();
         closers.unshift(() => poller.stop());
         pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.follower.pollOnce() });
