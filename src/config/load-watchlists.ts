@@ -1,7 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import { getAddress } from 'ethers';
 import { AddressError } from '../core/address/address-error.js';
 import { normalizeBitcoinAddress } from '../core/address/normalize-bitcoin-address.js';
 import { isUncheckedEvmAddress, normalizeEvmAddress } from '../core/address/normalize-evm-address.js';
@@ -265,7 +264,7 @@ class LoadedEntry implements WatchlistEntry {
   }
 
   get address(): string {
-    return (this.#address ??= getAddress(this.matchKey));
+    return (this.#address ??= normalizeEvmAddress(this.matchKey).checksummed);
   }
 
   toJSON(): Record<string, unknown> {
