@@ -2,6 +2,7 @@ import { Block, type Transaction } from 'bitcoinjs-lib';
 import { RetryableError } from '../errors.js';
 import type { BitcoinBlock, BitcoinTx, BitcoinTxInput } from './bitcoin-block.js';
 import { hash256 } from './hash256.js';
+import { scanBlockTransactions } from './scan-block-transactions.js';
 
 export interface ExpectedBlock {
   readonly height: number;
@@ -10,43 +11,33 @@ export interface ExpectedBlock {
 }
 
 /**
- * Parses a raw block with bitcoinjs-lib and checks it is the block we asked
- * for: its header hashes to `expected.hash` and its merkle root commits to the
- * transactions we parsed. A provider's bytes are untrusted; a corrupt block is
- * a RetryableError (code BTC_BLOCK_CORRUPT) so the follower retries it instead
- * of skipping it.
- *
- * Txids are hashed straight from the raw bytes (the non-witness parts of each
- * transaction), not by re-serialising every Transaction: that halves the cost
- * of checking the merkle root on a full mainnet block.
+ * Parses a raw block and checks it is the block we asked for: its header
+ * (read by bitcoinjs-lib) hashes to `expected.hash` and its merkle root
+ * commits to the transactions scanned (scanBlockTransactions). A provider's
+ * bytes are untrusted; a corrupt block is a RetryableError (code
+ * BTC_BLOCK_CORRUPT) so the follower retries it instead of skipping it.
  */
 export function parseBitcoinBlock(raw: Uint8Array, expected: ExpectedBlock): BitcoinBlock {
   const where = `block ${expected.height} (${expected.hash})`;
-  let block: Block;
+  if (raw.length < 81) throw new RetryableError('BTC_BLOCK_CORRUPT', `${where} is only ${raw.length} bytes long`);
+  let header: Block;
   try {
-    block = Block.fromBuffer(raw);
+    // bitcoinjs-lib reads the 80-byte header; the transactions are scanned below in one pass.
+    header = Block.fromBuffer(raw.subarray(0, 80));
   } catch (err) {
-    throw new RetryableError('BTC_BLOCK_CORRUPT', `${where} could not be parsed: ${(err as Error).message}`, { cause: err });
+    throw new RetryableError('BTC_BLOCK_CORRUPT', `${where} has an unreadable header: ${(err as Error).message}`, { cause: err });
   }
-  const transactions = block.transactions;
-  if (!transactions || transactions.length === 0) {
-    throw new RetryableError('BTC_BLOCK_CORRUPT', `${where} has no transactions`);
-  }
-  const hash = block.getId();
+  const hash = header.getId();
   if (hash !== expected.hash.toLowerCase()) {
     throw new RetryableError('BTC_BLOCK_CORRUPT', `${where} hashes to ${hash} instead`);
   }
-  const txHashes = hashTransactions(raw, transactions, where);
-  const root = merkleRoot(txHashes);
-  if (!block.merkleRoot || Buffer.compare(root, block.merkleRoot) !== 0) {
+  const { txs, hashes } = scanBlockTransactions(raw, 80, where);
+  const root = merkleRoot(hashes);
+  if (!header.merkleRoot || Buffer.compare(root, header.merkleRoot) !== 0) {
     throw new RetryableError('BTC_BLOCK_CORRUPT', `${where} has a merkle root that does not match its transactions`);
   }
-  const txs: BitcoinTx[] = new Array<BitcoinTx>(transactions.length);
-  for (let i = 0; i < transactions.length; i++) {
-    txs[i] = toBitcoinTx(transactions[i]!, reverseHex(txHashes[i]!));
-  }
   return {
-    header: { number: expected.height, hash, parentHash: reverseHex(block.prevHash ?? new Uint8Array(32)) },
+    header: { number: expected.height, hash, parentHash: reverseHex(header.prevHash ?? new Uint8Array(32)) },
     txs,
   };
 }
@@ -70,28 +61,6 @@ export function toBitcoinTx(tx: Transaction, txid: string): BitcoinTx {
   return { txid, coinbase, ins, outs };
 }
 
-/** Internal byte order hashes of each transaction, in block order. */
-function hashTransactions(raw: Uint8Array, transactions: readonly Transaction[], where: string): Buffer[] {
-  let offset = 80 + varIntSize(raw[80]);
-  const hashes: Buffer[] = new Array<Buffer>(transactions.length);
-  for (let i = 0; i < transactions.length; i++) {
-    const tx = transactions[i]!;
-    const end = offset + tx.byteLength();
-    if (tx.hasWitnesses()) {
-      // BIP-144: txid covers version | inputs+outputs | locktime, skipping marker, flag and witnesses.
-      const body = tx.byteLength(false) - 8;
-      hashes[i] = hash256(Buffer.concat([raw.subarray(offset, offset + 4), raw.subarray(offset + 6, offset + 6 + body), raw.subarray(end - 4, end)]));
-    } else {
-      hashes[i] = hash256(raw.subarray(offset, end));
-    }
-    offset = end;
-  }
-  if (offset !== raw.length) {
-    throw new RetryableError('BTC_BLOCK_CORRUPT', `${where} has ${raw.length - offset} unexpected bytes after its transactions`);
-  }
-  return hashes;
-}
-
 function merkleRoot(leaves: readonly Buffer[]): Buffer {
   let level = leaves;
   const pair = Buffer.alloc(64);
@@ -109,10 +78,6 @@ function merkleRoot(leaves: readonly Buffer[]): Buffer {
   return level[0]!;
 }
 
-function varIntSize(first: number | undefined): number {
-  if (first === undefined) return 1;
-  return first < 0xfd ? 1 : first === 0xfd ? 3 : first === 0xfe ? 5 : 9;
-}
 
 function isZeroHash(h: Uint8Array): boolean {
   for (const b of h) if (b !== 0) return false;
