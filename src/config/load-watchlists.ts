@@ -181,7 +181,9 @@ function checkWatchlistText(
       problems.push({ severity: 'error', ...at('address'), code: 'duplicate_address', message: `duplicate address on ${e.chain}, first listed in the entry at line ${other.line}` });
       continue;
     }
-    if (other !== undefined && other.label !== e.label) {
+    // Different incidents legitimately name one address differently (OFAC's party name, an
+    // incident's role for it); two labels within the same incident are a real conflict.
+    if (other !== undefined && other.label !== e.label && other.incident === e.incident) {
       problems.push({ severity: 'warning', ...at('label'), code: 'conflicting_label', message: `same ${e.chain} address is labelled "${other.label}" in ${other.file}:${other.line}` });
     }
     const entry = makeEntry(e, matchKey, display, fileEnabled && e.enabled, file, line);
