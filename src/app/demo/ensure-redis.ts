@@ -1,4 +1,6 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { Redis } from 'ioredis';
 import { redactUrl } from '../../core/errors.js';
 import { findFreePort } from '../../devchain/find-free-port.js';
@@ -21,9 +23,8 @@ export class RedisUnavailableError extends Error {
  */
 export async function ensureRedis(url: string): Promise<DemoRedis> {
   if (await pings(url)) return { url, private: false, stop: () => Promise.resolve() };
-  const which = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
-  const binary = which.stdout.trim();
-  if (which.status !== 0 || binary === '') {
+  const binary = findOnPath('redis-server');
+  if (binary === undefined) {
     throw new RedisUnavailableError(
       [
         `No Redis answers at ${redactUrl(url)} and redis-server is not installed.`,
@@ -68,4 +69,18 @@ async function pings(url: string): Promise<boolean> {
   } finally {
     redis.disconnect();
   }
+}
+
+function findOnPath(command: string): string | undefined {
+  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
+    if (dir === '') continue;
+    const candidate = join(dir, command);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
 }

@@ -1,4 +1,4 @@
-import { Contract, JsonRpcProvider, Wallet, parseEther, parseUnits, type Signer } from 'ethers';
+import { type Contract, JsonRpcProvider, Wallet, parseEther, parseUnits, type Signer } from 'ethers';
 import { deployContract, type DevContractName } from '../../devchain/deploy-contract.js';
 
 export interface EvmScenarioActors {

@@ -82,7 +82,7 @@ export async function runDemo(options: DemoOptions): Promise<{ emails: number; w
         if (confirmations > 0) confirmedWebhooks++;
         else unconfirmedSeen.add(String(d['txHash']));
         const asset = d['asset'] as { symbol: string; decimals: number; contract: string | null };
-        const amount = formatAmount({ kind: d['kind'] as 'native', amount: BigInt(String(d['amount'])), asset, tokenId: d['tokenId'] === null ? null : BigInt(String(d['tokenId'])) });
+        const amount = formatAmount({ kind: d['kind'] as 'native', amount: BigInt(String(d['amount'])), asset, tokenId: d['tokenId'] === null ? null : BigInt(d['tokenId'] as string) });
         print(`  🔔 webhook  ${String(d['chain'])} ${String(d['kind'])} ${String(d['direction']).toUpperCase()} ${amount}${confirmations === 0 ? ' (UNCONFIRMED, mempool)' : ''} tx ${String(d['txHash']).slice(0, 12)}… (signature verified)`);
       },
     });
@@ -93,7 +93,9 @@ export async function runDemo(options: DemoOptions): Promise<{ emails: number; w
     print(`  config: ${configDir}`);
 
     const logger = createLogger({ level: process.env['LOG_LEVEL'] ?? 'error' });
-    const running = await runChainwatch({ configDir, roles: ['poller', 'alerter', 'api'], logger, apiPort: 0, deliveryBackoffMs: 200 });
+    // REDIS_URL would override the config's redis.url: point it at the Redis the demo settled on.
+    const env = { ...process.env, REDIS_URL: redis.url };
+    const running = await runChainwatch({ configDir, roles: ['poller', 'alerter', 'api'], logger, env, apiPort: 0, deliveryBackoffMs: 200 });
     cleanups.push(() => running.close());
     cleanups.push(() => deletePrefix(redis.url, prefix));
     print(`  chainwatch: polling, alerting, API at ${running.apiUrl ?? '-'} (/healthz, /metrics)`);
