@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { BitcoinBackend, BitcoinUtxo } from '../../core/btc/bitcoin-backend.js';
 import { PermanentError, RetryableError, redactUrl } from '../../core/errors.js';
-import { DEFAULT_RETRY_POLICY, retryPolicy, type RetryPolicy } from './retry-policy.js';
+import { DEFAULT_RETRY_POLICY, retryPolicy, type RetryPolicy } from '../shared/retry-policy.js';
 
 export interface BitcoinCoreBackendOptions {
   /** http://user:pass@host:port[/wallet/...]: credentials become a Basic auth header, never part of a message. */
@@ -157,7 +157,8 @@ class RpcFailure {
 }
 
 function translateRpcFailure(f: RpcFailure, c: RpcCall, shown: string): Error {
-  const what = `${c.method}${c.params.length > 0 && typeof c.params[0] !== 'object' ? ` ${String(c.params[0])}` : ''}`;
+  const first = c.params[0];
+  const what = `${c.method}${typeof first === 'string' || typeof first === 'number' ? ` ${first}` : ''}`;
   const message = `Bitcoin Core at ${shown} failed ${what}: RPC error ${f.code} ${f.message.slice(0, 200)}`;
   if (f.code === RPC_IN_WARMUP || f.code === RPC_CLIENT_IN_INITIAL_DOWNLOAD || f.code === RPC_MISC_ERROR) {
     return new RetryableError('BTC_BACKEND_BUSY', message);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { BitcoinBackend, BitcoinUtxo } from '../../core/btc/bitcoin-backend.js';
 import { PermanentError, RetryableError, redactUrl } from '../../core/errors.js';
-import { DEFAULT_RETRY_POLICY, retryPolicy, type RetryPolicy } from './retry-policy.js';
+import { DEFAULT_RETRY_POLICY, retryPolicy, type RetryPolicy } from '../shared/retry-policy.js';
 
 export interface EsploraBackendOptions {
   /** Base URL of the Esplora REST API, e.g. https://blockstream.info/api. Paths may carry keys: never logged. */

@@ -1,5 +1,4 @@
 import nodemailer from 'nodemailer';
-import type { Transporter } from 'nodemailer';
 import { PermanentError, RetryableError, redactUrl } from '../../core/errors.js';
 
 export interface EmailMessage {
@@ -28,25 +27,27 @@ export interface EmailSenderOptions {
  * and SMTP reply codes; messages carry only scheme and host of the URL.
  */
 export function createEmailSender(smtpUrl: string, options: EmailSenderOptions = {}): EmailSender {
-  const transport: Transporter = nodemailer.createTransport({
+  // An options object with `url` picks nodemailer's SMTP overload, so sendMail() is typed
+  // with SMTP's SentMessageInfo instead of `any`.
+  const transport = nodemailer.createTransport({
     url: smtpUrl,
     // Short timeouts: a stuck server should fail the attempt and let the queue retry.
     connectionTimeout: options.connectionTimeoutMs ?? 10_000,
     greetingTimeout: options.connectionTimeoutMs ?? 10_000,
     socketTimeout: options.socketTimeoutMs ?? 30_000,
-  } as Parameters<typeof nodemailer.createTransport>[0]);
+  });
   const where = redactUrl(smtpUrl);
   return {
     async send(message: EmailMessage): Promise<{ readonly messageId: string }> {
       try {
-        const info = (await transport.sendMail({
+        const info = await transport.sendMail({
           from: message.from,
           to: [...message.to],
           subject: message.subject,
           text: message.text,
           html: message.html,
           ...(message.messageId !== undefined ? { messageId: message.messageId } : {}),
-        })) as { messageId: string };
+        });
         return { messageId: info.messageId };
       } catch (err) {
         throw translateSmtpError(err, where);

@@ -1,5 +1,7 @@
 import { RetryableError } from '../../core/errors.js';
 
+// Shared by the Bitcoin backends (Core RPC and Esplora): adapters do not import each other, so common I/O helpers live here.
+
 export interface RetryPolicy {
   /** Attempts in total, first one included. */
   readonly attempts: number;
