@@ -62,7 +62,7 @@ if (matchEvmBlock(block, ctx(big)).length !== found) throw new Error('watchlists
 
 const matchSmall = timeNs(() => matchEvmBlock(block, ctx(small)), 200);
 const matchBig = timeNs(() => matchEvmBlock(block, ctx(big)), 200);
-const jsonParse = timeNs(() => [JSON.parse(rawBlockText), JSON.parse(rawReceiptsText)], 20);
+const jsonParse = timeNs(() => [JSON.parse(rawBlockText) as unknown, JSON.parse(rawReceiptsText) as unknown], 20);
 const parsedBlock = (JSON.parse(rawBlockText) as { result: unknown }).result;
 const parsedReceipts = (JSON.parse(rawReceiptsText) as { result: unknown }).result;
 // The normalisers never mutate their input, so the parsed objects can be reused.

@@ -70,7 +70,7 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
     initial: loaded,
   });
   reloader.start();
-  closers.push(async () => reloader.stop());
+  closers.push(() => Promise.resolve(reloader.stop()));
   const currentWatchlist = (): WatchlistIndex => reloader.current();
   const beforeStep = (): Promise<unknown> => reloader.refreshIfChanged();
 

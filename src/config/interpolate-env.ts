@@ -46,7 +46,7 @@ function fieldOf(ancestors: readonly unknown[], key: unknown): string {
     if (isPair(a) && isScalar(a.key)) path.push(String(a.key.value));
     else if (isSeq(a)) {
       const next = ancestors[i + 1];
-      const idx = next === undefined ? (typeof key === 'number' ? key : -1) : a.items.indexOf(next as never);
+      const idx = next === undefined ? (typeof key === 'number' ? key : -1) : a.items.indexOf(next);
       if (idx >= 0) path.push(idx);
     }
   }

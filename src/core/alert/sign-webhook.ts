@@ -57,7 +57,7 @@ export function verifyWebhookSignature(params: {
 }): WebhookVerification {
   const header = (name: string): string | undefined => {
     const v = params.headers[name];
-    return Array.isArray(v) ? v[0] : (v as string | undefined);
+    return typeof v === 'string' || v === undefined ? v : v[0];
   };
   const id = header('webhook-id');
   const timestamp = header('webhook-timestamp');

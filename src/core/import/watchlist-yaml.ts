@@ -1,4 +1,4 @@
-import { Document, Scalar, YAMLMap, YAMLSeq, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
+import { Document, Scalar, type YAMLMap, YAMLSeq, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import type { ImportCandidate } from './import-candidate.js';
 
 /**
@@ -62,9 +62,11 @@ export function entriesOf(doc: Document): YAMLSeq {
 export function entryField(entry: unknown, key: string): string | undefined {
   if (!isMap(entry)) return undefined;
   const value = entry.get(key, true);
-  if (!isScalar(value) || value.value === null || value.value === undefined) return undefined;
-  if (value.value instanceof Date) return value.value.toISOString().slice(0, 10);
-  return String(value.value);
+  if (!isScalar(value)) return undefined;
+  const v = value.value;
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  // YAML scalars hold strings, numbers, booleans or bigints here; null and anything else is "not set".
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? String(v) : undefined;
 }
 
 export function buildEntryNode(doc: Document, c: ImportCandidate): YAMLMap {

@@ -1,6 +1,6 @@
 import * as ecc from '@bitcoinerlab/secp256k1';
-import { Block, Psbt, Transaction, address, crypto, initEccLib, networks, payments, script, toXOnly, type Network } from 'bitcoinjs-lib';
-import { ECPairFactory, type ECPairInterface } from 'ecpair';
+import { Block, Psbt, Transaction, address, crypto, initEccLib, networks, payments, script, toXOnly, type Network, type Signer } from 'bitcoinjs-lib';
+import { ECPairFactory } from 'ecpair';
 
 /**
  * An in-memory Bitcoin regtest chain with REAL bytes: transactions signed with
@@ -69,7 +69,7 @@ interface StoredBlock {
 }
 
 interface Keyed extends RegtestWallet {
-  readonly keys: readonly ECPairInterface[];
+  readonly keys: readonly RegtestKey[];
   readonly redeem?: Uint8Array;
 }
 
@@ -77,8 +77,22 @@ const REGTEST_BITS = 0x207fffff;
 const SUBSIDY = 5_000_000_000n;
 const ZERO32 = new Uint8Array(32);
 
+/**
+ * The slice of ecpair this file uses. ecpair@3's .d.ts files re-export from extensionless
+ * relative paths inside a `"type": "module"` package, which NodeNext cannot resolve, so every
+ * ecpair type is `any` (skipLibCheck hides the error). Declaring the slice keeps signing typed.
+ */
+interface RegtestKey extends Signer {
+  readonly publicKey: Uint8Array;
+  tweak(t: Uint8Array): RegtestKey;
+}
+interface RegtestKeyFactory {
+  fromPrivateKey(privateKey: Uint8Array, options: { network: Network }): RegtestKey;
+}
+
 initEccLib(ecc);
-const ECPair = ECPairFactory(ecc);
+// eslint-disable-next-line @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call -- ecpair's types are `any`, see RegtestKey
+const ECPair: RegtestKeyFactory = ECPairFactory(ecc);
 
 export function createRegtestChain(options: { initialBlocks?: number; startTime?: number } = {}): RegtestChain {
   const network = networks.regtest;
@@ -91,7 +105,7 @@ export function createRegtestChain(options: { initialBlocks?: number; startTime?
   let time = options.startTime ?? 1_700_000_000;
   let extraNonce = 0;
 
-  function key(label: string): ECPairInterface {
+  function key(label: string): RegtestKey {
     return ECPair.fromPrivateKey(crypto.sha256(Buffer.from(`chainwatch-regtest:${label}`)), { network });
   }
 
