@@ -18,7 +18,13 @@ export function createRedisCursorStore(redis: Redis, prefix: string): CursorStor
         throw new RetryableError('REDIS_UNAVAILABLE', `could not read the cursor of chain ${chain} from Redis`, { cause: err });
       }
       if (raw === null) return undefined;
-      const parsed = cursorSchema.safeParse(JSON.parse(raw));
+      let json: unknown;
+      try {
+        json = JSON.parse(raw);
+      } catch {
+        json = undefined;
+      }
+      const parsed = cursorSchema.safeParse(json);
       if (!parsed.success) {
         throw new PermanentError('CURSOR_CORRUPT', `the cursor of chain ${chain} in Redis is not valid; delete key ${keyOf(chain)} to restart from startBlock`);
       }

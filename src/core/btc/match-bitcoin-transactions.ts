@@ -112,13 +112,16 @@ function buildTxMovements(
   spentFrom: readonly (RememberedOutpoint | undefined)[],
 ): Movement[] {
   const { chain, network, index } = input;
-  const outputs: BtcOutputRef[] = tx.outs.map((o, vout) => ({ vout, address: buildBitcoinAddress(o.scriptHex, network), amount: o.value }));
+  // Addresses are built only for the side a movement reports (encoding costs microseconds each, and a
+  // matched exchange payout can have hundreds of outputs): outputs for spends, payers for payments.
+  const outputs: BtcOutputRef[] = spent ? tx.outs.map((o, vout) => ({ vout, address: buildBitcoinAddress(o.scriptHex, network), amount: o.value })) : [];
   const toAddresses = unique(outputs.map((o) => o.address));
-  const fromAddresses = unique(tx.ins.map((input, vin) => spentFrom[vin]?.address ?? (tx.coinbase ? null : buildInputAddress(input, network))));
+  const paidOnly = received !== undefined && [...received.keys()].some((k) => !spent?.has(k));
+  const fromAddresses = paidOnly ? unique(tx.ins.map((input, vin) => spentFrom[vin]?.address ?? (tx.coinbase ? null : buildInputAddress(input, network)))) : [];
   let fee: bigint | null = null;
   if (!tx.coinbase && tx.ins.every((_, vin) => spentFrom[vin] !== undefined)) {
     const totalIn = spentFrom.reduce((sum, o) => sum + (o?.value ?? 0n), 0n);
-    fee = totalIn - outputs.reduce((sum, o) => sum + o.amount, 0n);
+    fee = totalIn - tx.outs.reduce((sum, o) => sum + o.value, 0n);
   }
   const base = {
     chain,
