@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Contract, JsonRpcProvider, Wallet, getAddress, parseEther, parseUnits, type JsonRpcSigner } from 'ethers';
+import { type Contract, JsonRpcProvider, Wallet, getAddress, parseEther, parseUnits, type JsonRpcSigner } from 'ethers';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';

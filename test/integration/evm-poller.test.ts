@@ -96,7 +96,7 @@ async function pollToHead(poller: EvmPoller): Promise<void> {
 // Straight to the node: ethers caches getBlockNumber briefly, which goes stale across evm_revert.
 const nextBlock = async (): Promise<number> => Number(await provider.send('eth_blockNumber', [])) + 1;
 const call = async (contract: BaseContract, signer: JsonRpcSigner, method: string, ...args: unknown[]) => {
-  const tx = (await (contract.connect(signer) as BaseContract).getFunction(method)(...args)) as { wait(): Promise<unknown>; hash: string };
+  const tx = (await contract.connect(signer).getFunction(method)(...args)) as { wait(): Promise<unknown>; hash: string };
   await tx.wait();
   return tx.hash;
 };

@@ -243,7 +243,7 @@ async function tracingRpc(mode: 'callTracer' | 'parity' | 'none', splitter: stri
         if (c.method === served) return { jsonrpc: '2.0', id: c.id, result: await traceOf(c.method, c.params) };
         if (c.method === 'debug_traceBlockByNumber' || c.method === 'trace_block') return { jsonrpc: '2.0', id: c.id, error: { code: -32601, message: `the method ${c.method} does not exist/is not available` } };
         const r = await fetch(node.rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(c) });
-        return (await r.json()) as unknown;
+        return await r.json();
       }))
         .then((answers) => {
           res.writeHead(200, { 'content-type': 'application/json' });
@@ -263,7 +263,7 @@ describe('EVM poller: internal transfers from call traces', () => {
     const splitter: BaseContract = await deployContract(deployer, 'Splitter');
     const splitterAddress = await splitter.getAddress();
     const start = Number(await provider.send('eth_blockNumber', [])) + 1;
-    const tx = (await (splitter.connect(sender) as BaseContract).getFunction('split')([a.address, b.address], { value: 1000n })) as { hash: string; wait(): Promise<unknown> };
+    const tx = (await splitter.connect(sender).getFunction('split')([a.address, b.address], { value: 1000n })) as { hash: string; wait(): Promise<unknown> };
     await tx.wait();
     const url = await tracingRpc(mode, splitterAddress);
     const { poller, movements, metrics } = makePoller([url], start, b.address);
@@ -285,7 +285,7 @@ describe('EVM poller: node with eth_getBlockReceipts', () => {
     const token = await deployContract(deployer, 'TestToken', ['Test', 'TT', 18]);
     const splitter = await deployContract(deployer, 'Splitter');
     const start = Number(await provider.send('eth_blockNumber', [])) + 1;
-    const mint = (await (token.connect(deployer) as BaseContract).getFunction('mint')(watched.address, 5n)) as { hash: string; wait(): Promise<unknown> };
+    const mint = (await token.connect(deployer).getFunction('mint')(watched.address, 5n)) as { hash: string; wait(): Promise<unknown> };
     await mint.wait();
     await provider.send('eth_sendTransaction', [{ from: watched.address, to: await splitter.getAddress(), value: '0x10', data: splitter.interface.encodeFunctionData('split', [[]]), gas: '0x30000' }]).catch(() => undefined);
     const paid = await other.sendTransaction({ to: watched.address, value: 3n });

@@ -102,7 +102,7 @@ describe('chainwatch import ofac', () => {
     const text = await readFile(ethFile, 'utf8');
     expect(text).toContain('# reviewed by the SOC on 2024-09-01');
     expect(text.match(/removed: 2025-06-20/g)).toHaveLength(92);
-    expect(text).toMatch(/address: "0x8589427373D6D84E98730D7795D8f6f8731FDA16"\n    label: TORNADO CASH\n(?: {4}.*\n)*? {4}removed: 2025-06-20\n/);
+    expect(text).toMatch(/address: "0x8589427373D6D84E98730D7795D8f6f8731FDA16"\n {4}label: TORNADO CASH\n(?: {4}.*\n)*? {4}removed: 2025-06-20\n/);
 
     const config = await loadConfig(dir, {});
     const tornado = config.entries.find((e) => e.address === '0x8589427373D6D84E98730D7795D8f6f8731FDA16');
