@@ -116,7 +116,7 @@ export class ChainFollower<TBlock extends { readonly header: BlockHeader }> {
         if (result.processed > 0 || result.reorged) delayMs = 0;
       } catch (err) {
         this.consecutiveFailures++;
-        this.options.metrics.rpcErrors.inc({ chain: this.options.chain });
+        this.options.metrics.pollFailures.inc({ chain: this.options.chain });
         delayMs = Math.min(this.options.pollIntervalMs * 2 ** this.consecutiveFailures, this.options.maxBackoffMs ?? 60_000);
         this.options.logger.warn(
           { chain: this.options.chain, err, retry_in_ms: delayMs, failures: this.consecutiveFailures },

@@ -59,7 +59,6 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
   const closers: Array<() => Promise<unknown>> = [];
 
   const redis = await connectRedisPatiently(settings.redis.url, logger);
-  closers.push(async () => redis.quit().catch(() => redis.disconnect()));
 
   const reloader = createWatchlistReloader({
     dir: options.configDir,
@@ -130,6 +129,8 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
           logger.warn({ err }, 'error while shutting down');
         }
       }
+      // Last: everything above still uses the connection while it stops.
+      await redis.quit().catch(() => redis.disconnect());
     },
   };
 }
