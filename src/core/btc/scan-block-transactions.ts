@@ -134,16 +134,7 @@ export function scanBlockTransactions(raw: Uint8Array, startOffset: number, wher
       hash = hash256(buf.subarray(txStart, pos));
     }
     hashes[t] = hash;
-    // Display txids are needed only for the few transactions that match: hex them on first use.
-    let txid: string | undefined;
-    txs[t] = {
-      get txid(): string {
-        return (txid ??= Buffer.from(hash).reverse().toString('hex'));
-      },
-      coinbase,
-      ins,
-      outs,
-    };
+    txs[t] = new ScannedTx(hash, coinbase, ins, outs);
   }
   if (pos !== end) throw new RetryableError('BTC_BLOCK_CORRUPT', `${where} has ${end - pos} unexpected bytes after its transactions`);
   return { txs, hashes };
@@ -152,4 +143,24 @@ export function scanBlockTransactions(raw: Uint8Array, startOffset: number, wher
 function isZero(buf: Buffer, at: number): boolean {
   for (let i = at; i < at + 32; i++) if (buf[i] !== 0) return false;
   return true;
+}
+
+/**
+ * Display txids are needed only for the few transactions that match, so they are
+ * hexed on first use. A class (one shape, getter on the prototype) rather than an
+ * object literal with a getter closure per transaction, which would allocate
+ * thousands of closures per block and give every object its own hidden class.
+ */
+class ScannedTx implements BitcoinTx {
+  private displayTxid: string | undefined;
+  constructor(
+    private readonly hash: Buffer,
+    readonly coinbase: boolean,
+    readonly ins: readonly BitcoinTxInput[],
+    readonly outs: readonly BitcoinTxOutput[],
+  ) {}
+
+  get txid(): string {
+    return (this.displayTxid ??= Buffer.from(this.hash).reverse().toString('hex'));
+  }
 }
