@@ -8,7 +8,7 @@ import { parseBitcoinTransaction } from '../core/btc/parse-bitcoin-transaction.j
 import type { BitcoinChainConfig } from '../config/schema.js';
 import { RetryableError } from '../core/errors.js';
 import type { Movement } from '../core/movement.js';
-import type { BlockHeader, CursorStore, MovementSink } from '../core/ports.js';
+import type { BlockHeader, CursorStore, MovementSink, ChainLease } from '../core/ports.js';
 import type { WatchlistIndex } from '../core/watchlist.js';
 import { btcBackend } from './btc-backend.js';
 import { btcSeedOutpoints } from './btc-seed-outpoints.js';
@@ -32,6 +32,8 @@ export interface BitcoinPollerOptions {
   readonly mempoolSeenTtlMs?: number;
   /** Largest number of new mempool transactions fetched per poll; the rest wait for the next one. */
   readonly maxMempoolTxsPerPoll?: number;
+  /** Only the holder polls blocks when replicas share one Redis (see ChainLease). */
+  readonly lease?: ChainLease;
 }
 
 export interface BitcoinMempoolWatcher {
@@ -110,6 +112,7 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
     cursorStore: options.cursorStore,
     sink,
     ...(options.beforeStep ? { beforeStep: options.beforeStep } : {}),
+    ...(options.lease ? { lease: options.lease } : {}),
     detect: (block, { headNumber }) => matchTxs(block.txs, { number: block.header.number, hash: block.header.hash }, headNumber - block.header.number + 1),
     logger,
     metrics,

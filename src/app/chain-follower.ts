@@ -1,5 +1,5 @@
 import type { Movement } from '../core/movement.js';
-import type { BlockHeader, ChainCursor, CursorStore, MovementSink } from '../core/ports.js';
+import type { BlockHeader, ChainCursor, ChainLease, CursorStore, MovementSink } from '../core/ports.js';
 import { reconcileCursor, rewindCursor } from '../core/reconcile-cursor.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -30,12 +30,16 @@ export interface ChainFollowerOptions<TBlock extends { readonly header: BlockHea
   readonly metrics: Metrics;
   /** Longest wait between retries after a failing step. */
   readonly maxBackoffMs?: number;
+  /** When several replicas share one Redis, only the lease holder polls this chain; the others stand by. */
+  readonly lease?: ChainLease;
 }
 
 export interface StepResult {
   readonly processed: number;
+  /** -1 when standing by (another replica holds the lease). */
   readonly headNumber: number;
   readonly reorged: boolean;
+  readonly standby?: boolean;
 }
 
 /**
@@ -52,6 +56,7 @@ export class ChainFollower<TBlock extends { readonly header: BlockHeader }> {
   private timer: NodeJS.Timeout | undefined;
   private stepInFlight: Promise<unknown> | undefined;
   private consecutiveFailures = 0;
+  private leading = false;
 
   constructor(private readonly options: ChainFollowerOptions<TBlock>) {}
 
@@ -59,6 +64,7 @@ export class ChainFollower<TBlock extends { readonly header: BlockHeader }> {
   async pollOnce(): Promise<StepResult> {
     const { chain, source, metrics } = this.options;
     await this.options.beforeStep?.();
+    if (this.options.lease && !(await this.holdLease())) return { processed: 0, headNumber: -1, reorged: false, standby: true };
     if (!this.cursorLoaded) {
       this.cursor = await this.options.cursorStore.load(chain);
       this.cursorLoaded = true;
@@ -130,11 +136,31 @@ export class ChainFollower<TBlock extends { readonly header: BlockHeader }> {
     void loop();
   }
 
-  /** Stops after the step in flight finishes, so the cursor is consistent. */
+  /** Stops after the step in flight finishes, so the cursor is consistent, then hands the lease on. */
   async stop(): Promise<void> {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     await this.stepInFlight?.catch(() => undefined);
+    if (this.options.lease && this.leading) {
+      this.leading = false;
+      this.options.metrics.pollerLeader.set({ chain: this.options.chain }, 0);
+      await this.options.lease.release(this.options.chain);
+    }
+  }
+
+  /** Holds (or takes over) the chain's lease; a replica that takes over re-reads the shared cursor. */
+  private async holdLease(): Promise<boolean> {
+    const { chain, logger, metrics, lease } = this.options;
+    const held = await lease!.hold(chain);
+    if (held !== this.leading) {
+      this.leading = held;
+      // Whoever held it meanwhile advanced the cursor in Redis: never continue from a stale copy.
+      this.cursorLoaded = false;
+      metrics.pollerLeader.set({ chain }, held ? 1 : 0);
+      if (held) logger.info({ chain }, 'holding the poller lease: polling this chain');
+      else logger.info({ chain }, 'another replica holds the poller lease: standing by');
+    }
+    return held;
   }
 
   get position(): ChainCursor | undefined {

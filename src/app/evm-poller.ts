@@ -1,5 +1,5 @@
 import type { EvmChainConfig } from '../config/schema.js';
-import type { CursorStore, MovementSink } from '../core/ports.js';
+import type { ChainLease, CursorStore, MovementSink } from '../core/ports.js';
 import type { WatchlistIndex } from '../core/watchlist.js';
 import type { EvmBlockData, TokenMetadata } from '../core/evm/evm-block-data.js';
 import { findEvmLookupNeeds } from '../core/evm/find-evm-lookup-needs.js';
@@ -23,6 +23,8 @@ export interface EvmPollerOptions {
   readonly rpc?: { readonly maxAttempts?: number; readonly baseBackoffMs?: number; readonly maxBackoffMs?: number };
   readonly traceReprobeMs?: number;
   readonly maxBackoffMs?: number;
+  /** Only the holder polls when replicas share one Redis (see ChainLease). */
+  readonly lease?: ChainLease;
 }
 
 interface StepLookups {
@@ -109,6 +111,7 @@ export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
     metrics,
     ...(options.beforeStep ? { beforeStep: options.beforeStep } : {}),
     ...(options.maxBackoffMs !== undefined ? { maxBackoffMs: options.maxBackoffMs } : {}),
+    ...(options.lease ? { lease: options.lease } : {}),
     detect: async (block, { headNumber }) => {
       const index = options.currentWatchlist();
       const context = { chain: chain.id, index, headNumber, nativeSymbol: chain.nativeSymbol };

@@ -13,6 +13,7 @@ export interface Metrics {
   readonly reorgs: Counter<'chain'>;
   readonly rpcErrors: Counter<'chain'>;
   readonly pollFailures: Counter<'chain'>;
+  readonly pollerLeader: Gauge<'chain'>;
   readonly tracesAvailable: Gauge<'chain'>;
   readonly deliveries: Counter<'channel' | 'target'>;
   readonly deliveryFailures: Counter<'channel' | 'target'>;
@@ -32,6 +33,7 @@ export function createMetrics(): Metrics {
     movementsDetected: new Counter({ name: 'chainwatch_movements_detected_total', help: 'Movements touching watched addresses', labelNames: ['chain', 'kind'], registers }),
     reorgs: new Counter({ name: 'chainwatch_reorgs_total', help: 'Chain reorganisations rewound', labelNames: ['chain'], registers }),
     rpcErrors: new Counter({ name: 'chainwatch_rpc_errors_total', help: 'Failed RPC calls (retried)', labelNames: ['chain'], registers }),
+    pollerLeader: new Gauge({ name: 'chainwatch_poller_leader', help: '1 while this process holds the chain\'s poller lease (polls it), 0 while it stands by', labelNames: ['chain'], registers }),
     pollFailures: new Counter({ name: 'chainwatch_poll_failures_total', help: 'Poll steps that failed (RPC, Redis or bad data) and will be retried from the same block', labelNames: ['chain'], registers }),
     tracesAvailable: new Gauge({ name: 'chainwatch_traces_available', help: '1 when the node offers call traces for internal transfers, else 0', labelNames: ['chain'], registers }),
     deliveries: new Counter({ name: 'chainwatch_deliveries_total', help: 'Alerts delivered', labelNames: ['channel', 'target'], registers }),

@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import { loadConfig } from '../config/load-config.js';
 import type { BitcoinChainConfig, EvmChainConfig, Settings } from '../config/schema.js';
 import { redactUrl } from '../core/errors.js';
 import type { WatchlistIndex } from '../core/watchlist.js';
 import { createRedisConnection } from '../adapters/redis/create-redis-connection.js';
+import { createRedisChainLease } from '../adapters/redis/chain-lease.js';
 import { createRedisCursorStore } from '../adapters/redis/cursor-store.js';
 import { createMovementSink } from '../adapters/redis/create-movement-sink.js';
 import { createRedisOutpointStore } from '../adapters/redis/outpoint-store.js';
@@ -27,6 +30,8 @@ export interface RunChainwatchOptions {
   readonly deliveryBackoffMs?: number;
   /** Listen on this port instead of api.port / PORT (0 = any free port). */
   readonly apiPort?: number;
+  /** Poller lease lifetime (default: 15 s or three poll intervals); tests shorten it. */
+  readonly pollerLeaseTtlMs?: number;
 }
 
 /** A step-able poller, for tests and the demo. */
@@ -76,6 +81,12 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
   const pollers = new Map<string, RunningPoller>();
   if (roles.includes('poller')) {
     const cursorStore = createRedisCursorStore(redis, settings.redis.prefix);
+    // Replicas sharing this Redis poll each chain once: the lease outlives a few poll intervals, so a
+    // holder keeps it while healthy and a standby takes over within that time if it dies.
+    const lease = createRedisChainLease(redis, settings.redis.prefix, {
+      owner: `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
+      ttlMs: (chainId) => options.pollerLeaseTtlMs ?? Math.max(15_000, 3 * (settings.chains.get(chainId)?.pollIntervalMs ?? 5_000)),
+    });
     const sink = createMovementSink(redis, settings.redis.prefix);
     closers.push(async () => sink.close());
     for (const chain of settings.chains.values()) {
@@ -84,13 +95,13 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
         continue;
       }
       if (chain.kind === 'evm') {
-        const poller = createEvmPoller({ chain: chain satisfies EvmChainConfig, currentWatchlist, beforeStep, cursorStore, sink, logger, metrics });
+        const poller = createEvmPoller({ chain: chain satisfies EvmChainConfig, currentWatchlist, beforeStep, cursorStore, sink, lease, logger, metrics });
         poller.start();
         closers.unshift(() => poller.stop());
         pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.pollOnce() });
       } else {
         const outpointStore = createRedisOutpointStore(redis, settings.redis.prefix);
-        const poller = createBitcoinPoller({ chain: chain satisfies BitcoinChainConfig, currentWatchlist, beforeStep, cursorStore, sink, outpointStore, logger, metrics });
+        const poller = createBitcoinPoller({ chain: chain satisfies BitcoinChainConfig, currentWatchlist, beforeStep, cursorStore, sink, outpointStore, lease, logger, metrics });
         poller.start();
         closers.unshift(() => poller.stop());
         pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.follower.pollOnce() });

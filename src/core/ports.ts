@@ -39,3 +39,16 @@ export interface ChainCursor {
   /** Recent processed blocks, oldest first, ending with `head` (bounded length). */
   readonly recent: readonly BlockRef[];
 }
+
+/**
+ * The exclusive right to poll one chain among replicas that share one Redis.
+ * Holders renew it on every poll step; a replica that stops releases it, one
+ * that dies loses it when it expires, and a standby takes over from the
+ * durable cursor. Two holders at once (a step outlasting the lease) only cost
+ * duplicate work: movement ids dedupe the alerts.
+ */
+export interface ChainLease {
+  /** Acquires the lease or renews it; true while this process holds it. */
+  hold(chain: string): Promise<boolean>;
+  release(chain: string): Promise<void>;
+}
