@@ -1,5 +1,5 @@
-import { getAddress } from 'ethers';
 import { AddressError } from './address-error.js';
+import { checksumEvmAddress } from './checksum-evm-address.js';
 
 export interface NormalizedEvmAddress {
   /** EIP-55 mixed-case form, for display. */
@@ -29,7 +29,7 @@ export function normalizeEvmAddress(input: string): NormalizedEvmAddress {
     throw new AddressError('invalid_evm_address', describeInvalid(withPrefix));
   }
   const matchKey = withPrefix.toLowerCase();
-  const checksummed = getAddress(matchKey);
+  const checksummed = checksumEvmAddress(matchKey);
   if (!isUncheckedEvmAddress(withPrefix) && withPrefix !== checksummed) {
     throw new AddressError('bad_checksum', `bad EIP-55 checksum, expected ${checksummed}`, { expected: checksummed });
   }
