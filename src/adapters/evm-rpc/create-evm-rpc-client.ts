@@ -52,16 +52,23 @@ export function createEvmRpcClient(options: EvmRpcClientOptions): EvmRpcClient {
   const maxAttempts = options.maxAttempts ?? Math.max(3, options.urls.length * 3);
   let preferred = 0;
   let nextId = 1;
+  const endpoints = new Map(options.urls.map((url) => [url, toEndpoint(url)] as const));
 
   async function send(url: string, calls: readonly JsonRpcRequest[]): Promise<JsonRpcOutcome[]> {
     const ids = calls.map(() => nextId++);
     const body = calls.map((c, i) => ({ jsonrpc: '2.0', id: ids[i], method: c.method, params: c.params }));
-    const res = await doFetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(options.timeoutMs),
-    });
+    const endpoint = endpoints.get(url)!;
+    let res: Response;
+    try {
+      res = await doFetch(endpoint.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...endpoint.headers },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+    } catch (err) {
+      throw withoutUrl(err);
+    }
     if (!res.ok) {
       await res.body?.cancel().catch(() => undefined);
       throw new HttpStatusError(res.status, parseRetryAfter(res.headers.get('retry-after')));
@@ -150,4 +157,38 @@ function parseRetryAfter(value: string | null): number | undefined {
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/**
+ * fetch() refuses URLs with credentials (and would put the whole URL, password
+ * included, in its error): `https://user:pass@host/` becomes a Basic
+ * authorization header on the bare URL.
+ */
+function toEndpoint(raw: string): { readonly url: string; readonly headers: Readonly<Record<string, string>> } {
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    return { url: raw, headers: {} };
+  }
+  if (parsed.username === '' && parsed.password === '') return { url: raw, headers: {} };
+  const credentials = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+  parsed.username = '';
+  parsed.password = '';
+  return { url: parsed.toString(), headers: { authorization: `Basic ${Buffer.from(credentials).toString('base64')}` } };
+}
+
+/**
+ * A fetch failure keeps its name and network code (what the translator reads)
+ * but not its message or cause chain, which can quote the request URL and so
+ * an API key in its path.
+ */
+function withoutUrl(err: unknown): Error {
+  if (!(err instanceof Error)) return new Error('fetch failed');
+  const cause = (err as { cause?: { code?: unknown } }).cause;
+  const code = typeof cause?.code === 'string' ? cause.code : (err as { code?: unknown }).code;
+  const safe = new Error(typeof code === 'string' ? `fetch failed (${code})` : 'fetch failed');
+  safe.name = err.name;
+  if (typeof code === 'string') (safe as Error & { code?: string }).code = code;
+  return safe;
 }
