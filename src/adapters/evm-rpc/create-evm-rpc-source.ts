@@ -249,6 +249,11 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
       // error (node busy) also falls back for this alert, but is asked again next time.
       const data = (o: JsonRpcOutcome): string | undefined => (o.ok && typeof o.result === 'string' ? o.result : undefined);
       const definitive = (o: JsonRpcOutcome): boolean => o.ok || translateEvmRpcError(new JsonRpcCallError(o.error), 'eth_call').name === 'PermanentError';
+      // An ERC-20 amount is only readable with its decimals: a transient failure must not turn
+      // 1.5 USDC into "1500000 USDC" in an alert that can never be corrected. Retry the step instead.
+      if (t.standard === 'erc20' && !definitive(decimals)) {
+        throw new RetryableError('RPC_TOKEN_METADATA', `decimals() of token ${t.contract} on chain ${chain} failed transiently; retrying the step`);
+      }
       const meta = decodeTokenMetadata(t.standard, data(symbol), data(decimals));
       if (definitive(symbol) && definitive(decimals)) tokenCache.set(`${t.standard}-${t.contract}`, meta);
       out.set(t.contract, meta);
