@@ -65,63 +65,81 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
 
   const redis = await connectRedisPatiently(settings.redis.url, logger);
 
-  const reloader = createWatchlistReloader({
-    dir: options.configDir,
-    settings,
-    intervalMs: settings.reloadIntervalMs,
-    logger,
-    metrics,
-    initial: loaded,
-  });
-  reloader.start();
-  closers.push(() => Promise.resolve(reloader.stop()));
-  const currentWatchlist = (): WatchlistIndex => reloader.current();
-  const beforeStep = (): Promise<unknown> => reloader.refreshIfChanged();
+  const closeAll = async (): Promise<void> => {
+    for (const close of closers) {
+      try {
+        await close();
+      } catch (err) {
+        logger.warn({ err }, 'error while shutting down');
+      }
+    }
+    // Last: everything above still uses the connection while it stops.
+    await redis.quit().catch(() => redis.disconnect());
+  };
 
   const pollers = new Map<string, RunningPoller>();
-  if (roles.includes('poller')) {
-    const cursorStore = createRedisCursorStore(redis, settings.redis.prefix);
-    // Replicas sharing this Redis poll each chain once: the lease outlives a few poll intervals, so a
-    // holder keeps it while healthy and a standby takes over within that time if it dies.
-    const lease = createRedisChainLease(redis, settings.redis.prefix, {
-      owner: `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
-      ttlMs: (chainId) => options.pollerLeaseTtlMs ?? Math.max(15_000, 3 * (settings.chains.get(chainId)?.pollIntervalMs ?? 5_000)),
-    });
-    const sink = createMovementSink(redis, settings.redis.prefix);
-    closers.push(async () => sink.close());
-    for (const chain of settings.chains.values()) {
-      if (!chain.enabled) {
-        logger.info({ chain: chain.id }, 'chain disabled in config; not polling it');
-        continue;
-      }
-      if (chain.kind === 'evm') {
-        const poller = createEvmPoller({ chain: chain satisfies EvmChainConfig, currentWatchlist, beforeStep, cursorStore, sink, lease, logger, metrics });
-        poller.start();
-        closers.unshift(() => poller.stop());
-        pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.pollOnce() });
-      } else {
-        const outpointStore = createRedisOutpointStore(redis, settings.redis.prefix);
-        const poller = createBitcoinPoller({ chain: chain satisfies BitcoinChainConfig, currentWatchlist, beforeStep, cursorStore, sink, outpointStore, lease, logger, metrics });
-        poller.start();
-        closers.unshift(() => poller.stop());
-        pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.follower.pollOnce() });
-      }
-      logger.info({ chain: chain.id, kind: chain.kind, rpc: describeEndpoints(chain) }, 'polling chain');
-    }
-  }
-
-  if (roles.includes('alerter')) {
-    const alerter = await startAlerter({ settings, connection: redis, logger, metrics, ...(options.deliveryBackoffMs !== undefined ? { backoffMs: options.deliveryBackoffMs } : {}) });
-    closers.unshift(() => alerter.close());
-  }
-
   let apiUrl: string | undefined;
-  if (roles.includes('api')) {
-    const app = buildApiServer({ metrics, health: () => checkHealth(redis) });
-    const port = options.apiPort ?? settings.api.port;
-    apiUrl = await app.listen({ port, host: settings.api.host });
-    logger.info({ url: apiUrl }, 'API listening (/healthz, /metrics)');
-    closers.unshift(() => app.close());
+  try {
+    const reloader = createWatchlistReloader({
+      dir: options.configDir,
+      settings,
+      intervalMs: settings.reloadIntervalMs,
+      logger,
+      metrics,
+      initial: loaded,
+    });
+    reloader.start();
+    closers.push(() => Promise.resolve(reloader.stop()));
+    const currentWatchlist = (): WatchlistIndex => reloader.current();
+    const beforeStep = (): Promise<unknown> => reloader.refreshIfChanged();
+
+    if (roles.includes('poller')) {
+      const cursorStore = createRedisCursorStore(redis, settings.redis.prefix);
+      // Replicas sharing this Redis poll each chain once: the lease outlives a few poll intervals, so a
+      // holder keeps it while healthy and a standby takes over within that time if it dies.
+      const lease = createRedisChainLease(redis, settings.redis.prefix, {
+        owner: `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
+        ttlMs: (chainId) => options.pollerLeaseTtlMs ?? Math.max(15_000, 3 * (settings.chains.get(chainId)?.pollIntervalMs ?? 5_000)),
+      });
+      const sink = createMovementSink(redis, settings.redis.prefix);
+      closers.push(async () => sink.close());
+      for (const chain of settings.chains.values()) {
+        if (!chain.enabled) {
+          logger.info({ chain: chain.id }, 'chain disabled in config; not polling it');
+          continue;
+        }
+        if (chain.kind === 'evm') {
+          const poller = createEvmPoller({ chain: chain satisfies EvmChainConfig, currentWatchlist, beforeStep, cursorStore, sink, lease, logger, metrics });
+          poller.start();
+          closers.unshift(() => poller.stop());
+          pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.pollOnce() });
+        } else {
+          const outpointStore = createRedisOutpointStore(redis, settings.redis.prefix);
+          const poller = createBitcoinPoller({ chain: chain satisfies BitcoinChainConfig, currentWatchlist, beforeStep, cursorStore, sink, outpointStore, lease, logger, metrics });
+          poller.start();
+          closers.unshift(() => poller.stop());
+          pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.follower.pollOnce() });
+        }
+        logger.info({ chain: chain.id, kind: chain.kind, rpc: describeEndpoints(chain) }, 'polling chain');
+      }
+    }
+
+    if (roles.includes('alerter')) {
+      const alerter = await startAlerter({ settings, connection: redis, logger, metrics, ...(options.deliveryBackoffMs !== undefined ? { backoffMs: options.deliveryBackoffMs } : {}) });
+      closers.unshift(() => alerter.close());
+    }
+
+    if (roles.includes('api')) {
+      const app = buildApiServer({ metrics, health: () => checkHealth(redis) });
+      const port = options.apiPort ?? settings.api.port;
+      apiUrl = await app.listen({ port, host: settings.api.host });
+      logger.info({ url: apiUrl }, 'API listening (/healthz, /metrics)');
+      closers.unshift(() => app.close());
+    }
+  } catch (err) {
+    // A half-started process (pollers running, no API or alerter) must not linger: stop what started.
+    await closeAll();
+    throw err;
   }
 
   let closed = false;
@@ -133,15 +151,7 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
     async close() {
       if (closed) return;
       closed = true;
-      for (const close of closers) {
-        try {
-          await close();
-        } catch (err) {
-          logger.warn({ err }, 'error while shutting down');
-        }
-      }
-      // Last: everything above still uses the connection while it stops.
-      await redis.quit().catch(() => redis.disconnect());
+      await closeAll();
     },
   };
 }
@@ -167,7 +177,8 @@ async function connectRedisPatiently(url: string, logger: Logger): Promise<Redis
 
 async function checkHealth(redis: Redis): Promise<HealthReport> {
   try {
-    await redis.ping();
+    // The shared connection waits through reconnects; a health check must answer, so it gives up after 2 s.
+    await Promise.race([redis.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref())]);
     return { ok: true, checks: { redis: { ok: true } } };
   } catch {
     return { ok: false, checks: { redis: { ok: false, detail: 'Redis does not answer' } } };
