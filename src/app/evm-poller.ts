@@ -72,6 +72,10 @@ export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
           logger.info({ chain: chain.id, trace_mode: mode, previous_mode: previous ?? null }, 'call traces available: internal transfers are detected');
         }
       },
+      onTraceGap(blockNumber, reason) {
+        metrics.traceGaps.inc({ chain: chain.id });
+        logger.warn({ chain: chain.id, block_number: blockNumber, reason }, 'block processed without internal transfers: its traces could not be had');
+      },
       onReceiptsModeChanged(blockReceipts) {
         logger.info({ chain: chain.id, block_receipts: blockReceipts }, blockReceipts ? 'logs via eth_getBlockReceipts' : 'eth_getBlockReceipts unavailable: logs via eth_getLogs per block hash');
       },

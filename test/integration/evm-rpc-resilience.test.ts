@@ -201,7 +201,7 @@ interface RawTx { hash: string; from: string; to: string | null; value: string; 
  * block's Splitter.split() calls, and forwards everything else to hardhat.
  * The other trace method answers "method not found", like a real node.
  */
-async function tracingRpc(mode: 'callTracer' | 'parity' | 'none', splitter: string, options: { blockReceipts?: boolean; methods?: string[] } = {}): Promise<string> {
+async function tracingRpc(mode: 'callTracer' | 'parity' | 'none', splitter: string, options: { blockReceipts?: boolean; methods?: string[]; prunedUpTo?: number } = {}): Promise<string> {
   const iface = new Interface(loadDevContractArtifact('Splitter').abi);
   const children = (tx: RawTx): { to: string; value: bigint }[] => {
     if (tx.to?.toLowerCase() !== splitter.toLowerCase()) return [];
@@ -240,6 +240,10 @@ async function tracingRpc(mode: 'callTracer' | 'parity' | 'none', splitter: stri
       options.methods?.push(...calls.map((c) => c.method));
       Promise.all(calls.map(async (c) => {
         if (c.method === 'eth_getBlockReceipts' && options.blockReceipts) return { jsonrpc: '2.0', id: c.id, result: await blockReceipts(c.params[0] as string) };
+        // A non-archive geth asked to trace a block whose state it pruned.
+        if (c.method === served && options.prunedUpTo !== undefined && Number(c.params[0]) <= options.prunedUpTo) {
+          return { jsonrpc: '2.0', id: c.id, error: { code: -32000, message: 'required historical state unavailable (reexec=128)' } };
+        }
         if (c.method === served) return { jsonrpc: '2.0', id: c.id, result: await traceOf(c.method, c.params) };
         if (c.method === 'debug_traceBlockByNumber' || c.method === 'trace_block') return { jsonrpc: '2.0', id: c.id, error: { code: -32601, message: `the method ${c.method} does not exist/is not available` } };
         const r = await fetch(node.rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(c) });
@@ -276,6 +280,24 @@ describe('EVM poller: internal transfers from call traces', () => {
       kind: 'internal', direction: 'in', txHash: tx.hash, tracePosition: '1', from: splitterAddress, to: getAddress(b.address), amount: 500n,
       asset: { contract: null, symbol: 'ETH', decimals: 18 }, id: `${CHAIN}-${tx.hash}-trace1-${b.address.toLowerCase()}`,
     });
+  });
+});
+
+describe('EVM poller: pruned (non-archive) tracing node', () => {
+  it('catching up over blocks whose state was pruned goes on without their internal transfers, and says so', async () => {
+    const [deployer, , a] = signers as [JsonRpcSigner, JsonRpcSigner, JsonRpcSigner];
+    const splitter: BaseContract = await deployContract(deployer, 'Splitter');
+    const start = Number(await provider.send('eth_blockNumber', [])) + 1;
+    const pay = await deployer.sendTransaction({ to: a.address, value: 7n });
+    await pay.wait();
+    const head = Number(await provider.send('eth_blockNumber', []));
+    const url = await tracingRpc('callTracer', await splitter.getAddress(), { prunedUpTo: head });
+    const { poller, movements, metrics } = makePoller([url], start, a.address);
+    await pollToHead(poller);
+
+    expect(poller.source.traceMode).toBe('callTracer');
+    expect(movements.map((m) => [m.kind, m.txHash])).toEqual([['native', pay.hash]]);
+    expect((await metrics.traceGaps.get()).values[0]?.value).toBe(head - start + 1);
   });
 });
 

@@ -9,7 +9,7 @@ import { normalizeEvmParityTraces } from '../../core/evm/normalize-evm-parity-tr
 import { DECIMALS_SELECTOR, SYMBOL_SELECTOR, decodeTokenMetadata } from '../../core/evm/decode-token-metadata.js';
 import { parseQuantity } from '../../core/evm/parse-rpc-value.js';
 import type { EvmRpcClient, JsonRpcOutcome, JsonRpcRequest } from './create-evm-rpc-client.js';
-import { JsonRpcCallError, isMethodUnavailable, translateEvmRpcError } from './translate-evm-rpc-error.js';
+import { JsonRpcCallError, isHistoricalStateMissing, isMethodUnavailable, translateEvmRpcError } from './translate-evm-rpc-error.js';
 
 /** How the node gives internal transfers: geth callTracer, parity trace_block, or not at all. */
 export type EvmTraceMode = 'callTracer' | 'parity' | 'none';
@@ -18,6 +18,8 @@ export type EvmTraceMode = 'callTracer' | 'parity' | 'none';
 export interface EvmRpcSourceEvents {
   onTraceModeChanged?(mode: EvmTraceMode, previous: EvmTraceMode | undefined): void;
   onReceiptsModeChanged?(blockReceipts: boolean): void;
+  /** A block is processed without its internal transfers (its traces kept failing). */
+  onTraceGap?(blockNumber: number, reason: string): void;
 }
 
 export interface EvmRpcSourceOptions {
@@ -44,6 +46,7 @@ export interface EvmRpcSource {
 }
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
+const MAX_TRACE_ATTEMPTS = 3;
 
 /**
  * The EVM ChainSource. Per step it sends:
@@ -62,6 +65,8 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
   let traceProbedAt = 0;
   let blockReceipts: boolean | undefined;
   const tokenCache = new Map<string, TokenMetadata>();
+  // Trace failures per block: retried a few steps, then the block goes on without internal transfers.
+  const traceFailures = new Map<number, number>();
 
   if (traceMode === 'none') options.events?.onTraceModeChanged?.('none', undefined);
 
@@ -101,6 +106,8 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
         if (!ignoredTracer) return setTraceMode(mode);
         continue;
       }
+      // The method exists; this node only pruned the block's state. Per-block gaps are handled in fetchBlocks.
+      if (outcome && isHistoricalStateMissing(outcome.error)) return setTraceMode(mode);
       if (outcome && !isMethodUnavailable(outcome.error)) fail(outcome, `${traceRequest(mode, n)!.method} of block ${n}`);
     }
     setTraceMode('none');
@@ -193,10 +200,22 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
       }
       let internalTransfers: EvmInternalTransfer[] | null = null;
       if (b.traces) {
-        if (!b.traces.ok) {
-          if (!isMethodUnavailable(b.traces.error)) fail(b.traces, `traces of block ${b.n}`);
-          traceUnavailable = true;
+        if (!b.traces.ok && isHistoricalStateMissing(b.traces.error)) {
+          // A pruned node cannot trace old blocks (catching up after downtime): retrying never helps,
+          // and stalling the chain would hide every other movement. Go on without this block's internal transfers.
+          options.events?.onTraceGap?.(b.n, b.traces.error.message);
+        } else if (!b.traces.ok) {
+          const failures = (traceFailures.get(b.n) ?? 0) + 1;
+          traceFailures.set(b.n, failures);
+          if (!isMethodUnavailable(b.traces.error)) {
+            if (failures < MAX_TRACE_ATTEMPTS) fail(b.traces, `traces of block ${b.n}`);
+            traceFailures.delete(b.n);
+            options.events?.onTraceGap?.(b.n, b.traces.error.message);
+          } else {
+            traceUnavailable = true;
+          }
         } else {
+          traceFailures.delete(b.n);
           try {
             internalTransfers = mode === 'callTracer'
               ? normalizeEvmCallTraces(b.traces.result, { number: b.n, txHashes: b.block.transactions.map((t) => t.hash) })

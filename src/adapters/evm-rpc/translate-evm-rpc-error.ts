@@ -39,7 +39,14 @@ export class JsonRpcCallError extends Error {
  */
 export function isMethodUnavailable(error: JsonRpcErrorObject): boolean {
   if (error.code === -32601 || error.code === -32004) return true;
+  // A pruned node's "historical state not available" is about the block, not the method.
+  if (isHistoricalStateMissing(error)) return false;
   return /not supported|not available|does not exist|method not found|not found: method|unsupported method|not implemented/i.test(error.message);
+}
+
+/** geth/erigon/reth on a non-archive node asked to trace a block whose state was pruned. */
+export function isHistoricalStateMissing(error: JsonRpcErrorObject): boolean {
+  return /historical state|missing trie node|state (is )?not available|state histories? .*(not|un)available|pruned/i.test(error.message);
 }
 
 /**
