@@ -217,7 +217,9 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
     async stop() {
       stopping = true;
       wakeUp?.();
-      await startup;
+      // A seeding call in flight (scantxoutset can take minutes) must not hold up shutdown: once it
+      // returns, startup sees `stopping` and starts nothing.
+      await Promise.race([startup, new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref())]);
       started = false;
       await Promise.all([follower.stop(), mempool?.stop()]);
     },
