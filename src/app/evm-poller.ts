@@ -2,6 +2,7 @@ import type { EvmChainConfig } from '../config/schema.js';
 import type { ChainLease, CursorStore, MovementSink } from '../core/ports.js';
 import type { WatchlistIndex } from '../core/watchlist.js';
 import type { EvmBlockData, TokenMetadata } from '../core/evm/evm-block-data.js';
+import type { EvmLeg } from '../core/evm/collect-evm-legs.js';
 import { findEvmLookupNeeds } from '../core/evm/find-evm-lookup-needs.js';
 import { matchEvmBlock } from '../core/evm/match-evm-block.js';
 import { createEvmRpcClient } from '../adapters/evm-rpc/create-evm-rpc-client.js';
@@ -31,6 +32,7 @@ interface StepLookups {
   readonly index: WatchlistIndex;
   readonly txStatus: ReadonlyMap<string, boolean>;
   readonly tokens: ReadonlyMap<string, TokenMetadata>;
+  readonly legs: readonly EvmLeg[];
 }
 
 export type EvmPoller = ChainFollower<EvmBlockData> & { readonly source: EvmRpcSource };
@@ -97,7 +99,7 @@ export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
         Promise.all(blocks.map((block, i) => source.fetchTxStatuses(block.header, needs[i]!.txHashes))),
         source.fetchTokenMetadata([...tokens.values()]),
       ]);
-      blocks.forEach((block, i) => lookups.set(block, { index, txStatus: statuses[i]!, tokens: metadata }));
+      blocks.forEach((block, i) => lookups.set(block, { index, txStatus: statuses[i]!, tokens: metadata, legs: needs[i]!.legs }));
       return blocks;
     },
   };
@@ -120,11 +122,11 @@ export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
       const index = options.currentWatchlist();
       const context = { chain: chain.id, index, headNumber, nativeSymbol: chain.nativeSymbol };
       const prefetched = lookups.get(block);
-      if (prefetched?.index === index) return matchEvmBlock(block, { ...context, txStatus: prefetched.txStatus, tokens: prefetched.tokens });
+      if (prefetched?.index === index) return matchEvmBlock(block, { ...context, txStatus: prefetched.txStatus, tokens: prefetched.tokens, legs: prefetched.legs });
       // The watchlist changed since the step's blocks were fetched: look up what this block needs now.
       const needs = findEvmLookupNeeds(block, chain.id, index);
       const [txStatus, tokens] = await Promise.all([source.fetchTxStatuses(block.header, needs.txHashes), source.fetchTokenMetadata(needs.tokens)]);
-      return matchEvmBlock(block, { ...context, txStatus, tokens });
+      return matchEvmBlock(block, { ...context, txStatus, tokens, legs: needs.legs });
     },
   });
   return Object.assign(follower, { source });

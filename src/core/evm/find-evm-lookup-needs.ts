@@ -1,5 +1,5 @@
 import type { WatchlistIndex } from '../watchlist.js';
-import { collectEvmLegs } from './collect-evm-legs.js';
+import { collectEvmLegs, type EvmLeg } from './collect-evm-legs.js';
 import type { EvmBlockData, EvmTokenStandard } from './evm-block-data.js';
 
 export interface EvmLookupNeeds {
@@ -7,6 +7,8 @@ export interface EvmLookupNeeds {
   readonly txHashes: readonly string[];
   /** Token contracts (lowercase) of matched log legs, for symbol/decimals. */
   readonly tokens: readonly { readonly contract: string; readonly standard: EvmTokenStandard }[];
+  /** The legs found, to hand to matchEvmBlock with the same index. */
+  readonly legs: readonly EvmLeg[];
 }
 
 /**
@@ -17,12 +19,13 @@ export interface EvmLookupNeeds {
 export function findEvmLookupNeeds(block: EvmBlockData, chain: string, index: WatchlistIndex): EvmLookupNeeds {
   const txHashes = new Set<string>();
   const tokens = new Map<string, EvmTokenStandard>();
-  for (const leg of collectEvmLegs(block, chain, index)) {
+  const legs = collectEvmLegs(block, chain, index);
+  for (const leg of legs) {
     if (leg.contract !== null && leg.standard !== null) {
       if (!tokens.has(leg.contract)) tokens.set(leg.contract, leg.standard);
     } else if (block.txStatus?.get(leg.txHash) === undefined) {
       txHashes.add(leg.txHash);
     }
   }
-  return { txHashes: [...txHashes], tokens: [...tokens].map(([contract, standard]) => ({ contract, standard })) };
+  return { txHashes: [...txHashes], tokens: [...tokens].map(([contract, standard]) => ({ contract, standard })), legs };
 }

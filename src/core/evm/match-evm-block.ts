@@ -19,6 +19,8 @@ export interface MatchEvmBlockContext {
   readonly txStatus?: ReadonlyMap<string, boolean>;
   /** Metadata by lowercase token contract; missing ones get fallbackTokenMetadata. */
   readonly tokens?: ReadonlyMap<string, TokenMetadata>;
+  /** The block's legs as findEvmLookupNeeds collected them against this same index (saves a second pass). */
+  readonly legs?: readonly EvmLeg[];
 }
 
 /**
@@ -32,7 +34,7 @@ export interface MatchEvmBlockContext {
  *   other out/self movement of that address.
  */
 export function matchEvmBlock(block: EvmBlockData, context: MatchEvmBlockContext): Movement[] {
-  const legs = collectEvmLegs(block, context.chain, context.index);
+  const legs = context.legs ?? collectEvmLegs(block, context.chain, context.index);
   if (legs.length === 0) return [];
   const succeeded = (txHash: string): boolean => block.txStatus?.get(txHash) ?? context.txStatus?.get(txHash) ?? true;
 
