@@ -6,8 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JsonRpcProvider, Wallet, parseEther, type JsonRpcSigner } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import { stringify } from 'yaml';
 import { createLogger } from '../../src/app/logger.js';
 import { runChainwatch, type RunningChainwatch } from '../../src/app/run-chainwatch.js';
 import { startLocalEvmChain, type LocalEvmChain } from '../../src/devchain/start-local-evm-chain.js';
+import { writeConfigDir } from '../helpers/config-dir.js';
 import { deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix } from '../helpers/redis.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { startWebhookCapture, type WebhookCapture } from '../helpers/webhook-capture.js';
@@ -49,18 +49,16 @@ beforeAll(async () => {
   funder = await provider.getSigner(0);
   hooks = await startWebhookCapture(SECRET);
   prefix = uniqueRedisPrefix('reload');
-  configDir = mkdtempSync(join(tmpdir(), 'chainwatch-reload-'));
-  mkdirSync(join(configDir, 'watchlists'));
-  writeFileSync(
-    join(configDir, 'chainwatch.yaml'),
-    stringify({
+  configDir = writeConfigDir(
+    'reload',
+    {
       chains: { ethereum: { kind: 'evm', rpcUrls: [chain.rpcUrl], confirmations: 1, pollIntervalMs: 100, startBlock: 'latest' } },
       webhooks: [{ id: 'exchange-a', url: hooks.url, secret: SECRET }],
       redis: { url: TEST_REDIS_URL, prefix },
       reloadIntervalMs: 200,
-    }),
+    },
+    { 'initial.yaml': [entry(watched, 'Initially watched')] },
   );
-  writeFileSync(join(configDir, 'watchlists', 'initial.yaml'), stringify({ entries: [entry(watched, 'Initially watched')] }));
 
   poller = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start', '--role', 'poller', '--config', configDir], {
     env: { ...process.env, LOG_LEVEL: 'info' },

@@ -4,15 +4,13 @@
  * standby takes over from the shared cursor with no gap.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { JsonRpcProvider, Wallet, parseEther, type JsonRpcSigner } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { createLogger } from '../../src/app/logger.js';
 import { runChainwatch, type RunningChainwatch } from '../../src/app/run-chainwatch.js';
 import { startLocalEvmChain, type LocalEvmChain } from '../../src/devchain/start-local-evm-chain.js';
+import { writeConfigDir } from '../helpers/config-dir.js';
 import { deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix } from '../helpers/redis.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { startWebhookCapture, type WebhookCapture } from '../helpers/webhook-capture.js';
@@ -44,19 +42,14 @@ beforeAll(async () => {
   funder = await provider.getSigner(0);
   hooks = await startWebhookCapture(SECRET);
   prefix = uniqueRedisPrefix('replicas');
-  configDir = mkdtempSync(join(tmpdir(), 'chainwatch-replicas-'));
-  mkdirSync(join(configDir, 'watchlists'));
-  writeFileSync(
-    join(configDir, 'chainwatch.yaml'),
-    stringify({
+  configDir = writeConfigDir(
+    'replicas',
+    {
       chains: { ethereum: { kind: 'evm', rpcUrls: [chain.rpcUrl], confirmations: 1, pollIntervalMs: 100, startBlock: 0 } },
       webhooks: [{ id: 'exchange-a', url: hooks.url, secret: SECRET }],
       redis: { url: TEST_REDIS_URL, prefix },
-    }),
-  );
-  writeFileSync(
-    join(configDir, 'watchlists', 'list.yaml'),
-    stringify({ entries: [{ chain: 'ethereum', address: watched, label: 'Replicated watch', incident: 'replica-test', source: 'https://example.org/a', tags: [] }] }),
+    },
+    { 'list.yaml': [{ chain: 'ethereum', address: watched, label: 'Replicated watch', incident: 'replica-test', source: 'https://example.org/a', tags: [] }] },
   );
   for (let i = 0; i < 2; i++) replicas.push(await runChainwatch({ configDir, roles: ['poller', 'alerter'], logger, deliveryBackoffMs: 50 }));
 });
