@@ -9,13 +9,11 @@ export const TRANSFER_SINGLE_TOPIC = '0xc3d58168c5ae7397731d063d5bbf3d6578544273
 /** keccak256("TransferBatch(address,address,address,uint256[],uint256[])") (ERC-1155). */
 export const TRANSFER_BATCH_TOPIC = '0x4a39dc06d4c0dbc64b70af90fd698a233a518aa5d07e595d983b8c0526c8f7fb';
 
-/** One leg of a transaction, seen from one watched address, before status and token metadata are known. */
-export interface EvmLeg {
-  readonly txHash: string;
+/** A value transfer decoded from a transaction, log or trace, before any watched address is considered. */
+interface Transfer {
   /** Movement id leg: native, activity, log<i>, log<i>-<j>, trace<a_b_c>. */
   readonly leg: string;
   readonly kind: MovementKind;
-  readonly direction: MovementDirection;
   /** Lowercase; `to` is null only for a contract creation whose address is derived later. */
   readonly from: string;
   readonly to: string | null;
@@ -26,22 +24,16 @@ export interface EvmLeg {
   /** Lowercase token contract, null for native value. */
   readonly contract: string | null;
   readonly standard: EvmTokenStandard | null;
+}
+
+/** One leg of a transaction, seen from one watched address, before status and token metadata are known. */
+export interface EvmLeg extends Transfer {
+  readonly txHash: string;
+  readonly direction: MovementDirection;
   readonly watchedAddress: string;
   readonly watchlist: readonly WatchlistRef[];
 }
 
-interface Transfer {
-  readonly leg: string;
-  readonly kind: MovementKind;
-  readonly from: string;
-  readonly to: string | null;
-  readonly amount: bigint;
-  readonly tokenId: bigint | null;
-  readonly logIndex: number | null;
-  readonly tracePosition: string | null;
-  readonly contract: string | null;
-  readonly standard: EvmTokenStandard | null;
-}
 
 /**
  * Finds every leg of the block that touches a watched address: native value
