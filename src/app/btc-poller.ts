@@ -8,23 +8,14 @@ import { parseBitcoinTransaction } from '../core/btc/parse-bitcoin-transaction.j
 import type { BitcoinChainConfig } from '../config/schema.js';
 import { RetryableError } from '../core/errors.js';
 import type { Movement } from '../core/movement.js';
-import type { BlockHeader, CursorStore, MovementSink, ChainLease } from '../core/ports.js';
-import type { WatchlistIndex } from '../core/watchlist.js';
+import type { BlockHeader } from '../core/ports.js';
 import { btcBackend } from './btc-backend.js';
 import { btcSeedOutpoints } from './btc-seed-outpoints.js';
-import { ChainFollower, type ChainSource } from './chain-follower.js';
-import type { Logger } from './logger.js';
-import type { Metrics } from './metrics.js';
+import { ChainFollower, type ChainSource, type PollerWiring } from './chain-follower.js';
 
-export interface BitcoinPollerOptions {
+export interface BitcoinPollerOptions extends PollerWiring {
   readonly chain: BitcoinChainConfig;
-  readonly currentWatchlist: () => WatchlistIndex;
-  readonly beforeStep?: () => Promise<unknown>;
-  readonly cursorStore: CursorStore;
-  readonly sink: MovementSink;
   readonly outpointStore: OutpointStore;
-  readonly logger: Logger;
-  readonly metrics: Metrics;
   /** Override the backend built from chain.rpcUrl/esploraUrl (tests, demo). */
   readonly backend?: BitcoinBackend;
   readonly maxBlocksPerStep?: number;
@@ -32,8 +23,6 @@ export interface BitcoinPollerOptions {
   readonly mempoolSeenTtlMs?: number;
   /** Largest number of new mempool transactions fetched per poll; the rest wait for the next one. */
   readonly maxMempoolTxsPerPoll?: number;
-  /** Only the holder polls blocks when replicas share one Redis (see ChainLease). */
-  readonly lease?: ChainLease;
 }
 
 export interface BitcoinMempoolWatcher {

@@ -1,6 +1,7 @@
 import type { Movement } from '../core/movement.js';
 import type { BlockHeader, ChainCursor, ChainLease, CursorStore, MovementSink } from '../core/ports.js';
 import { reconcileCursor, rewindCursor } from '../core/reconcile-cursor.js';
+import type { WatchlistIndex } from '../core/watchlist.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 
@@ -11,6 +12,19 @@ export interface ChainSource<TBlock extends { readonly header: BlockHeader }> {
   fetchBlocks(numbers: readonly number[]): Promise<readonly TBlock[]>;
   /** Canonical headers, used to find the common ancestor after a reorg. */
   fetchHeaders(numbers: readonly number[]): Promise<readonly BlockHeader[]>;
+}
+
+/** What every chain's poller is wired with (run-chainwatch builds one set and hands it to each). */
+export interface PollerWiring {
+  /** The watchlist in force now (hot reloaded); read once per block. */
+  readonly currentWatchlist: () => WatchlistIndex;
+  readonly beforeStep?: () => Promise<unknown>;
+  readonly cursorStore: CursorStore;
+  readonly sink: MovementSink;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** Only the holder polls when replicas share one Redis (see ChainLease). */
+  readonly lease?: ChainLease;
 }
 
 export interface ChainFollowerOptions<TBlock extends { readonly header: BlockHeader }> {

@@ -1,5 +1,4 @@
 import type { EvmChainConfig } from '../config/schema.js';
-import type { ChainLease, CursorStore, MovementSink } from '../core/ports.js';
 import type { WatchlistIndex } from '../core/watchlist.js';
 import type { EvmBlockData, TokenMetadata } from '../core/evm/evm-block-data.js';
 import type { EvmLeg } from '../core/evm/collect-evm-legs.js';
@@ -7,25 +6,14 @@ import { findEvmLookupNeeds } from '../core/evm/find-evm-lookup-needs.js';
 import { matchEvmBlock } from '../core/evm/match-evm-block.js';
 import { createEvmRpcClient } from '../adapters/evm-rpc/create-evm-rpc-client.js';
 import { createEvmRpcSource, type EvmRpcSource } from '../adapters/evm-rpc/create-evm-rpc-source.js';
-import { ChainFollower, type ChainSource } from './chain-follower.js';
-import type { Logger } from './logger.js';
-import type { Metrics } from './metrics.js';
+import { ChainFollower, type ChainSource, type PollerWiring } from './chain-follower.js';
 
-export interface EvmPollerOptions {
+export interface EvmPollerOptions extends PollerWiring {
   readonly chain: EvmChainConfig;
-  /** The watchlist in force now (hot reloaded); read once per block. */
-  readonly currentWatchlist: () => WatchlistIndex;
-  readonly beforeStep?: () => Promise<unknown>;
-  readonly cursorStore: CursorStore;
-  readonly sink: MovementSink;
-  readonly logger: Logger;
-  readonly metrics: Metrics;
   /** RPC retry tuning (tests shorten it). */
   readonly rpc?: { readonly maxAttempts?: number; readonly baseBackoffMs?: number; readonly maxBackoffMs?: number };
   readonly traceReprobeMs?: number;
   readonly maxBackoffMs?: number;
-  /** Only the holder polls when replicas share one Redis (see ChainLease). */
-  readonly lease?: ChainLease;
 }
 
 interface StepLookups {
