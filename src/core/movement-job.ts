@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PermanentError } from './errors.js';
-import type { Movement } from './movement.js';
+import { SEVERITIES, type Movement } from './movement.js';
 
 /**
  * The versioned payload of a job on the `movements` queue (and of every
@@ -33,6 +33,8 @@ export interface SerializedMovement {
   readonly watchedAddress: string;
   readonly watchlist: Movement['watchlist'];
   readonly confirmations: number;
+  readonly txFrom?: string | null;
+  readonly enrichment?: Movement['enrichment'];
 }
 
 export interface MovementJobData {
@@ -66,6 +68,8 @@ export function serializeMovement(m: Movement): MovementJobData {
     watchedAddress: m.watchedAddress,
     watchlist: m.watchlist.map((w) => ({ address: w.address, label: w.label, incident: w.incident, source: w.source, tags: [...w.tags] })),
     confirmations: m.confirmations,
+    ...(m.txFrom !== undefined ? { txFrom: m.txFrom } : {}),
+    ...(m.enrichment !== undefined ? { enrichment: { ...m.enrichment } } : {}),
   };
   return { v: MOVEMENT_JOB_VERSION, movement };
 }
@@ -98,6 +102,15 @@ const movementSchema = z.object({
     z.object({ address: z.string(), label: z.string(), incident: z.string(), source: z.string(), tags: z.array(z.string()) }),
   ),
   confirmations: index,
+  txFrom: z.string().nullable().optional(),
+  enrichment: z
+    .object({
+      severity: z.enum(SEVERITIES),
+      usdValue: z.string().regex(/^\d+(\.\d+)?$/).nullable(),
+      assetKnown: z.boolean(),
+      spoofed: z.boolean(),
+    })
+    .optional(),
 });
 
 const jobSchema = z.object({ v: z.literal(MOVEMENT_JOB_VERSION), movement: movementSchema });
@@ -139,6 +152,8 @@ export function parseMovementJob(data: unknown): Movement {
     watchedAddress: m.watchedAddress,
     watchlist: m.watchlist,
     confirmations: m.confirmations,
+    ...(m.txFrom !== undefined ? { txFrom: m.txFrom } : {}),
+    ...(m.enrichment !== undefined ? { enrichment: m.enrichment } : {}),
   };
   return movement;
 }

@@ -15,6 +15,25 @@ export type MovementKind =
 
 export type MovementDirection = 'in' | 'out' | 'self';
 
+/** Alert severity, lowest first (issue #8). Order matters: rules compare by index. */
+export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/**
+ * What the enrich stage (core/enrich) adds to a detected movement: read by
+ * every channel (email routing and grouping, webhook payload, subscription
+ * filters, dashboard). Absent on movements queued before enrichment existed.
+ */
+export interface MovementEnrichment {
+  readonly severity: Severity;
+  /** USD value of `amount` as a decimal string (2 decimals), null when unknown (no price, stale feed, unknown token). */
+  readonly usdValue: string | null;
+  /** Native coin or a token listed in `tokens`: only known assets are valued. */
+  readonly assetKnown: boolean;
+  /** A token leg that looks forged (address poisoning): see core/enrich. */
+  readonly spoofed: boolean;
+}
+
 export interface Asset {
   /** Token contract (EIP-55) or null for the chain's native coin. */
   readonly contract: string | null;
@@ -68,6 +87,10 @@ export interface Movement {
   readonly watchedAddress: string;
   readonly watchlist: readonly WatchlistRef[];
   readonly confirmations: number;
+  /** EVM: the transaction's sender (EIP-55), so receivers can tell a forged Transfer from a real outflow. */
+  readonly txFrom?: string | null;
+  /** Set by the enrich stage before the movement is queued. */
+  readonly enrichment?: MovementEnrichment;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Movement } from '../movement.js';
+import type { Movement, MovementEnrichment, Severity } from '../movement.js';
 
 /**
  * The webhook body (issue #2 contract; field names are public interface, never rename).
@@ -27,7 +27,8 @@ export interface WebhookMovementData {
   readonly vin?: readonly number[];
   readonly from: string | readonly string[];
   readonly to: string | readonly string[];
-  readonly asset: { readonly contract: string | null; readonly symbol: string; readonly decimals: number };
+  /** `known`: native coin or a listed token (issue #8); only known assets are valued. */
+  readonly asset: { readonly contract: string | null; readonly symbol: string; readonly decimals: number; readonly known: boolean };
   readonly amount: string;
   readonly tokenId: string | null;
   /** Bitcoin only. */
@@ -41,6 +42,13 @@ export interface WebhookMovementData {
     readonly tags: readonly string[];
   }[];
   readonly confirmations: number;
+  /** EVM only: the transaction's sender (EIP-55). */
+  readonly txFrom?: string | null;
+  readonly severity: Severity;
+  /** USD value as a decimal string, null when unknown. */
+  readonly usdValue: string | null;
+  /** A token leg that looks forged (address poisoning). */
+  readonly spoofed: boolean;
 }
 
 /**
@@ -50,6 +58,7 @@ export interface WebhookMovementData {
  */
 export function buildWebhookPayload(m: Movement, timestamp: Date): WebhookPayload {
   const isBtc = m.kind === 'btc';
+  const enrichment = m.enrichment ?? defaultEnrichment(m);
   const data: WebhookMovementData = {
     id: m.id,
     chain: m.chain,
@@ -64,7 +73,7 @@ export function buildWebhookPayload(m: Movement, timestamp: Date): WebhookPayloa
     ...(isBtc ? { vout: [...(m.vout ?? [])], vin: [...(m.vin ?? [])] } : {}),
     from: isBtc ? toList(m.from) : m.from,
     to: isBtc ? toList(m.to) : m.to,
-    asset: { contract: m.asset.contract, symbol: m.asset.symbol, decimals: m.asset.decimals },
+    asset: { contract: m.asset.contract, symbol: m.asset.symbol, decimals: m.asset.decimals, known: enrichment.assetKnown },
     amount: m.amount.toString(),
     tokenId: m.tokenId === null ? null : m.tokenId.toString(),
     ...(isBtc
@@ -75,10 +84,19 @@ export function buildWebhookPayload(m: Movement, timestamp: Date): WebhookPayloa
       : {}),
     watchlist: m.watchlist.map((w) => ({ address: w.address, label: w.label, incident: w.incident, source: w.source, tags: [...w.tags] })),
     confirmations: m.confirmations,
+    ...(isBtc ? {} : { txFrom: m.txFrom ?? null }),
+    severity: enrichment.severity,
+    usdValue: enrichment.usdValue,
+    spoofed: enrichment.spoofed,
   };
   return { type: 'movement.detected', timestamp: timestamp.toISOString(), data };
 }
 
 function toList(v: string | readonly string[]): readonly string[] {
   return typeof v === 'string' ? [v] : [...v];
+}
+
+/** Movements queued before the enrich stage existed: native coins are known, nothing is valued. */
+function defaultEnrichment(m: Movement): MovementEnrichment {
+  return { severity: 'medium', usdValue: null, assetKnown: m.asset.contract === null, spoofed: false };
 }

@@ -5,7 +5,7 @@ import { RONIN, STAKE, btcOut, erc20In, evmNativeOut } from './movements.js';
 const AT = new Date('2024-05-01T12:00:00.000Z');
 
 describe('buildWebhookPayload', () => {
-  it('builds the issue #2 body for an EVM native transfer, field for field and in order', () => {
+  it('builds the issue #2 body (plus #7 txFrom and #8 enrichment) for an EVM native transfer, field for field and in order', () => {
     const m = evmNativeOut();
     const body = JSON.stringify(buildWebhookPayload(m, AT));
     const expected = {
@@ -22,11 +22,15 @@ describe('buildWebhookPayload', () => {
         logIndex: null,
         from: RONIN.address,
         to: '0x8589427373D6D84E98730D7795D8f6f8731FDA16',
-        asset: { contract: null, symbol: 'ETH', decimals: 18 },
+        asset: { contract: null, symbol: 'ETH', decimals: 18, known: true },
         amount: '1500000000000000000',
         tokenId: null,
         watchlist: [{ address: RONIN.address, label: RONIN.label, incident: 'ronin-2022', source: RONIN.source, tags: ['lazarus', 'dprk'] }],
         confirmations: 3,
+        txFrom: null,
+        severity: 'medium',
+        usdValue: null,
+        spoofed: false,
       },
     };
     expect(body).toBe(JSON.stringify(expected));
