@@ -61,6 +61,7 @@ function toMovement(leg: EvmLeg, block: EvmBlockData, context: MatchEvmBlockCont
     const tx = txs.get(leg.txHash);
     to = tx ? getCreateAddress({ from: tx.from, nonce: tx.nonce }) : '';
   }
+  const txSender = txs.get(leg.txHash)?.from;
   return {
     id: buildMovementId(context.chain, leg.txHash, leg.leg, leg.watchedAddress),
     chain: context.chain,
@@ -79,6 +80,8 @@ function toMovement(leg: EvmLeg, block: EvmBlockData, context: MatchEvmBlockCont
     watchedAddress: leg.watchedAddress,
     watchlist: leg.watchlist,
     confirmations: Math.max(0, context.headNumber - block.header.number + 1),
+    // Who signed the transaction: a Transfer(from = watched) in a transaction someone else sent may be forged.
+    txFrom: txSender === undefined ? null : getAddress(txSender),
   };
 }
 

@@ -38,9 +38,9 @@ describe('matchEvmBlock', () => {
     expect(ms[0]).toEqual({
       id: `${CHAIN}-${h(1)}-native-${W}`, chain: CHAIN, direction: 'out', kind: 'native', txHash: h(1), blockNumber: 100, blockHash: h(0xb100), logIndex: null, tracePosition: null,
       from: getAddress(W), to: getAddress(X), asset: { contract: null, symbol: 'ETH', decimals: 18 }, amount: 5n, tokenId: null, watchedAddress: W,
-      watchlist: watchlistOf(W).lookup(CHAIN, W), confirmations: 6,
+      watchlist: watchlistOf(W).lookup(CHAIN, W), confirmations: 6, txFrom: getAddress(W),
     });
-    expect(ms[1]).toMatchObject({ direction: 'in', kind: 'native', amount: 6n, from: getAddress(X), to: getAddress(W) });
+    expect(ms[1]).toMatchObject({ direction: 'in', kind: 'native', amount: 6n, from: getAddress(X), to: getAddress(W), txFrom: getAddress(X) });
   });
 
   it('self transfer gives one self movement; both sides watched gives one movement per watched address', () => {
