@@ -8,7 +8,8 @@ COPY src ./src
 COPY workers ./workers
 COPY bin ./bin
 # npm ci runs `prepare`, which compiles TypeScript into dist/.
-RUN npm ci && npm prune --omit=dev
+# The demo's development chain (hardhat) and SMTP sink (smtp-server) are optionalDependencies: left out here.
+RUN npm ci && npm prune --omit=dev --omit=optional
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \

@@ -1,6 +1,6 @@
+import { createRequire } from 'node:module';
 import type { Command } from 'commander';
-import { runDemo } from '../../app/demo/run-demo.js';
-import { RedisUnavailableError } from '../../app/demo/ensure-redis.js';
+import { describeMissingDemoPackages, findMissingDemoPackages } from '../find-missing-demo-packages.js';
 
 export function registerDemoCommand(program: Command): void {
   program
@@ -9,6 +9,16 @@ export function registerDemoCommand(program: Command): void {
     .option('--out <dir>', 'where emails (.eml), the webhook log and the generated config go', '.demo')
     .option('--timeout <seconds>', 'give up waiting for alerts after this long', '180')
     .action(async (opts: { out: string; timeout: string }) => {
+      const require = createRequire(import.meta.url);
+      const missing = findMissingDemoPackages((name) => require.resolve(name));
+      if (missing.length > 0) {
+        process.stderr.write(`${describeMissingDemoPackages(missing)}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      // Loaded only here: the demo's modules import the optional packages, and production commands must start without them.
+      const { runDemo } = await import('../../app/demo/run-demo.js');
+      const { RedisUnavailableError } = await import('../../app/demo/ensure-redis.js');
       try {
         await runDemo({
           outDir: opts.out,
