@@ -126,6 +126,7 @@ export function checkSettingsText(text: string, file: string, env: NodeJS.Proces
     api: Object.freeze({ ...d.api }),
     redis: Object.freeze({ ...d.redis }),
     reloadIntervalMs: d.reloadIntervalMs,
+    shutdownTimeoutMs: d.shutdownTimeoutMs,
   });
   return { settings, chainIds, chainsKnown: true, problems };
 }

@@ -104,6 +104,8 @@ export const chainwatchFileSchema = z
     redis: redisSchema.default({}),
     /** How often each process re-reads the watchlist directory. */
     reloadIntervalMs: positiveInt.min(100).default(2000),
+    /** SIGTERM/SIGINT: stop polling, let deliveries finish or return to the queue, close; exit by this deadline whatever peers do. */
+    shutdownTimeoutMs: positiveInt.min(100).default(10_000),
   })
   .strict();
 
@@ -123,6 +125,7 @@ export interface Settings {
   readonly api: ApiConfig;
   readonly redis: RedisConfig;
   readonly reloadIntervalMs: number;
+  readonly shutdownTimeoutMs: number;
 }
 
 export const watchlistEntrySchema = z

@@ -188,6 +188,7 @@ async function startHarness(opts: { smtpPort?: number; smtpPassword?: string; we
     api: { port: 0, host: '127.0.0.1' },
     redis: { url: TEST_REDIS_URL, prefix },
     reloadIntervalMs: 2000,
+    shutdownTimeoutMs: 10_000,
   };
   const logs: string[] = [];
   const logger = pino(

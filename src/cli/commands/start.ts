@@ -16,7 +16,7 @@ export function registerStartCommand(program: Command): void {
       try {
         const running = await runChainwatch({ configDir: resolveConfigDir(command), roles, logger });
         logger.info({ roles, chains: [...running.pollers.keys()] }, 'chainwatch started');
-        closeOnSignal(() => running.close(), logger);
+        closeOnSignal(() => running.close(), logger, { shutdownTimeoutMs: running.settings.shutdownTimeoutMs });
       } catch (err) {
         if (reportConfigError(err)) {
           process.exitCode = 1;
