@@ -5,7 +5,8 @@ import { loadConfig } from '../config/load-config.js';
 import type { BitcoinChainConfig, EvmChainConfig, Settings } from '../config/schema.js';
 import { redactUrl } from '../core/errors.js';
 import type { WatchlistIndex } from '../core/watchlist.js';
-import { createRedisConnection } from '../adapters/redis/create-redis-connection.js';
+import { createRedisConnection, describeTarget } from '../adapters/redis/create-redis-connection.js';
+import { parseRedisTarget, type RedisTarget } from '../core/parse-redis-target.js';
 import { createRedisChainLease } from '../adapters/redis/chain-lease.js';
 import { createRedisCursorStore } from '../adapters/redis/cursor-store.js';
 import { createMovementSink } from '../adapters/redis/create-movement-sink.js';
@@ -63,7 +64,7 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
   const metrics = createMetrics();
   const closers: Array<() => Promise<unknown>> = [];
 
-  const redis = await connectRedisPatiently(settings.redis.url, logger);
+  const redis = await connectRedisPatiently(parseRedisTarget(settings.redis.url, settings.redis.cluster), logger);
 
   const closeAll = async (): Promise<void> => {
     for (const close of closers) {
@@ -160,11 +161,11 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
  * Redis down at start is an operator problem, not a reason to exit: say it
  * clearly once per attempt and keep trying with backoff.
  */
-async function connectRedisPatiently(url: string, logger: Logger): Promise<Redis> {
+async function connectRedisPatiently(target: RedisTarget, logger: Logger): Promise<Redis> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const redis = await createRedisConnection(url);
-      if (attempt > 1) logger.info({ redis: redactUrl(url) }, 'connected to Redis');
+      const redis = await createRedisConnection(target);
+      if (attempt > 1) logger.info({ redis: describeTarget(target) }, 'connected to Redis');
       redis.on('error', (err) => logger.warn({ err: { message: err.message } }, 'Redis connection error; reconnecting'));
       return redis;
     } catch (err) {

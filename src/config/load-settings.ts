@@ -7,6 +7,7 @@ import { displayFile, yamlSyntaxProblems } from './yaml-problems.js';
 import { interpolateEnv } from './interpolate-env.js';
 import { formatFieldPath, locateYamlNode } from './locate-yaml-node.js';
 import { zodIssuesToProblems, type Locate } from './zod-issues-to-problems.js';
+import { effectiveRedisPrefix, parseRedisTarget, RedisTargetError, type RedisTarget } from '../core/parse-redis-target.js';
 
 export const SETTINGS_FILE = 'chainwatch.yaml';
 
@@ -92,6 +93,17 @@ export function checkSettingsText(text: string, file: string, env: NodeJS.Proces
     }
   }
 
+  let redisTarget: RedisTarget | undefined;
+  if (top.success) {
+    try {
+      redisTarget = parseRedisTarget(top.data.redis.url, top.data.redis.cluster);
+    } catch (err) {
+      if (!(err instanceof RedisTargetError)) throw err;
+      const pos = at(top.data.redis.cluster !== undefined ? ['redis', 'cluster'] : ['redis', 'url']);
+      problems.push({ severity: 'error', file, line: pos.line, column: pos.column, field: top.data.redis.cluster !== undefined ? 'redis.cluster' : 'redis.url', code: 'invalid_value', message: err.message });
+    }
+  }
+
   if (top.success) {
     const data = top.data;
     if (data.email === undefined && data.webhooks.length === 0) {
@@ -124,7 +136,8 @@ export function checkSettingsText(text: string, file: string, env: NodeJS.Proces
     email: d.email === undefined ? undefined : Object.freeze({ ...d.email, to: Object.freeze([...d.email.to]) as string[] }),
     webhooks: Object.freeze(d.webhooks.map((w) => Object.freeze({ ...w }))),
     api: Object.freeze({ ...d.api }),
-    redis: Object.freeze({ ...d.redis }),
+    // In a Redis Cluster the prefix becomes a hash tag, so each queue and store lives on one slot.
+    redis: Object.freeze({ ...d.redis, prefix: redisTarget === undefined ? d.redis.prefix : effectiveRedisPrefix(d.redis.prefix, redisTarget) }),
     reloadIntervalMs: d.reloadIntervalMs,
     shutdownTimeoutMs: d.shutdownTimeoutMs,
   });

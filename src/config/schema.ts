@@ -89,7 +89,12 @@ export const apiSchema = z
 
 export const redisSchema = z
   .object({
-    url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+    url: z
+      .string()
+      .regex(/^(rediss?|redis\+sentinel):\/\//, 'must be a redis://, rediss:// or redis+sentinel:// URL')
+      .default('redis://127.0.0.1:6379'),
+    /** Redis Cluster: any of its nodes as host:port; the prefix then becomes a hash tag ({prefix}). */
+    cluster: z.array(z.string().regex(/^\[?[^\s\]]+\]?:\d{1,5}$/, 'must be host:port')).min(1).optional(),
     /** Key prefix for every queue and key, so several deployments can share one Redis. */
     prefix: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('chainwatch'),
   })

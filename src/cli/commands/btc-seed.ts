@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedisConnection } from '../../adapters/redis/create-redis-connection.js';
+import { parseRedisTarget } from '../../core/parse-redis-target.js';
 import { createRedisOutpointStore } from '../../adapters/redis/outpoint-store.js';
 import { btcBackend } from '../../app/btc-backend.js';
 import { btcSeedOutpoints } from '../../app/btc-seed-outpoints.js';
@@ -41,8 +43,14 @@ export function registerBtcSeedCommand(program: Command): void {
       }
       const logger = createLogger({ level: process.env['LOG_LEVEL'] ?? 'warn' });
       const metrics = createMetrics();
-      const redis = new Redis(config.settings.redis.url, { maxRetriesPerRequest: 1, lazyConnect: true });
-      redis.on('error', () => undefined); // failures surface as command errors below
+      let redis: Redis;
+      try {
+        redis = await createRedisConnection(parseRedisTarget(config.settings.redis.url, config.settings.redis.cluster));
+      } catch (err) {
+        process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+        process.exitCode = 1;
+        return;
+      }
       const outpointStore = createRedisOutpointStore(redis, config.settings.redis.prefix);
       let failed = false;
       try {
