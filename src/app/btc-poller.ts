@@ -12,6 +12,8 @@ import type { BlockHeader } from '../core/ports.js';
 import { btcBackend } from './btc-backend.js';
 import { btcSeedOutpoints } from './btc-seed-outpoints.js';
 import { ChainFollower, type ChainSource, type PollerWiring } from './chain-follower.js';
+import { integrityMetrics } from './integrity-metrics.js';
+import type { Readiness } from './readiness.js';
 
 export interface BitcoinPollerOptions extends PollerWiring {
   readonly chain: BitcoinChainConfig;
@@ -23,6 +25,8 @@ export interface BitcoinPollerOptions extends PollerWiring {
   readonly mempoolSeenTtlMs?: number;
   /** Largest number of new mempool transactions fetched per poll; the rest wait for the next one. */
   readonly maxMempoolTxsPerPoll?: number;
+  /** Where seeding reports itself (`seed:<chain>` in /readyz). */
+  readonly readiness?: Readiness;
 }
 
 export interface BitcoinMempoolWatcher {
@@ -107,8 +111,22 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
     metrics,
   });
 
-  function seed(): Promise<number> {
-    return btcSeedOutpoints({ chain, index: options.currentWatchlist(), backend, outpointStore, logger });
+  const seedCheck = `seed:${chain.id}`;
+  async function seed(): Promise<number> {
+    const report = await btcSeedOutpoints({ chain, index: options.currentWatchlist(), backend, outpointStore, logger });
+    integrityMetrics(metrics).unseededAddresses.set({ chain: chain.id }, report.refused.length);
+    options.readiness?.set(
+      seedCheck,
+      report.refused.length === 0
+        ? { ready: true, detail: `${report.outpoints} unspent output(s) of ${report.addresses} watched address(es) seeded` }
+        : {
+            ready: true,
+            degraded: true,
+            detail: `${report.refused.length} of ${report.addresses} watched address(es) could not be seeded (the backend refuses to list their unspent outputs); the others are seeded and the chain is followed`,
+            data: { refused: report.refused.map((r) => ({ address: r.address, code: r.code })) },
+          },
+    );
+    return report.outpoints;
   }
 
   const mempool = chain.mempool ? createMempoolWatcher() : undefined;
@@ -185,12 +203,15 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
       stopping = false;
       startup = (async () => {
         // Seed before following, so the first spend out of an old wallet is already recognisable.
+        if (chain.seedOnStart) options.readiness?.set(seedCheck, { ready: false, detail: 'seeding unspent outputs of watched addresses before following the chain' });
         for (let failures = 0; chain.seedOnStart && !stopping; failures++) {
           try {
             await seed();
             break;
           } catch (err) {
             const delayMs = Math.min(chain.pollIntervalMs * 2 ** failures, 60_000);
+            const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : 'error';
+            options.readiness?.set(seedCheck, { ready: false, detail: `seeding unspent outputs failed (${code}, ${failures + 1} time(s)); retrying before following the chain` });
             logger.warn({ chain: chain.id, err, retry_in_ms: delayMs }, 'seeding unspent outputs failed; will retry before following the chain');
             await new Promise<void>((resolve) => {
               wakeUp = resolve;

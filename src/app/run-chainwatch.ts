@@ -129,7 +129,7 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
           pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.pollOnce() });
         } else {
           const outpointStore = createRedisOutpointStore(redis, settings.redis.prefix);
-          const poller = createBitcoinPoller({ chain: chain satisfies BitcoinChainConfig, currentWatchlist, beforeStep, cursorStore, sink, outpointStore, lease, logger, metrics });
+          const poller = createBitcoinPoller({ chain: chain satisfies BitcoinChainConfig, currentWatchlist, beforeStep, cursorStore, sink, outpointStore, lease, logger, metrics, readiness });
           poller.start();
           closers.unshift(() => poller.stop());
           pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.follower.pollOnce() });
