@@ -21,8 +21,10 @@ export interface BitcoinPollerOptions extends PollerWiring {
   /** Override the backend built from chain.rpcUrl/esploraUrl (tests, demo). */
   readonly backend?: BitcoinBackend;
   readonly maxBlocksPerStep?: number;
-  /** How long an alerted mempool txid is remembered (default 14 days). */
+  /** Longest an alerted mempool txid is remembered (default 14 days; it is forgotten sooner once it leaves the mempool). */
   readonly mempoolSeenTtlMs?: number;
+  /** Most alerted mempool txids remembered per chain (default 100,000; the oldest go first). */
+  readonly maxMempoolSeenTxids?: number;
   /** Largest number of new mempool transactions fetched per poll; the rest wait for the next one. */
   readonly maxMempoolTxsPerPoll?: number;
   /** Where seeding reports itself (`seed:<chain>` in /readyz). */
@@ -136,7 +138,10 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
   let wakeUp: (() => void) | undefined;
 
   function createMempoolWatcher(): BitcoinMempoolWatcher {
-    // Txids handled in this process: the diff against them keeps polls cheap; Redis makes it survive restarts.
+    // Txids handled in this process (the current mempool's, so bounded by it): the diff against them keeps
+    // polls cheap. Only txids that matched are written to Redis, so a restart does not alert them twice;
+    // unrelated transactions are fetched again once after a restart rather than stored (issue #7).
+    const maxSeen = options.maxMempoolSeenTxids ?? 100_000;
     let handled = new Set<string>();
     let timer: NodeJS.Timeout | undefined;
     let running = false;
@@ -158,7 +163,9 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
       // Parents before children, so a child spending a watched parent output is matched in memory.
       const movements = await matchTxs(orderParentsFirst(txs), null, 0);
       await sink.publish(movements);
-      await outpointStore.markMempoolTxidsSeen(chain.id, batch, ttlMs);
+      await outpointStore.markMempoolTxidsSeen(chain.id, [...new Set(movements.map((m) => m.txHash))], ttlMs);
+      const kept = await outpointStore.pruneMempoolTxids(chain.id, txids, maxSeen);
+      integrityMetrics(metrics).mempoolSeenTxids.set({ chain: chain.id }, kept);
       // Forget txids that left the mempool; those deferred by the per-poll cap come next time.
       handled = new Set(txids.filter((t) => !deferred.has(t)));
       for (const m of movements) metrics.movementsDetected.inc({ chain: chain.id, kind: m.kind });

@@ -10,7 +10,9 @@ import { RetryableError } from '../../core/errors.js';
  *   spent at most once on the best chain, and keeping it lets a reorg that
  *   re-mines the spend find it again.
  * - `<prefix>:btc:<chain>:mempool-seen`: sorted set txid -> expiry (ms), so a
- *   mempool transaction is alerted once even across restarts.
+ *   mempool transaction is alerted once even across restarts. Only txids that
+ *   matched (were alerted) and are still in the mempool are kept, at most
+ *   `maxKept`: unrelated mempool traffic leaves nothing here.
  */
 export function createRedisOutpointStore(redis: Redis, prefix: string, options: { now?: () => number } = {}): OutpointStore {
   const now = options.now ?? Date.now;
@@ -72,6 +74,24 @@ export function createRedisOutpointStore(redis: Redis, prefix: string, options: 
         await pipeline.exec();
       } catch (err) {
         throw unavailable(chain, 'mark mempool txids as alerted', err);
+      }
+    },
+    async pruneMempoolTxids(chain, inMempool, maxKept) {
+      const key = seenKey(chain);
+      try {
+        // Only alerted txids are in the set, so reading it whole stays cheap.
+        const kept = await redis.zrange(key, 0, -1);
+        const current = new Set(inMempool);
+        const gone = kept.filter((t) => !current.has(t));
+        const tx = redis.multi().zremrangebyscore(key, '-inf', now());
+        for (let i = 0; i < gone.length; i += 1000) tx.zrem(key, ...gone.slice(i, i + 1000));
+        // Scores are expiries: the lowest ranks were alerted first.
+        tx.zremrangebyrank(key, 0, -(maxKept + 1)).zcard(key);
+        const results = await tx.exec();
+        const card = results?.[results.length - 1]?.[1];
+        return typeof card === 'number' ? card : 0;
+      } catch (err) {
+        throw unavailable(chain, 'forget mempool txids that left the mempool', err);
       }
     },
   };
