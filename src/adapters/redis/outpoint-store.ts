@@ -79,17 +79,23 @@ export function createRedisOutpointStore(redis: Redis, prefix: string, options: 
     async pruneMempoolTxids(chain, inMempool, maxKept) {
       const key = seenKey(chain);
       try {
-        // Only alerted txids are in the set, so reading it whole stays cheap.
-        const kept = await redis.zrange(key, 0, -1);
+        // Expired ones, then the oldest beyond the cap (scores are expiries: the lowest ranks were alerted
+        // first), so the read below is bounded even for a set grown by an older release.
+        const [, , kept] = (await redis
+          .multi()
+          .zremrangebyscore(key, '-inf', now())
+          .zremrangebyrank(key, 0, -(maxKept + 1))
+          .zrange(key, 0, -1)
+          .exec()) ?? [null, null, [null, []]];
+        const members = Array.isArray(kept?.[1]) ? (kept[1] as string[]) : [];
         const current = new Set(inMempool);
-        const gone = kept.filter((t) => !current.has(t));
-        const tx = redis.multi().zremrangebyscore(key, '-inf', now());
-        for (let i = 0; i < gone.length; i += 1000) tx.zrem(key, ...gone.slice(i, i + 1000));
-        // Scores are expiries: the lowest ranks were alerted first.
-        tx.zremrangebyrank(key, 0, -(maxKept + 1)).zcard(key);
-        const results = await tx.exec();
-        const card = results?.[results.length - 1]?.[1];
-        return typeof card === 'number' ? card : 0;
+        const gone = members.filter((t) => !current.has(t));
+        if (gone.length > 0) {
+          const tx = redis.multi();
+          for (let i = 0; i < gone.length; i += 1000) tx.zrem(key, ...gone.slice(i, i + 1000));
+          await tx.exec();
+        }
+        return members.length - gone.length;
       } catch (err) {
         throw unavailable(chain, 'forget mempool txids that left the mempool', err);
       }
