@@ -5,8 +5,9 @@
  * they happen. Real child processes (`chainwatch start --role ...`), the
  * regtest Bitcoin server, Redis and an HTTP webhook receiver.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegtestChain, startRegtestServer, type RegtestChain, type RegtestServer, type RegtestWallet } from '../../src/devchain/regtest/index.js';
 import { writeConfigDir } from '../helpers/config-dir.js';
@@ -79,6 +80,18 @@ describe('split roles serve their own health and metrics', () => {
       const ready = await get(`${p.httpUrl}/readyz`);
       expect(ready.status).toBe(200);
       expect(JSON.parse(ready.body)).toMatchObject({ status: 'ready', notReady: [], checks: { redis: { ready: true } } });
+    }
+  });
+
+  it("the image's HEALTHCHECK command passes against each role's process", async () => {
+    const line = readFileSync('Dockerfile', 'utf8').split('\n').find((l) => l.startsWith('HEALTHCHECK'))!;
+    const script = /CMD node -e "(.*)"$/.exec(line)![1]!;
+    for (const p of [poller!, alerter!]) {
+      const port = new URL(p.httpUrl).port;
+      const code = await new Promise<number>((resolve) => {
+        execFile(process.execPath, ['-e', script], { env: { PORT: port }, timeout: 30_000 }, (err) => resolve(err === null ? 0 : 1));
+      });
+      expect(code, `HEALTHCHECK against ${p.httpUrl}`).toBe(0);
     }
   });
 
