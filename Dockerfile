@@ -23,6 +23,8 @@ COPY package.json ./
 COPY config ./config
 USER node
 EXPOSE 8080
-HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# Every role (poller, alerter, api, or all) serves /healthz on PORT, so this check works for each container.
+# Set the port with PORT (not --port) in containers, so the check and the server agree.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 ENTRYPOINT ["node", "bin/chainwatch.js"]
 CMD ["start"]

@@ -7,7 +7,7 @@ import { reportConfigError } from '../src/cli/report-config-error.js';
 export async function runRole(role: Role): Promise<void> {
   const logger = createLogger({ name: `chainwatch-${role}` });
   try {
-    const running = await runChainwatch({ configDir: process.env['CHAINWATCH_CONFIG'] ?? 'config', roles: [role], logger });
+    const running = await runChainwatch({ configDir: process.env['CHAINWATCH_CONFIG'] ?? 'config', roles: [role], logger, serveHttp: true });
     closeOnSignal(() => running.close(), logger, { shutdownTimeoutMs: running.settings.shutdownTimeoutMs });
   } catch (err) {
     if (!reportConfigError(err)) logger.fatal({ err }, `chainwatch ${role} could not start`);

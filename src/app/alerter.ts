@@ -15,6 +15,8 @@ import { createEmailSender, type EmailSender } from '../adapters/smtp/send-email
 import { sendWebhook } from '../adapters/webhook/send-webhook.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import { createParkedMovementStore } from '../adapters/redis/parked-movement-store.js';
+import { createUndeliverableMovements } from './undeliverable-movements.js';
 
 export interface StartAlerterOptions {
   readonly settings: Settings;
@@ -30,6 +32,8 @@ export interface StartAlerterOptions {
   readonly backoffMs?: number;
   /** Parallel deliveries per webhook endpoint (default 4). Email is sent one at a time. */
   readonly webhookConcurrency?: number;
+  /** How often a movement parked for want of a channel is re-checked (default 60 s). */
+  readonly parkRecheckMs?: number;
 }
 
 export interface Alerter {
@@ -105,7 +109,7 @@ export async function startAlerter(options: StartAlerterOptions): Promise<Alerte
     }
   };
 
-  const openWorker = (name: string, concurrency: number, processor: (job: Job) => Promise<void>): Worker => {
+  const openWorker = (name: string, concurrency: number, processor: (job: Job, token?: string) => Promise<void>): Worker => {
     const w = new Worker(name, processor, { connection, prefix, concurrency, settings: { backoffStrategy } });
     w.on('error', onError(`worker ${name}`));
     workers.push(w);
@@ -135,12 +139,23 @@ export async function startAlerter(options: StartAlerterOptions): Promise<Alerte
     });
   }
 
-  openWorker(MOVEMENTS_QUEUE, 4, async (job) => {
+  // A movement with no channel to go to stays pending (issue #7): see undeliverable-movements.ts.
+  const undeliverable = createUndeliverableMovements({
+    store: createParkedMovementStore(connection, prefix),
+    queue: openQueue(MOVEMENTS_QUEUE),
+    metrics,
+    logger,
+    ...(options.parkRecheckMs !== undefined ? { recheckMs: options.parkRecheckMs } : {}),
+  });
+
+  openWorker(MOVEMENTS_QUEUE, 4, async (job, token) => {
     const movement = parseJob(job, parseMovementJob);
     const key = movementJobId(movement);
     const timestamp = now();
     const data: DeliveryJobData = buildDeliveryJob(key, movement, timestamp);
-    for (const planned of planDeliveries(key, { email, webhooks: enabledWebhooks })) {
+    const plan = planDeliveries(key, { email, webhooks: enabledWebhooks });
+    if (plan.length === 0) return undeliverable.park(job, token);
+    for (const planned of plan) {
       const queue = planned.channel === 'email' ? emailQueue : webhookQueues.get(planned.target);
       if (queue === undefined) {
         logger.warn({ movement_id: movement.id, channel: planned.channel, target: planned.target }, 'no delivery queue for this target; skipped');
@@ -149,10 +164,12 @@ export async function startAlerter(options: StartAlerterOptions): Promise<Alerte
       // Same jobId as an existing (even completed) job: bullmq ignores the add. That is the dedupe.
       await queue.add(DELIVERY_JOB_NAME, data, deliveryJobOptions(planned.jobId));
     }
+    await undeliverable.fannedOut(String(job.id));
     logger.info({ movement_id: movement.id, job_id: key, chain: movement.chain, tx_hash: movement.txHash }, 'movement fanned out');
   });
 
   await Promise.all([...workers.map((w) => w.waitUntilReady()), ...queues.map((q) => q.waitUntilReady())]);
+  await undeliverable.start(planDeliveries('probe', { email, webhooks: enabledWebhooks }).length > 0);
   logger.info({ webhooks: enabledWebhooks.map((w) => w.id), email: email !== undefined }, 'alerter started');
 
   return {

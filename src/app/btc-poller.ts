@@ -12,6 +12,8 @@ import type { BlockHeader } from '../core/ports.js';
 import { btcBackend } from './btc-backend.js';
 import { btcSeedOutpoints } from './btc-seed-outpoints.js';
 import { ChainFollower, type ChainSource, type PollerWiring } from './chain-follower.js';
+import { integrityMetrics } from './integrity-metrics.js';
+import type { Readiness } from './readiness.js';
 
 export interface BitcoinPollerOptions extends PollerWiring {
   readonly chain: BitcoinChainConfig;
@@ -19,10 +21,14 @@ export interface BitcoinPollerOptions extends PollerWiring {
   /** Override the backend built from chain.rpcUrl/esploraUrl (tests, demo). */
   readonly backend?: BitcoinBackend;
   readonly maxBlocksPerStep?: number;
-  /** How long an alerted mempool txid is remembered (default 14 days). */
+  /** Longest an alerted mempool txid is remembered (default 14 days; it is forgotten sooner once it leaves the mempool). */
   readonly mempoolSeenTtlMs?: number;
+  /** Most alerted mempool txids remembered per chain (default 100,000; the oldest go first). */
+  readonly maxMempoolSeenTxids?: number;
   /** Largest number of new mempool transactions fetched per poll; the rest wait for the next one. */
   readonly maxMempoolTxsPerPoll?: number;
+  /** Where seeding reports itself (`seed:<chain>` in /readyz). */
+  readonly readiness?: Readiness;
 }
 
 export interface BitcoinMempoolWatcher {
@@ -107,8 +113,22 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
     metrics,
   });
 
-  function seed(): Promise<number> {
-    return btcSeedOutpoints({ chain, index: options.currentWatchlist(), backend, outpointStore, logger });
+  const seedCheck = `seed:${chain.id}`;
+  async function seed(): Promise<number> {
+    const report = await btcSeedOutpoints({ chain, index: options.currentWatchlist(), backend, outpointStore, logger });
+    integrityMetrics(metrics).unseededAddresses.set({ chain: chain.id }, report.refused.length);
+    options.readiness?.set(
+      seedCheck,
+      report.refused.length === 0
+        ? { ready: true, detail: `${report.outpoints} unspent output(s) of ${report.addresses} watched address(es) seeded` }
+        : {
+            ready: true,
+            degraded: true,
+            detail: `${report.refused.length} of ${report.addresses} watched address(es) could not be seeded (the backend refuses to list their unspent outputs); the others are seeded and the chain is followed`,
+            data: { refused: report.refused.map((r) => ({ address: r.address, code: r.code })) },
+          },
+    );
+    return report.outpoints;
   }
 
   const mempool = chain.mempool ? createMempoolWatcher() : undefined;
@@ -118,7 +138,10 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
   let wakeUp: (() => void) | undefined;
 
   function createMempoolWatcher(): BitcoinMempoolWatcher {
-    // Txids handled in this process: the diff against them keeps polls cheap; Redis makes it survive restarts.
+    // Txids handled in this process (the current mempool's, so bounded by it): the diff against them keeps
+    // polls cheap. Only txids that matched are written to Redis, so a restart does not alert them twice;
+    // unrelated transactions are fetched again once after a restart rather than stored (issue #7).
+    const maxSeen = options.maxMempoolSeenTxids ?? 100_000;
     let handled = new Set<string>();
     let timer: NodeJS.Timeout | undefined;
     let running = false;
@@ -140,7 +163,9 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
       // Parents before children, so a child spending a watched parent output is matched in memory.
       const movements = await matchTxs(orderParentsFirst(txs), null, 0);
       await sink.publish(movements);
-      await outpointStore.markMempoolTxidsSeen(chain.id, batch, ttlMs);
+      await outpointStore.markMempoolTxidsSeen(chain.id, [...new Set(movements.map((m) => m.txHash))], ttlMs);
+      const kept = await outpointStore.pruneMempoolTxids(chain.id, txids, maxSeen);
+      integrityMetrics(metrics).mempoolSeenTxids.set({ chain: chain.id }, kept);
       // Forget txids that left the mempool; those deferred by the per-poll cap come next time.
       handled = new Set(txids.filter((t) => !deferred.has(t)));
       for (const m of movements) metrics.movementsDetected.inc({ chain: chain.id, kind: m.kind });
@@ -185,12 +210,15 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
       stopping = false;
       startup = (async () => {
         // Seed before following, so the first spend out of an old wallet is already recognisable.
+        if (chain.seedOnStart) options.readiness?.set(seedCheck, { ready: false, detail: 'seeding unspent outputs of watched addresses before following the chain' });
         for (let failures = 0; chain.seedOnStart && !stopping; failures++) {
           try {
             await seed();
             break;
           } catch (err) {
             const delayMs = Math.min(chain.pollIntervalMs * 2 ** failures, 60_000);
+            const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : 'error';
+            options.readiness?.set(seedCheck, { ready: false, detail: `seeding unspent outputs failed (${code}, ${failures + 1} time(s)); retrying before following the chain` });
             logger.warn({ chain: chain.id, err, retry_in_ms: delayMs }, 'seeding unspent outputs failed; will retry before following the chain');
             await new Promise<void>((resolve) => {
               wakeUp = resolve;

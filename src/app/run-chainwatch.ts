@@ -12,11 +12,13 @@ import { createRedisCursorStore } from '../adapters/redis/cursor-store.js';
 import { createMovementSink } from '../adapters/redis/create-movement-sink.js';
 import { createRedisOutpointStore } from '../adapters/redis/outpoint-store.js';
 import { startAlerter } from './alerter.js';
-import { buildApiServer, type HealthReport } from './api-server.js';
+import type { HealthReport } from './api-server.js';
 import { createBitcoinPoller } from './btc-poller.js';
 import { createEvmPoller } from './evm-poller.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { createReadiness, type Readiness } from './readiness.js';
+import { startOpsServer } from './start-ops-server.js';
 import { createWatchlistReloader } from './watchlist-reloader.js';
 
 export type Role = 'poller' | 'alerter' | 'api';
@@ -33,6 +35,11 @@ export interface RunChainwatchOptions {
   readonly apiPort?: number;
   /** Poller lease lifetime (default: 15 s or three poll intervals); tests shorten it. */
   readonly pollerLeaseTtlMs?: number;
+  /**
+   * Serve /healthz, /readyz and /metrics whatever the roles (`chainwatch start` and the
+   * worker entry points do, so every role is observable). Default: only with the api role.
+   */
+  readonly serveHttp?: boolean;
 }
 
 /** A step-able poller, for tests and the demo. */
@@ -44,8 +51,10 @@ export interface RunningPoller {
 export interface RunningChainwatch {
   readonly settings: Settings;
   readonly metrics: Metrics;
+  /** What /readyz reports; parts of the process add their own checks. */
+  readonly readiness: Readiness;
   readonly pollers: ReadonlyMap<string, RunningPoller>;
-  /** The API server's address when the api role runs. */
+  /** The HTTP server's address when it runs (api role, or serveHttp). */
   readonly apiUrl: string | undefined;
   close(): Promise<void>;
 }
@@ -62,9 +71,14 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
   for (const warning of loaded.warnings) logger.warn({ file: warning.file, line: warning.line, field: warning.field }, warning.message);
   const { settings } = loaded;
   const metrics = createMetrics();
+  const readiness = createReadiness();
   const closers: Array<() => Promise<unknown>> = [];
 
   const redis = await connectRedisPatiently(parseRedisTarget(settings.redis.url, settings.redis.cluster), logger);
+  readiness.register('redis', async () => {
+    const { checks } = await checkHealth(redis);
+    return { ready: checks['redis']?.ok === true, ...(checks['redis']?.detail !== undefined ? { detail: checks['redis'].detail } : {}) };
+  });
 
   const closeAll = async (): Promise<void> => {
     for (const close of closers) {
@@ -116,7 +130,7 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
           pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.pollOnce() });
         } else {
           const outpointStore = createRedisOutpointStore(redis, settings.redis.prefix);
-          const poller = createBitcoinPoller({ chain: chain satisfies BitcoinChainConfig, currentWatchlist, beforeStep, cursorStore, sink, outpointStore, lease, logger, metrics });
+          const poller = createBitcoinPoller({ chain: chain satisfies BitcoinChainConfig, currentWatchlist, beforeStep, cursorStore, sink, outpointStore, lease, logger, metrics, readiness });
           poller.start();
           closers.unshift(() => poller.stop());
           pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.follower.pollOnce() });
@@ -130,12 +144,11 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
       closers.unshift(() => alerter.close());
     }
 
-    if (roles.includes('api')) {
-      const app = buildApiServer({ metrics, health: () => checkHealth(redis) });
+    if (options.serveHttp ?? roles.includes('api')) {
       const port = options.apiPort ?? settings.api.port;
-      apiUrl = await app.listen({ port, host: settings.api.host });
-      logger.info({ url: apiUrl }, 'API listening (/healthz, /metrics)');
-      closers.unshift(() => app.close());
+      const server = await startOpsServer({ metrics, health: () => checkHealth(redis), readiness, port, host: settings.api.host, roles, logger });
+      apiUrl = server.url;
+      closers.unshift(() => server.close());
     }
   } catch (err) {
     // A half-started process (pollers running, no API or alerter) must not linger: stop what started.
@@ -147,6 +160,7 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
   return {
     settings,
     metrics,
+    readiness,
     pollers,
     apiUrl,
     async close() {

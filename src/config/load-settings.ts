@@ -109,7 +109,7 @@ export function checkSettingsText(text: string, file: string, env: NodeJS.Proces
     if (data.email === undefined && data.webhooks.length === 0) {
       problems.push({ severity: 'error', file, line: 1, column: 1, field: '', code: 'no_notification_channel', message: 'no notification channel: configure email or at least one webhook, or alerts go nowhere' });
     } else if ((data.email === undefined || !data.email.enabled) && data.webhooks.every((w) => !w.enabled)) {
-      problems.push({ severity: 'warning', file, line: 1, column: 1, field: '', code: 'no_notification_channel', message: 'every notification channel is disabled: alerts will be queued but not sent' });
+      problems.push({ severity: 'warning', file, line: 1, column: 1, field: '', code: 'no_notification_channel', message: 'every notification channel is disabled: alerts are kept pending, not sent, until one is enabled' });
     }
     const seen = new Map<string, number>();
     data.webhooks.forEach((w, i) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { httpUrlSchema } from './http-url-schema.js';
 
 /**
  * The configuration contract (issue #2). Keys here are public interface:
@@ -7,7 +8,8 @@ import { z } from 'zod';
  */
 
 const positiveInt = z.number().int().nonnegative();
-const httpUrl = z.string().url();
+// RPC, Esplora, webhook and explorer URLs: http(s) only (wss://, htps://, javascript: are refused).
+const httpUrl = httpUrlSchema;
 
 export const startBlockSchema = z.union([z.literal('latest'), positiveInt]);
 

@@ -33,6 +33,8 @@ function codeFor(issue: ZodIssue, field: string): ConfigProblemCode {
   if (issue.code === 'invalid_type') return issue.received === 'undefined' ? 'missing_key' : 'invalid_type';
   if (/\.incident$/.test(field)) return 'invalid_incident';
   if (/^webhooks\[\d+\]\.secret$/.test(field)) return 'invalid_webhook_secret';
+  // A refinement that names its own code (see http-url-schema.ts) is reported under that code.
+  if (issue.code === 'custom' && isProblemCode((issue.params as { code?: unknown } | undefined)?.code)) return (issue.params as { code: ConfigProblemCode }).code;
   if (issue.code === 'custom' && /^chains\.[^.]+\.rpcUrl$/.test(field)) return 'bitcoin_backend_missing';
   return 'invalid_value';
 }
@@ -67,4 +69,10 @@ function unionMessage(issues: readonly ZodIssue[]): string {
   const parts = [...literals, ...types.filter((t) => t !== 'string' || literals.length === 0)];
   if (parts.length > 0) return `must be ${[...new Set(parts)].join(' or ')}`;
   return issues[0]?.message ?? 'invalid value';
+}
+
+const REFINEMENT_CODES: ReadonlySet<string> = new Set<ConfigProblemCode>(['invalid_value']);
+
+function isProblemCode(code: unknown): code is ConfigProblemCode {
+  return typeof code === 'string' && REFINEMENT_CODES.has(code);
 }

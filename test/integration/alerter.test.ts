@@ -320,11 +320,15 @@ describe('alerter', () => {
       logIndex: null,
       from: RONIN.address,
       to: '0x8589427373D6D84E98730D7795D8f6f8731FDA16',
-      asset: { contract: null, symbol: 'ETH', decimals: 18 },
+      asset: { contract: null, symbol: 'ETH', decimals: 18, known: true },
       amount: '1500000000000000000',
       tokenId: null,
       watchlist: [{ address: RONIN.address, label: RONIN.label, incident: 'ronin-2022', source: RONIN.source, tags: ['lazarus', 'dprk'] }],
       confirmations: 3,
+      txFrom: null,
+      severity: 'medium',
+      usdValue: null,
+      spoofed: false,
     });
     const tokenHook = partner.received.find((r) => r.headers['webhook-id'] === `${token.id}-partner.exchange`)!;
     expect(dataOf(tokenHook)).toMatchObject({ kind: 'erc20', direction: 'in', logIndex: 7, amount: '250000000', asset: { contract: '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48', symbol: 'USDC', decimals: 6 } });

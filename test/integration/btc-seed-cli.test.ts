@@ -103,4 +103,16 @@ describe.each(['rpcUrl', 'esploraUrl'] as const)('chainwatch btc-seed over %s', 
     expect(down.stderr).toMatch(/^btcreg: seeding failed: .* did not answer/m);
     expect(down.stderr + down.stdout).not.toContain(server.rpcPassword);
   });
+  it.runIf(backendKey === 'esploraUrl')('loads the other addresses and exits 1 naming an address Esplora refuses (too many unspent outputs)', async () => {
+    const spammed = chain.newWallet('p2wpkh', 'spammed');
+    const fine = chain.newWallet('p2tr', 'fine');
+    chain.send(chain.faucet, [{ to: spammed, amount: 100_000n }, { to: fine, amount: 200_000n }]);
+    chain.mine();
+    server.refuseUtxoListing(spammed.address);
+    writeConfig([spammed.address, fine.address]);
+    const result = await runCli(['--config', dir, 'btc-seed']);
+    expect(result.stdout).toContain('btcreg: 1 unspent output(s) of 2 watched address(es) loaded\n');
+    expect(result.stderr).toContain(`btcreg: ${spammed.address} not seeded (BTC_TOO_MANY_UTXOS)`);
+    expect(result.code).toBe(1);
+  });
 });

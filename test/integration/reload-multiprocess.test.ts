@@ -61,7 +61,7 @@ beforeAll(async () => {
   );
 
   poller = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start', '--role', 'poller', '--config', configDir], {
-    env: { ...process.env, LOG_LEVEL: 'info' },
+    env: { ...process.env, LOG_LEVEL: 'info', PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   poller.stdout!.on('data', (d: Buffer) => (pollerOutput += d.toString()));

@@ -137,14 +137,16 @@ export function createBitcoinCoreBackend(options: BitcoinCoreBackendOptions): Bi
       return results.map((r, i) => (r instanceof RpcFailure ? null : hexToBytes(r, `transaction ${txids[i]}`, shown)));
     },
     async fetchUnspent(targets) {
-      if (targets.length === 0) return [];
+      if (targets.length === 0) return { utxos: [], refused: [] };
       // raw(<script hex>) descriptors need no address parsing on the node side and cover every script type.
       const descriptors = targets.map((t) => `raw(${t.scriptHex})`);
       const scan = expect(scanSchema, await call('scantxoutset', ['start', descriptors], options.scanTimeoutMs ?? 15 * 60_000), 'scantxoutset', shown);
       if (!scan.success) throw new RetryableError('BTC_SCAN_FAILED', `Bitcoin Core at ${shown} could not complete scantxoutset`);
-      return scan.unspents.map(
+      // scantxoutset has no per-address limit: nothing is refused.
+      const utxos = scan.unspents.map(
         (u): BitcoinUtxo => ({ txid: u.txid.toLowerCase(), vout: u.vout, value: btcToSats(u.amount), scriptHex: u.scriptPubKey.toLowerCase() }),
       );
+      return { utxos, refused: [] };
     },
   };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BitcoinBackend, BitcoinUtxo } from '../../core/btc/bitcoin-backend.js';
+import type { BitcoinBackend, BitcoinUtxo, RefusedUnspentTarget } from '../../core/btc/bitcoin-backend.js';
 import { PermanentError, RetryableError, redactUrl } from '../../core/errors.js';
 import { DEFAULT_RETRY_POLICY, retryPolicy, type RetryPolicy } from '../shared/retry-policy.js';
 
@@ -13,6 +13,15 @@ export interface EsploraBackendOptions {
 }
 
 const hashSchema = z.string().regex(/^[0-9a-fA-F]{64}$/);
+/**
+ * electrs (Blockstream) and mempool.space refuse /address/:a/utxo for an address
+ * with more unspent outputs than their limit: HTTP 400 "Too many unspent
+ * transaction outputs (>500). Contact support@blockstream.info…". Common for
+ * dust-spammed hack wallets; retrying cannot help.
+ */
+const TOO_MANY_UTXOS = /too many (unspent )?(transaction )?outputs|too many utxos/i;
+const TOO_MANY_UTXOS_CODE = 'BTC_TOO_MANY_UTXOS';
+
 const utxoSchema = z.array(z.object({ txid: hashSchema, vout: z.number().int().nonnegative(), value: z.number().int().nonnegative() }));
 
 /**
@@ -35,6 +44,10 @@ export function createEsploraBackend(options: EsploraBackendOptions): BitcoinBac
         throw new RetryableError('BTC_BACKEND_UNAVAILABLE', `Esplora at ${shown} did not answer ${what}`, { cause: stripCause(err) });
       }
       if (res.ok) return res;
+      if (res.status === 400) {
+        const body = await res.text().catch(() => '');
+        if (TOO_MANY_UTXOS.test(body)) throw new PermanentError(TOO_MANY_UTXOS_CODE, `Esplora at ${shown} refused ${what}: too many unspent outputs for its limit (HTTP 400)`);
+      }
       await res.body?.cancel().catch(() => undefined);
       if (res.status === 404 && missingOk) return null;
       const message = `Esplora at ${shown} answered ${what} with HTTP ${res.status}`;
@@ -115,12 +128,24 @@ export function createEsploraBackend(options: EsploraBackendOptions): BitcoinBac
       return mapLimited(txids, (txid) => bytes(`/tx/${txid}/raw`, `transaction ${txid}`, true));
     },
     async fetchUnspent(targets) {
+      const refused: RefusedUnspentTarget[] = [];
       const lists = await mapLimited(targets, async (t) => {
         const what = `the unspent outputs of ${t.address}`;
-        const utxos = check(utxoSchema, await json(`/address/${encodeURIComponent(t.address)}/utxo`, what), what);
+        let body: unknown;
+        try {
+          body = await json(`/address/${encodeURIComponent(t.address)}/utxo`, what);
+        } catch (err) {
+          // One address over the server's limit must not stop the others from being seeded.
+          if (err instanceof PermanentError && err.code === TOO_MANY_UTXOS_CODE) {
+            refused.push({ ...t, code: err.code, reason: err.message });
+            return [];
+          }
+          throw err;
+        }
+        const utxos = check(utxoSchema, body, what);
         return utxos.map((u): BitcoinUtxo => ({ txid: u.txid.toLowerCase(), vout: u.vout, value: BigInt(u.value), scriptHex: t.scriptHex }));
       });
-      return lists.flat();
+      return { utxos: lists.flat(), refused };
     },
   };
 }

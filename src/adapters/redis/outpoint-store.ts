@@ -10,7 +10,9 @@ import { RetryableError } from '../../core/errors.js';
  *   spent at most once on the best chain, and keeping it lets a reorg that
  *   re-mines the spend find it again.
  * - `<prefix>:btc:<chain>:mempool-seen`: sorted set txid -> expiry (ms), so a
- *   mempool transaction is alerted once even across restarts.
+ *   mempool transaction is alerted once even across restarts. Only txids that
+ *   matched (were alerted) and are still in the mempool are kept, at most
+ *   `maxKept`: unrelated mempool traffic leaves nothing here.
  */
 export function createRedisOutpointStore(redis: Redis, prefix: string, options: { now?: () => number } = {}): OutpointStore {
   const now = options.now ?? Date.now;
@@ -72,6 +74,30 @@ export function createRedisOutpointStore(redis: Redis, prefix: string, options: 
         await pipeline.exec();
       } catch (err) {
         throw unavailable(chain, 'mark mempool txids as alerted', err);
+      }
+    },
+    async pruneMempoolTxids(chain, inMempool, maxKept) {
+      const key = seenKey(chain);
+      try {
+        // Expired ones, then the oldest beyond the cap (scores are expiries: the lowest ranks were alerted
+        // first), so the read below is bounded even for a set grown by an older release.
+        const [, , kept] = (await redis
+          .multi()
+          .zremrangebyscore(key, '-inf', now())
+          .zremrangebyrank(key, 0, -(maxKept + 1))
+          .zrange(key, 0, -1)
+          .exec()) ?? [null, null, [null, []]];
+        const members = Array.isArray(kept?.[1]) ? (kept[1] as string[]) : [];
+        const current = new Set(inMempool);
+        const gone = members.filter((t) => !current.has(t));
+        if (gone.length > 0) {
+          const tx = redis.multi();
+          for (let i = 0; i < gone.length; i += 1000) tx.zrem(key, ...gone.slice(i, i + 1000));
+          await tx.exec();
+        }
+        return members.length - gone.length;
+      } catch (err) {
+        throw unavailable(chain, 'forget mempool txids that left the mempool', err);
       }
     },
   };

@@ -15,7 +15,8 @@ import { resolveConfigDir } from '../config-dir.js';
  * `chainwatch btc-seed [--chain id]`: loads the unspent outputs of every
  * watched Bitcoin address into Redis (Esplora /address/:a/utxo or Core
  * scantxoutset), so spends of coins that predate watching are alerted.
- * Exit 0 on success, 1 when a backend or Redis fails, 2 on bad usage/config.
+ * Exit 0 on success, 1 when a backend or Redis fails or refuses an address
+ * (the other addresses are still loaded), 2 on bad usage/config.
  */
 export function registerBtcSeedCommand(program: Command): void {
   program
@@ -57,8 +58,12 @@ export function registerBtcSeedCommand(program: Command): void {
         for (const chain of chains) {
           try {
             const backend = btcBackend(chain, logger, metrics);
-            const count = await btcSeedOutpoints({ chain, index: config.index, backend, outpointStore, logger });
-            process.stdout.write(`${chain.id}: ${count} unspent output(s) of ${config.index.keysFor(chain.id).size} watched address(es) loaded\n`);
+            const report = await btcSeedOutpoints({ chain, index: config.index, backend, outpointStore, logger });
+            process.stdout.write(`${chain.id}: ${report.outpoints} unspent output(s) of ${config.index.keysFor(chain.id).size} watched address(es) loaded\n`);
+            for (const r of report.refused) {
+              failed = true;
+              process.stderr.write(`${chain.id}: ${r.address} not seeded (${r.code}): ${r.reason}\n`);
+            }
           } catch (err) {
             failed = true;
             process.stderr.write(`${chain.id}: seeding failed: ${err instanceof Error ? err.message : String(err)}\n`);

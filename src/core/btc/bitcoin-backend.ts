@@ -15,13 +15,28 @@ export interface BitcoinBackend {
   fetchMempoolTxids(): Promise<readonly string[]>;
   /** Raw transactions in order; null for one the backend no longer knows (left the mempool). */
   fetchRawTransactions(txids: readonly string[]): Promise<readonly (Uint8Array | null)[]>;
-  /** Unspent outputs paying the given scripts (seeding). */
-  fetchUnspent(targets: readonly UnspentTarget[]): Promise<readonly BitcoinUtxo[]>;
+  /**
+   * Unspent outputs paying the given scripts (seeding). A target the backend
+   * refuses on its own (Esplora's "Too many unspent transaction outputs (>500)")
+   * is listed under `refused` instead of failing the others.
+   */
+  fetchUnspent(targets: readonly UnspentTarget[]): Promise<UnspentScan>;
 }
 
 export interface UnspentTarget {
   readonly address: string;
   readonly scriptHex: string;
+}
+
+export interface UnspentScan {
+  readonly utxos: readonly BitcoinUtxo[];
+  readonly refused: readonly RefusedUnspentTarget[];
+}
+
+export interface RefusedUnspentTarget extends UnspentTarget {
+  /** Error code (BTC_TOO_MANY_UTXOS) and one sentence, without the backend's URL path. */
+  readonly code: string;
+  readonly reason: string;
 }
 
 export interface BitcoinUtxo {

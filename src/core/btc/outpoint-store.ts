@@ -21,6 +21,12 @@ export interface OutpointStore {
   saveMany(chain: string, outpoints: readonly RememberedOutpoint[]): Promise<void>;
   /** The txids among `txids` not yet marked as alerted from the mempool. */
   filterUnseenMempoolTxids(chain: string, txids: readonly string[]): Promise<readonly string[]>;
-  /** Marks mempool txids as handled for `ttlMs`, so a restart does not alert them again. */
+  /** Marks mempool txids as alerted for at most `ttlMs`, so a restart does not alert them again. */
   markMempoolTxidsSeen(chain: string, txids: readonly string[], ttlMs: number): Promise<void>;
+  /**
+   * Forgets alerted mempool txids that are no longer in `inMempool` (mined or
+   * evicted: the mempool watcher cannot see them again), expired ones, and the
+   * oldest beyond `maxKept`. Returns how many are kept.
+   */
+  pruneMempoolTxids(chain: string, inMempool: readonly string[], maxKept: number): Promise<number>;
 }

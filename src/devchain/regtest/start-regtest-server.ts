@@ -23,6 +23,11 @@ export interface RegtestServer {
   readonly rpcPassword: string;
   /** Injects `fault` into the next `times` matching requests. */
   failNext(fault: RegtestFault, times?: number): void;
+  /**
+   * From now on, Esplora's /address/:a/utxo for this address answers like electrs and
+   * mempool.space do for a dust-spammed address: HTTP 400 "Too many unspent transaction outputs (>500)…".
+   */
+  refuseUtxoListing(address: string): void;
   /** Stops listening and drops open connections (the backend "goes away"). */
   goAway(): Promise<void>;
   /** Listens again on the same port. */
@@ -45,6 +50,7 @@ export async function startRegtestServer(chain: RegtestChain, options: { port?: 
   const expectedAuth = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   const faults: RegtestFault[] = [];
   const requests = new Map<string, number>();
+  const refusedUtxoAddresses = new Set<string>();
   const count = (route: string): void => void requests.set(route, (requests.get(route) ?? 0) + 1);
 
   const takeFault = (kinds: readonly RegtestFault[]): RegtestFault | undefined => {
@@ -160,6 +166,10 @@ export async function startRegtestServer(chain: RegtestChain, options: { port?: 
     }
     if ((m = path.match(/^\/address\/([^/]+)\/utxo$/))) {
       count('esplora:address-utxo');
+      if (refusedUtxoAddresses.has(decodeURIComponent(m[1]!))) {
+        // electrs' exact answer (mempool.space's differs only after the first sentence).
+        return void text(res, 400, 'Too many unspent transaction outputs (>500). Contact support@blockstream.info for more information');
+      }
       let scriptHex: string;
       try {
         scriptHex = Buffer.from(address.toOutputScript(decodeURIComponent(m[1]!), chain.network)).toString('hex');
@@ -192,6 +202,9 @@ export async function startRegtestServer(chain: RegtestChain, options: { port?: 
     requests,
     failNext(fault, times = 1) {
       for (let i = 0; i < times; i++) faults.push(fault);
+    },
+    refuseUtxoListing(addr) {
+      refusedUtxoAddresses.add(addr);
     },
     async goAway() {
       await closeServer(server);

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+/** Schemes chainwatch can use for the URLs it fetches (RPC, Esplora, webhooks) or links to (explorers). */
+const HTTP_SCHEMES: readonly string[] = ['http:', 'https:'];
+
+/**
+ * An absolute http:// or https:// URL. `z.string().url()` alone accepts any
+ * scheme the WHATWG parser knows (`wss:`, `file:`, `javascript:`, and typos
+ * like `htps:`), which then fail at the first request or end up as links in
+ * alerts. The message never echoes the value: it may carry credentials.
+ * The issue carries `params.code`, so the config loader reports it as
+ * `invalid_value` whatever the field.
+ */
+export const httpUrlSchema = z.string().refine(isHttpUrl, {
+  message: 'must be an http:// or https:// URL',
+  params: { code: 'invalid_value' },
+});
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return HTTP_SCHEMES.includes(url.protocol) && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
