@@ -12,13 +12,15 @@ contract HybridToken {
     string public symbol = "HYB";
     uint8 public constant decimals = 18;
 
-    /// Moves `value` fungible units and, in the same transaction, the NFT `tokenId`.
+    /// Moves the NFT `tokenId` and, in the same transaction, `value` fungible units
+    /// (NFT log first: a monitor keying metadata by contract alone then sees the
+    /// ERC-721 side first and shows the ERC-20 amount with 0 decimals).
     function move(address from, address to, uint256 value, uint256 tokenId) external {
         bytes32 topic = TRANSFER;
         assembly {
+            log4(0x00, 0x00, topic, from, to, tokenId)
             mstore(0x00, value)
             log3(0x00, 0x20, topic, from, to)
-            log4(0x00, 0x00, topic, from, to, tokenId)
         }
     }
 }
