@@ -360,7 +360,7 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
       const decimals = outcomes[2 * i + 1]!;
       const data = (o: JsonRpcOutcome): string | undefined => (o.ok && typeof o.result === 'string' ? o.result : undefined);
       const translated = (o: JsonRpcOutcome & { ok: false }): RetryableError | PermanentError =>
-        translateEvmRpcError(new JsonRpcCallError(o.error), `eth_call decimals() of token ${t.contract} on chain ${chain}`);
+        translateEvmRpcError(new JsonRpcCallError(o.error), `eth_call symbol()/decimals() of token ${t.contract} on chain ${chain}`);
       // A revert means "no such getter": fall back (raw units for an ERC-20), and cache the fallback.
       // A transient error (node busy) also falls back for the symbol, but is asked again next time.
       const definitive = (o: JsonRpcOutcome): boolean => o.ok || translated(o).name === 'PermanentError';
