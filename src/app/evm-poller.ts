@@ -4,6 +4,7 @@ import type { EvmBlockData, TokenMetadata } from '../core/evm/evm-block-data.js'
 import type { EvmLeg } from '../core/evm/collect-evm-legs.js';
 import { findEvmLookupNeeds } from '../core/evm/find-evm-lookup-needs.js';
 import { matchEvmBlock } from '../core/evm/match-evm-block.js';
+import { tokenMetadataKey } from '../core/evm/token-metadata-key.js';
 import { createEvmRpcClient } from '../adapters/evm-rpc/create-evm-rpc-client.js';
 import { createEvmRpcSource, type EvmRpcSource } from '../adapters/evm-rpc/create-evm-rpc-source.js';
 import { ChainFollower, type ChainSource, type PollerWiring } from './chain-follower.js';
@@ -14,6 +15,8 @@ export interface EvmPollerOptions extends PollerWiring {
   readonly rpc?: { readonly maxAttempts?: number; readonly baseBackoffMs?: number; readonly maxBackoffMs?: number };
   readonly traceReprobeMs?: number;
   readonly maxBackoffMs?: number;
+  /** Steps in a row a per-token/per-transaction lookup may fail before it is given up (default 5; tests shorten it). */
+  readonly maxLookupAttempts?: number;
 }
 
 interface StepLookups {
@@ -50,6 +53,7 @@ export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
     client,
     traces: chain.traces,
     ...(options.traceReprobeMs !== undefined ? { traceReprobeMs: options.traceReprobeMs } : {}),
+    ...(options.maxLookupAttempts !== undefined ? { maxLookupAttempts: options.maxLookupAttempts } : {}),
     events: {
       onTraceModeChanged(mode, previous) {
         metrics.tracesAvailable.set({ chain: chain.id }, mode === 'none' ? 0 : 1);
@@ -65,6 +69,13 @@ export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
       onTraceGap(blockNumber, reason) {
         metrics.traceGaps.inc({ chain: chain.id });
         logger.warn({ chain: chain.id, block_number: blockNumber, reason }, 'block processed without internal transfers: its traces could not be had');
+      },
+      onLookupGap({ lookup, subject, blockNumber, reason, error }) {
+        metrics.lookupGaps.inc({ chain: chain.id, lookup: lookup.replace('-', '_'), reason: reason.replace('-', '_') });
+        const what = lookup === 'token-metadata'
+          ? 'token metadata given up: its movements are alerted as token UNKNOWN with amounts in raw units'
+          : 'transaction status given up: its movements are alerted as if it succeeded';
+        logger.warn({ chain: chain.id, lookup, subject, block_number: blockNumber, reason, err: error }, what);
       },
       onReceiptsModeChanged(blockReceipts) {
         logger.info({ chain: chain.id, block_receipts: blockReceipts }, blockReceipts ? 'logs via eth_getBlockReceipts' : 'eth_getBlockReceipts unavailable: logs via eth_getLogs per block hash');
@@ -82,7 +93,7 @@ export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
       const blocks = await source.fetchBlocks(numbers);
       const index = options.currentWatchlist();
       const needs = blocks.map((block) => findEvmLookupNeeds(block, chain.id, index));
-      const tokens = new Map(needs.flatMap((n) => n.tokens).map((t) => [`${t.standard}-${t.contract}`, t] as const));
+      const tokens = new Map(needs.flatMap((n) => n.tokens).map((t) => [tokenMetadataKey(t.standard, t.contract), t] as const));
       const [statuses, metadata] = await Promise.all([
         Promise.all(blocks.map((block, i) => source.fetchTxStatuses(block.header, needs[i]!.txHashes))),
         source.fetchTokenMetadata([...tokens.values()]),
@@ -113,7 +124,7 @@ export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
       if (prefetched?.index === index) return matchEvmBlock(block, { ...context, txStatus: prefetched.txStatus, tokens: prefetched.tokens, legs: prefetched.legs });
       // The watchlist changed since the step's blocks were fetched: look up what this block needs now.
       const needs = findEvmLookupNeeds(block, chain.id, index);
-      const [txStatus, tokens] = await Promise.all([source.fetchTxStatuses(block.header, needs.txHashes), source.fetchTokenMetadata(needs.tokens)]);
+      const [txStatus, tokens] = await Promise.all([source.fetchTxStatuses(block.header, needs.txHashes), source.fetchTokenMetadata(needs.tokens, block.header.number)]);
       return matchEvmBlock(block, { ...context, txStatus, tokens, legs: needs.legs });
     },
   });

@@ -39,6 +39,8 @@ export interface Asset {
   readonly contract: string | null;
   readonly symbol: string;
   readonly decimals: number;
+  /** EVM: an ERC-20 whose decimals() could not be read; `amount` is in raw base units (decimals 0). */
+  readonly rawUnits?: boolean;
 }
 
 /** What the alert says about the watchlist entry that matched. */
@@ -89,6 +91,13 @@ export interface Movement {
   readonly confirmations: number;
   /** EVM: the transaction's sender (EIP-55), so receivers can tell a forged Transfer from a real outflow. */
   readonly txFrom?: string | null;
+  /**
+   * Ids this same leg had under an older id format (EVM event legs before
+   * `txlog<k>`: `log<block-wide index>`). The movement sink skips the movement
+   * when a job under one of them is still retained, so upgrading never alerts
+   * a leg twice. Never serialised: jobs and payloads carry only `id`.
+   */
+  readonly legacyIds?: readonly string[];
   /** Set by the enrich stage before the movement is queued. */
   readonly enrichment?: MovementEnrichment;
 }
@@ -96,8 +105,10 @@ export interface Movement {
 /**
  * Builds the deterministic movement id. BullMQ custom ids must not contain ':'
  * and must not be all digits; ours always start with the chain id and use '-'.
- * `leg` names the part of the transaction: native, activity, log12, log12-3
- * (ERC-1155 batch item), trace0.1, vout2, vin0.
+ * `leg` names the part of the transaction: native, activity, txlog2 (the
+ * transaction's third log), txlog2-3 (ERC-1155 batch item 3), trace0.1,
+ * vout2, vin0. Every leg name is a position inside the transaction, so a
+ * reorg that re-mines the transaction elsewhere keeps the id.
  */
 export function buildMovementId(chain: string, txHash: string, leg: string, watchedAddress: string): string {
   return `${chain}-${txHash.toLowerCase()}-${leg}-${watchedAddress.toLowerCase()}`.replaceAll(':', '_');

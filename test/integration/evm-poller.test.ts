@@ -148,7 +148,7 @@ describe('EVM poller against a hardhat node', () => {
     const out = sink.movements[1]!;
     expect(out).toMatchObject({ from: getAddress(watched.address), to: getAddress(exchange.address), asset: { contract: tokenAddress, symbol: 'USDT', decimals: 6 }, tokenId: null });
     expect(out.logIndex).toBe(0);
-    expect(out.id).toBe(`${CHAIN}-${pull}-log0-${watched.address.toLowerCase()}`);
+    expect(out.id).toBe(`${CHAIN}-${pull}-txlog0-${watched.address.toLowerCase()}`);
   });
 
   it('reports an approve with no value sent by a watched address as activity, and nothing for unrelated traffic', async () => {
@@ -200,7 +200,7 @@ describe('EVM poller against a hardhat node', () => {
       ['erc1155', 'in', batch, 2n, 30n, 0],
     ]);
     const w = fence.address.toLowerCase();
-    expect(sink.movements.map((m) => m.id)).toEqual([`${CHAIN}-${single}-log0-${w}`, `${CHAIN}-${batch}-log0-0-${w}`, `${CHAIN}-${batch}-log0-1-${w}`]);
+    expect(sink.movements.map((m) => m.id)).toEqual([`${CHAIN}-${single}-txlog0-${w}`, `${CHAIN}-${batch}-txlog0-0-${w}`, `${CHAIN}-${batch}-txlog0-1-${w}`]);
     expect(sink.movements[0]!.asset).toEqual({ contract: await multi.getAddress(), symbol: 'ERC1155', decimals: 0 });
   });
 

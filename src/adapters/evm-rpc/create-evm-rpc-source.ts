@@ -6,7 +6,8 @@ import { normalizeEvmLogs } from '../../core/evm/normalize-evm-logs.js';
 import { normalizeEvmReceipts } from '../../core/evm/normalize-evm-receipts.js';
 import { normalizeEvmCallTraces } from '../../core/evm/normalize-evm-call-traces.js';
 import { normalizeEvmParityTraces } from '../../core/evm/normalize-evm-parity-traces.js';
-import { DECIMALS_SELECTOR, SYMBOL_SELECTOR, decodeTokenMetadata } from '../../core/evm/decode-token-metadata.js';
+import { DECIMALS_SELECTOR, SYMBOL_SELECTOR, decodeTokenMetadata, unknownTokenMetadata } from '../../core/evm/decode-token-metadata.js';
+import { tokenMetadataKey } from '../../core/evm/token-metadata-key.js';
 import { parseQuantity } from '../../core/evm/parse-rpc-value.js';
 import type { EvmRpcClient, JsonRpcOutcome, JsonRpcRequest } from './create-evm-rpc-client.js';
 import { JsonRpcCallError, isHistoricalStateMissing, isMethodUnavailable, translateEvmRpcError } from './translate-evm-rpc-error.js';
@@ -20,6 +21,22 @@ export interface EvmRpcSourceEvents {
   onReceiptsModeChanged?(blockReceipts: boolean): void;
   /** A block is processed without its internal transfers (its traces kept failing). */
   onTraceGap?(blockNumber: number, reason: string): void;
+  /**
+   * A per-token or per-transaction lookup is given up and the movement alerted with what is known:
+   * `token-metadata` (the token is shown as UNKNOWN, amounts in raw units), `tx-status` (the
+   * transaction counts as successful). `subject` is the token contract or transaction hash.
+   */
+  onLookupGap?(gap: EvmLookupGap): void;
+}
+
+/** A lookup given up (see EvmRpcSourceEvents.onLookupGap). */
+export interface EvmLookupGap {
+  readonly lookup: 'token-metadata' | 'tx-status';
+  readonly subject: string;
+  readonly blockNumber: number | null;
+  /** `execution-failed`: the call failed in the EVM (deterministic); `retries-exhausted`: it kept failing transiently. */
+  readonly reason: 'execution-failed' | 'retries-exhausted';
+  readonly error: Error;
 }
 
 export interface EvmRpcSourceOptions {
@@ -31,22 +48,43 @@ export interface EvmRpcSourceOptions {
   readonly traceReprobeMs?: number;
   readonly now?: () => number;
   readonly events?: EvmRpcSourceEvents;
+  /**
+   * Steps in a row a per-token or per-transaction lookup may fail transiently (each failure fails
+   * the step, which is retried with backoff) before it is given up: one contract or transaction
+   * never holds the chain hostage.
+   */
+  readonly maxLookupAttempts?: number;
 }
 
 export interface EvmRpcSource {
   fetchHeadNumber(): Promise<number>;
   fetchBlocks(numbers: readonly number[]): Promise<readonly EvmBlockData[]>;
   fetchHeaders(numbers: readonly number[]): Promise<readonly BlockHeader[]>;
-  /** Success of a few transactions of one block (batched eth_getTransactionReceipt). */
+  /**
+   * Success of a few transactions of one block (batched eth_getTransactionReceipt). A receipt that
+   * kept failing past maxLookupAttempts is left out (the transaction then counts as successful).
+   */
   fetchTxStatuses(block: BlockHeader, txHashes: readonly string[]): Promise<ReadonlyMap<string, boolean>>;
-  /** symbol()/decimals() of token contracts (batched eth_call), cached per contract. */
-  fetchTokenMetadata(tokens: readonly { readonly contract: string; readonly standard: EvmTokenStandard }[]): Promise<ReadonlyMap<string, TokenMetadata>>;
+  /**
+   * symbol()/decimals() of token contracts (batched eth_call), keyed and cached by
+   * tokenMetadataKey(standard, contract). `blockNumber` only names the block in gap reports.
+   */
+  fetchTokenMetadata(tokens: readonly { readonly contract: string; readonly standard: EvmTokenStandard }[], blockNumber?: number): Promise<ReadonlyMap<string, TokenMetadata>>;
   readonly traceMode: EvmTraceMode | undefined;
   readonly blockReceipts: boolean | undefined;
 }
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
 const MAX_TRACE_ATTEMPTS = 3;
+const DEFAULT_MAX_LOOKUP_ATTEMPTS = 5;
+/**
+ * Gas given to each symbol()/decimals() eth_call. Real getters use a few thousand (proxies tens of
+ * thousands); without a cap the node lends the whole block gas limit (30M+), so a hostile getter
+ * that loops burns seconds of node time per call, or hits the node's EVM timeout.
+ */
+const METADATA_CALL_GAS = '0xf4240'; // 1,000,000
+/** Failure counters kept at most (entries are dropped on success or give-up; this bounds leftovers of reorged blocks). */
+const MAX_TRACKED_LOOKUPS = 10_000;
 
 /**
  * The EVM ChainSource. Per step it sends:
@@ -65,6 +103,21 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
   let traceProbedAt = 0;
   let blockReceipts: boolean | undefined;
   const tokenCache = new Map<string, TokenMetadata>();
+  const maxLookupAttempts = options.maxLookupAttempts ?? DEFAULT_MAX_LOOKUP_ATTEMPTS;
+  // Consecutive failed steps per lookup (`token:<key>`, `tx:<hash>`): bounded, then the lookup is given up.
+  const lookupFailures = new Map<string, number>();
+
+  /** Counts one more failure of a lookup; true when it has now failed maxLookupAttempts times (and is forgotten). */
+  function exhausted(key: string): boolean {
+    const failures = (lookupFailures.get(key) ?? 0) + 1;
+    if (failures >= maxLookupAttempts) {
+      lookupFailures.delete(key);
+      return true;
+    }
+    if (lookupFailures.size >= MAX_TRACKED_LOOKUPS) lookupFailures.clear();
+    lookupFailures.set(key, failures);
+    return false;
+  }
   // Trace failures per block: retried a few steps, then the block goes on without internal transfers.
   const traceFailures = new Map<number, number>();
 
@@ -238,46 +291,113 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
 
   async function fetchTxStatuses(block: BlockHeader, txHashes: readonly string[]): Promise<ReadonlyMap<string, boolean>> {
     if (txHashes.length === 0) return new Map();
-    const outcomes = await client.batch(txHashes.map((h) => ({ method: 'eth_getTransactionReceipt', params: [h] })));
-    const receipts = outcomes.map((o, i) => {
-      if (!o.ok) fail(o, `eth_getTransactionReceipt of ${txHashes[i]!} in block ${block.number}`);
-      if (o.result === null) throw new RetryableError('RPC_INCONSISTENT', `the RPC node has no receipt for transaction ${txHashes[i]!} of block ${block.number} (reorg in progress?)`);
-      return o.result;
+    let outcomes: readonly JsonRpcOutcome[];
+    try {
+      outcomes = await client.batch(txHashes.map((h) => ({ method: 'eth_getTransactionReceipt', params: [h] })));
+    } catch (err) {
+      // The whole batch failed (after the client's own retries): a failed attempt for each of its lookups.
+      const givenUp = txHashes.filter((h) => exhausted(`tx:${h}`));
+      if (givenUp.length < txHashes.length) throw err;
+      for (const h of txHashes) reportGap({ lookup: 'tx-status', subject: h, blockNumber: block.number, reason: 'retries-exhausted', error: asError(err) });
+      return new Map();
+    }
+    const receipts: unknown[] = [];
+    let failure: Error | undefined;
+    outcomes.forEach((o, i) => {
+      const h = txHashes[i]!;
+      let error: RetryableError | PermanentError | undefined;
+      if (!o.ok) error = translateEvmRpcError(new JsonRpcCallError(o.error), `eth_getTransactionReceipt of ${h} in block ${block.number} on chain ${chain}`);
+      else if (o.result === null) error = new RetryableError('RPC_INCONSISTENT', `the RPC node has no receipt for transaction ${h} of block ${block.number} (reorg in progress?)`);
+      if (error === undefined) {
+        lookupFailures.delete(`tx:${h}`);
+        receipts.push((o as JsonRpcOutcome & { ok: true }).result);
+      } else if (exhausted(`tx:${h}`)) {
+        // Alerted with what is known: the transaction counts as successful (a reverted one moved nothing,
+        // so at worst a value leg is reported that did not happen; never a movement lost).
+        reportGap({ lookup: 'tx-status', subject: h, blockNumber: block.number, reason: 'retries-exhausted', error });
+      } else {
+        failure ??= error;
+      }
     });
+    if (failure) throw failure;
     return normalizeEvmReceipts(receipts, block).txStatus;
   }
 
-  async function fetchTokenMetadata(tokens: readonly { readonly contract: string; readonly standard: EvmTokenStandard }[]): Promise<ReadonlyMap<string, TokenMetadata>> {
+  async function fetchTokenMetadata(
+    tokens: readonly { readonly contract: string; readonly standard: EvmTokenStandard }[],
+    blockNumber?: number,
+  ): Promise<ReadonlyMap<string, TokenMetadata>> {
     const out = new Map<string, TokenMetadata>();
     const missing = tokens.filter((t) => {
-      const cached = tokenCache.get(`${t.standard}-${t.contract}`);
-      if (cached) out.set(t.contract, cached);
+      const cached = tokenCache.get(tokenMetadataKey(t.standard, t.contract));
+      if (cached) out.set(tokenMetadataKey(t.standard, t.contract), cached);
       return cached === undefined;
     });
     if (missing.length === 0) return out;
     const calls: JsonRpcRequest[] = [];
     for (const t of missing) {
-      calls.push({ method: 'eth_call', params: [{ to: t.contract, data: SYMBOL_SELECTOR }, 'latest'] });
-      calls.push({ method: 'eth_call', params: [{ to: t.contract, data: DECIMALS_SELECTOR }, 'latest'] });
+      calls.push({ method: 'eth_call', params: [{ to: t.contract, data: SYMBOL_SELECTOR, gas: METADATA_CALL_GAS }, 'latest'] });
+      calls.push({ method: 'eth_call', params: [{ to: t.contract, data: DECIMALS_SELECTOR, gas: METADATA_CALL_GAS }, 'latest'] });
     }
-    const outcomes = await client.batch(calls);
+    const gap = (t: (typeof missing)[number], reason: EvmLookupGap['reason'], error: Error): void =>
+      reportGap({ lookup: 'token-metadata', subject: t.contract, blockNumber: blockNumber ?? null, reason, error });
+    let outcomes: readonly JsonRpcOutcome[];
+    try {
+      outcomes = await client.batch(calls);
+    } catch (err) {
+      const givenUp = missing.filter((t) => exhausted(`token:${tokenMetadataKey(t.standard, t.contract)}`));
+      if (givenUp.length < missing.length) throw err;
+      for (const t of missing) {
+        gap(t, 'retries-exhausted', asError(err));
+        out.set(tokenMetadataKey(t.standard, t.contract), unknownTokenMetadata(t.standard));
+      }
+      return out;
+    }
+    let failure: Error | undefined;
     missing.forEach((t, i) => {
+      const key = tokenMetadataKey(t.standard, t.contract);
       const symbol = outcomes[2 * i]!;
       const decimals = outcomes[2 * i + 1]!;
-      // A revert means "no such getter": fall back, and cache the fallback. A transient
-      // error (node busy) also falls back for this alert, but is asked again next time.
       const data = (o: JsonRpcOutcome): string | undefined => (o.ok && typeof o.result === 'string' ? o.result : undefined);
-      const definitive = (o: JsonRpcOutcome): boolean => o.ok || translateEvmRpcError(new JsonRpcCallError(o.error), 'eth_call').name === 'PermanentError';
-      // An ERC-20 amount is only readable with its decimals: a transient failure must not turn
-      // 1.5 USDC into "1500000 USDC" in an alert that can never be corrected. Retry the step instead.
-      if (t.standard === 'erc20' && !definitive(decimals)) {
-        throw new RetryableError('RPC_TOKEN_METADATA', `decimals() of token ${t.contract} on chain ${chain} failed transiently; retrying the step`);
+      const translated = (o: JsonRpcOutcome & { ok: false }): RetryableError | PermanentError =>
+        translateEvmRpcError(new JsonRpcCallError(o.error), `eth_call symbol()/decimals() of token ${t.contract} on chain ${chain}`);
+      // A revert means "no such getter": fall back (raw units for an ERC-20), and cache the fallback.
+      // A transient error (node busy) also falls back for the symbol, but is asked again next time.
+      const definitive = (o: JsonRpcOutcome): boolean => o.ok || translated(o).name === 'PermanentError';
+      if (t.standard === 'erc20' && !decimals.ok && translated(decimals).code === 'RPC_EXECUTION_FAILED') {
+        // Out of gas, invalid opcode, the node's EVM timeout: deterministic, so retrying would stall the chain
+        // forever on one hostile token. Report the movement with the token unknown and amounts raw.
+        const meta = unknownTokenMetadata(t.standard);
+        tokenCache.set(key, meta);
+        lookupFailures.delete(`token:${key}`);
+        out.set(key, meta);
+        gap(t, 'execution-failed', translated(decimals));
+        return;
       }
+      // An ERC-20 amount is only readable with its decimals: a transient failure must not turn
+      // 1.5 USDC into "1500000 USDC" in an alert that can never be corrected. Retry the step instead,
+      // a bounded number of times; then alert it as an unknown token in raw units.
+      if (t.standard === 'erc20' && !decimals.ok && !definitive(decimals)) {
+        const error = new RetryableError('RPC_TOKEN_METADATA', `decimals() of token ${t.contract} on chain ${chain} failed transiently; retrying the step`, { cause: translated(decimals) });
+        if (!exhausted(`token:${key}`)) {
+          failure ??= error;
+          return;
+        }
+        out.set(key, unknownTokenMetadata(t.standard));
+        gap(t, 'retries-exhausted', error);
+        return;
+      }
+      lookupFailures.delete(`token:${key}`);
       const meta = decodeTokenMetadata(t.standard, data(symbol), data(decimals));
-      if (definitive(symbol) && definitive(decimals)) tokenCache.set(`${t.standard}-${t.contract}`, meta);
-      out.set(t.contract, meta);
+      if (definitive(symbol) && definitive(decimals)) tokenCache.set(key, meta);
+      out.set(key, meta);
     });
+    if (failure) throw failure;
     return out;
+  }
+
+  function reportGap(gap: EvmLookupGap): void {
+    options.events?.onLookupGap?.(gap);
   }
 
   return {
@@ -293,4 +413,8 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
       return blockReceipts;
     },
   };
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
 }

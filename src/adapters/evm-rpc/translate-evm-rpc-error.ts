@@ -50,12 +50,28 @@ export function isHistoricalStateMissing(error: JsonRpcErrorObject): boolean {
 }
 
 /**
+ * True when a JSON-RPC error says the EVM itself failed to run the call to
+ * completion (not the transport, not the node): out of gas, invalid opcode or
+ * jump, stack limits, the node's EVM timeout, a revert. Deterministic for a
+ * given call at a given block, so retrying never helps. Clients differ:
+ * geth/erigon/hardhat answer -32000 with the reason in the message (-32000
+ * alone also means "header not found" and other transient states, so the
+ * message decides), Nethermind/OpenEthereum -32015 "VM execution error",
+ * EIP-1474 / geth reverts code 3.
+ */
+export function isExecutionFailure(error: JsonRpcErrorObject): boolean {
+  if (error.code === 3 || error.code === -32015) return true;
+  return /revert|out of gas|invalid opcode|invalid jump|stack (underflow|overflow|limit)|execution aborted|execution timeout|vm execution error|execution halted|invalid instruction|write protection|return data out of bounds|bad instruction/i.test(error.message);
+}
+
+/**
  * The one place that maps foreign errors of the EVM RPC adapter to ours.
  * `what` is a sentence fragment with identifiers ("eth_getLogs for block 12 on
  * chain eth via https://host"), already redacted, never a full URL.
  * - HTTP 408/429/5xx, network errors, timeouts, garbage bodies -> retryable;
  * - other HTTP 4xx (401/403/404: wrong URL or key) -> permanent;
- * - JSON-RPC: method unavailable, invalid params, execution reverted -> permanent;
+ * - JSON-RPC: method unavailable, invalid params, execution reverted or failed
+ *   (out of gas, invalid opcode, EVM timeout: isExecutionFailure) -> permanent;
  *   everything else (internal error, limits, header not found) -> retryable.
  */
 export function translateEvmRpcError(err: unknown, what: string): RetryableError | PermanentError {
@@ -70,6 +86,7 @@ export function translateEvmRpcError(err: unknown, what: string): RetryableError
     const e = err.rpcError;
     if (isMethodUnavailable(e)) return new PermanentError('RPC_METHOD_UNAVAILABLE', `${what}: the node does not offer this method`, { cause: err });
     if (e.code === 3 || /revert/i.test(e.message)) return new PermanentError('RPC_EXECUTION_REVERTED', `${what}: execution reverted`, { cause: err });
+    if (isExecutionFailure(e)) return new PermanentError('RPC_EXECUTION_FAILED', `${what}: execution failed (JSON-RPC error ${e.code})`, { cause: err });
     if (e.code === -32602) return new PermanentError('RPC_INVALID_PARAMS', `${what}: the node rejected the parameters (code ${e.code})`, { cause: err });
     return new RetryableError('RPC_CALL_FAILED', `${what} failed with JSON-RPC error ${e.code}`, { cause: err });
   }

@@ -27,8 +27,12 @@ export interface WebhookMovementData {
   readonly vin?: readonly number[];
   readonly from: string | readonly string[];
   readonly to: string | readonly string[];
-  /** `known`: native coin or a listed token (issue #8); only known assets are valued. */
-  readonly asset: { readonly contract: string | null; readonly symbol: string; readonly decimals: number; readonly known: boolean };
+  /**
+   * `known`: native coin or a listed token (issue #8); only known assets are valued.
+   * `rawUnits: true` (EVM, only then present): the token's decimals() could not be read, `decimals` is 0 and
+   * `amount` is raw base units. Absent otherwise, so bodies of deliveries queued before it existed do not change.
+   */
+  readonly asset: { readonly contract: string | null; readonly symbol: string; readonly decimals: number; readonly known: boolean; readonly rawUnits?: boolean };
   readonly amount: string;
   readonly tokenId: string | null;
   /** Bitcoin only. */
@@ -73,7 +77,7 @@ export function buildWebhookPayload(m: Movement, timestamp: Date): WebhookPayloa
     ...(isBtc ? { vout: [...(m.vout ?? [])], vin: [...(m.vin ?? [])] } : {}),
     from: isBtc ? toList(m.from) : m.from,
     to: isBtc ? toList(m.to) : m.to,
-    asset: { contract: m.asset.contract, symbol: m.asset.symbol, decimals: m.asset.decimals, known: enrichment.assetKnown },
+    asset: { contract: m.asset.contract, symbol: m.asset.symbol, decimals: m.asset.decimals, known: enrichment.assetKnown, ...(m.asset.rawUnits === true ? { rawUnits: true } : {}) },
     amount: m.amount.toString(),
     tokenId: m.tokenId === null ? null : m.tokenId.toString(),
     ...(isBtc

@@ -14,7 +14,10 @@ export function formatBaseUnits(amount: bigint, decimals: number): string {
   return `${negative ? '-' : ''}${whole}${fraction === '' ? '' : `.${fraction}`}`;
 }
 
-/** What moved, for people: "1.5 ETH", "250 USDC", "NFT #7 (BAYC)", "3 x #7 (GAME)". */
+/**
+ * What moved, for people: "1.5 ETH", "250 USDC", "NFT #7 (BAYC)", "3 x #7 (GAME)",
+ * "1500000 UNKNOWN (raw units)" for an ERC-20 whose decimals could not be read.
+ */
 export function formatAmount(m: Pick<Movement, 'kind' | 'amount' | 'asset' | 'tokenId'>): string {
   const symbol = m.asset.symbol.trim();
   const units = formatBaseUnits(m.amount, m.asset.decimals);
@@ -25,9 +28,10 @@ export function formatAmount(m: Pick<Movement, 'kind' | 'amount' | 'asset' | 'to
       return `${units} x #${m.tokenId?.toString() ?? '?'}${symbol === '' ? '' : ` (${symbol})`}`;
     case 'activity':
       return m.amount === 0n ? 'activity' : `${units} ${symbol}`.trim();
+    case 'erc20':
+      return `${units} ${symbol}${m.asset.rawUnits === true ? ' (raw units)' : ''}`.trim();
     case 'native':
     case 'internal':
-    case 'erc20':
     case 'btc':
       return `${units} ${symbol}`.trim();
   }

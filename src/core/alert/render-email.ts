@@ -46,6 +46,8 @@ export function renderEmail(m: Movement, options: RenderEmailOptions): RenderedE
     ['Transaction', m.txHash],
     ['From', joinAddresses(m.from)],
     ['To', joinAddresses(m.to)],
+    // Who signed the transaction: a Transfer "from" a watched wallet in a transaction someone else sent may be forged.
+    ...(typeof m.txFrom === 'string' ? ([['Sent by', m.txFrom]] as [string, string][]) : []),
     ...(m.fee !== undefined && m.fee !== null ? ([['Fee', `${formatBaseUnits(m.fee, m.asset.decimals)} ${m.asset.symbol}`]] as [string, string][]) : []),
     ...(explorerLink !== undefined ? ([['Explorer', explorerLink]] as [string, string][]) : []),
     ['Movement id', m.id],

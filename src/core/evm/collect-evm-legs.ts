@@ -11,8 +11,20 @@ export const TRANSFER_BATCH_TOPIC = '0x4a39dc06d4c0dbc64b70af90fd698a233a518aa5d
 
 /** A value transfer decoded from a transaction, log or trace, before any watched address is considered. */
 interface Transfer {
-  /** Movement id leg: native, activity, log<i>, log<i>-<j>, trace<a_b_c>. */
+  /**
+   * Movement id leg: native, activity, txlog<k>, txlog<k>-<j> (ERC-1155 batch
+   * item j), trace<a_b_c>. k is the log's position within its transaction's
+   * receipt, which a reorg cannot change (the transaction re-mined elsewhere in
+   * a block emits the same logs in the same order), unlike the block-wide log
+   * index.
+   */
   readonly leg: string;
+  /**
+   * The leg as ids had it before txlog<k> (log<block-wide index>, log<i>-<j>),
+   * for event legs only: movements queued by an older release under that id
+   * must still dedupe this one (see Movement.legacyIds).
+   */
+  readonly legacyLeg: string | null;
   readonly kind: MovementKind;
   /** Lowercase; `to` is null only for a contract creation whose address is derived later. */
   readonly from: string;
@@ -66,15 +78,23 @@ export function collectEvmLegs(block: EvmBlockData, chain: string, index: Watchl
 
   for (const tx of block.transactions) {
     if (tx.value > 0n && touches(tx.from, tx.to)) {
-      add(tx.hash, { leg: 'native', kind: 'native', from: tx.from, to: tx.to, amount: tx.value, tokenId: null, logIndex: null, tracePosition: null, contract: null, standard: null });
+      add(tx.hash, { leg: 'native', legacyLeg: null, kind: 'native', from: tx.from, to: tx.to, amount: tx.value, tokenId: null, logIndex: null, tracePosition: null, contract: null, standard: null });
     }
     const senderRefs = index.lookup(chain, tx.from);
     if (senderRefs) {
       legs.push({
-        txHash: tx.hash, leg: 'activity', kind: 'activity', direction: 'out', from: tx.from, to: tx.to, amount: 0n, tokenId: null,
+        txHash: tx.hash, leg: 'activity', legacyLeg: null, kind: 'activity', direction: 'out', from: tx.from, to: tx.to, amount: 0n, tokenId: null,
         logIndex: null, tracePosition: null, contract: null, standard: null, watchedAddress: tx.from, watchlist: senderRefs,
       });
     }
+  }
+
+  // Block-wide index of each transaction's first log: a log's position in its transaction is the difference
+  // (a receipt's logs are numbered consecutively in the block).
+  const firstLogIndex = new Map<string, number>();
+  for (const log of block.logs) {
+    const first = firstLogIndex.get(log.txHash);
+    if (first === undefined || log.logIndex < first) firstLogIndex.set(log.txHash, log.logIndex);
   }
 
   for (const log of block.logs) {
@@ -85,15 +105,16 @@ export function collectEvmLegs(block: EvmBlockData, chain: string, index: Watchl
     const from = topicAddress(log.topics[first]);
     const to = topicAddress(log.topics[first + 1]);
     if (from === undefined || to === undefined || !touches(from, to)) continue;
-    if (topic0 === TRANSFER_TOPIC) decodeTransfer(log, (t) => add(log.txHash, t));
-    else if (topic0 === TRANSFER_SINGLE_TOPIC) decodeTransferSingle(log, (t) => add(log.txHash, t));
-    else decodeTransferBatch(log, (t) => add(log.txHash, t));
+    const position = log.logIndex - (firstLogIndex.get(log.txHash) ?? log.logIndex);
+    if (topic0 === TRANSFER_TOPIC) decodeTransfer(log, position, (t) => add(log.txHash, t));
+    else if (topic0 === TRANSFER_SINGLE_TOPIC) decodeTransferSingle(log, position, (t) => add(log.txHash, t));
+    else decodeTransferBatch(log, position, (t) => add(log.txHash, t));
   }
 
   for (const it of block.internalTransfers ?? []) {
     if (!touches(it.from, it.to)) continue;
     add(it.txHash, {
-      leg: `trace${it.position.replaceAll('.', '_')}`, kind: 'internal', from: it.from, to: it.to, amount: it.value, tokenId: null,
+      leg: `trace${it.position.replaceAll('.', '_')}`, legacyLeg: null, kind: 'internal', from: it.from, to: it.to, amount: it.value, tokenId: null,
       logIndex: null, tracePosition: it.position, contract: null, standard: null,
     });
   }
@@ -112,11 +133,11 @@ function word(data: string, i: number): bigint | undefined {
   return BigInt(`0x${data.slice(start, start + 64)}`);
 }
 
-function decodeTransfer(log: EvmLog, emit: (t: Transfer) => void): void {
+function decodeTransfer(log: EvmLog, position: number, emit: (t: Transfer) => void): void {
   const from = topicAddress(log.topics[1]);
   const to = topicAddress(log.topics[2]);
   if (from === undefined || to === undefined) return;
-  const base = { leg: `log${log.logIndex}`, from, to, logIndex: log.logIndex, tracePosition: null, contract: log.address } as const;
+  const base = { leg: `txlog${position}`, legacyLeg: `log${log.logIndex}`, from, to, logIndex: log.logIndex, tracePosition: null, contract: log.address } as const;
   if (log.topics.length === 3) {
     // ERC-20: Transfer(address indexed from, address indexed to, uint256 value)
     const amount = word(log.data, 0);
@@ -128,7 +149,7 @@ function decodeTransfer(log: EvmLog, emit: (t: Transfer) => void): void {
   }
 }
 
-function decodeTransferSingle(log: EvmLog, emit: (t: Transfer) => void): void {
+function decodeTransferSingle(log: EvmLog, position: number, emit: (t: Transfer) => void): void {
   // TransferSingle(address indexed operator, address indexed from, address indexed to, uint256 id, uint256 value)
   if (log.topics.length !== 4) return;
   const from = topicAddress(log.topics[2]);
@@ -136,10 +157,10 @@ function decodeTransferSingle(log: EvmLog, emit: (t: Transfer) => void): void {
   const id = word(log.data, 0);
   const value = word(log.data, 1);
   if (from === undefined || to === undefined || id === undefined || value === undefined) return;
-  emit({ leg: `log${log.logIndex}`, kind: 'erc1155', from, to, amount: value, tokenId: id, logIndex: log.logIndex, tracePosition: null, contract: log.address, standard: 'erc1155' });
+  emit({ leg: `txlog${position}`, legacyLeg: `log${log.logIndex}`, kind: 'erc1155', from, to, amount: value, tokenId: id, logIndex: log.logIndex, tracePosition: null, contract: log.address, standard: 'erc1155' });
 }
 
-function decodeTransferBatch(log: EvmLog, emit: (t: Transfer) => void): void {
+function decodeTransferBatch(log: EvmLog, position: number, emit: (t: Transfer) => void): void {
   // TransferBatch(address indexed operator, address indexed from, address indexed to, uint256[] ids, uint256[] values)
   if (log.topics.length !== 4) return;
   const from = topicAddress(log.topics[2]);
@@ -149,7 +170,7 @@ function decodeTransferBatch(log: EvmLog, emit: (t: Transfer) => void): void {
   const values = readUintArray(log.data, word(log.data, 1));
   if (ids === undefined || values === undefined || ids.length !== values.length) return;
   ids.forEach((id, i) => {
-    emit({ leg: `log${log.logIndex}-${i}`, kind: 'erc1155', from, to, amount: values[i]!, tokenId: id, logIndex: log.logIndex, tracePosition: null, contract: log.address, standard: 'erc1155' });
+    emit({ leg: `txlog${position}-${i}`, legacyLeg: `log${log.logIndex}-${i}`, kind: 'erc1155', from, to, amount: values[i]!, tokenId: id, logIndex: log.logIndex, tracePosition: null, contract: log.address, standard: 'erc1155' });
   });
 }
 

@@ -10,7 +10,7 @@ export function fallbackTokenMetadata(standard: EvmTokenStandard): TokenMetadata
   switch (standard) {
     case 'erc20':
       // decimals 0 shows base units: wrong-looking but never a wrongly scaled amount.
-      return { symbol: 'ERC20', decimals: 0 };
+      return { symbol: 'ERC20', decimals: 0, rawUnits: true };
     case 'erc721':
       return { symbol: 'ERC721', decimals: 0 };
     case 'erc1155':
@@ -19,18 +19,29 @@ export function fallbackTokenMetadata(standard: EvmTokenStandard): TokenMetadata
 }
 
 /**
+ * A token whose metadata calls failed by execution (out of gas, invalid
+ * opcode, the node's EVM timeout) or kept failing past the retry bound: it is
+ * reported, never waited for, under a symbol that says so. An ERC-20's amount
+ * is then in raw base units (flagged), never scaled by a guessed decimals.
+ */
+export function unknownTokenMetadata(standard: EvmTokenStandard): TokenMetadata {
+  return standard === 'erc20' ? { symbol: 'UNKNOWN', decimals: 0, rawUnits: true } : { symbol: 'UNKNOWN', decimals: 0 };
+}
+
+/**
  * Builds a token's metadata from the raw `eth_call` return data of symbol()
  * and decimals() (undefined when the call failed). Accepts ABI `string` and
  * legacy `bytes32` symbols (MKR, SAI); anything else falls back. Symbols are
  * cut to printable ASCII (they reach mail headers) and 32 characters.
- * NFTs (ERC-721, ERC-1155) always have 0 decimals.
+ * NFTs (ERC-721, ERC-1155) always have 0 decimals. An ERC-20 without
+ * readable decimals gets 0 and `rawUnits: true`.
  */
 export function decodeTokenMetadata(standard: EvmTokenStandard, symbolData: string | undefined, decimalsData: string | undefined): TokenMetadata {
   const fallback = fallbackTokenMetadata(standard);
   const symbol = (symbolData !== undefined ? decodeSymbol(symbolData) : undefined) ?? fallback.symbol;
   if (standard !== 'erc20') return { symbol, decimals: 0 };
   const decimals = decimalsData !== undefined ? decodeDecimals(decimalsData) : undefined;
-  return { symbol, decimals: decimals ?? fallback.decimals };
+  return decimals === undefined ? { symbol, decimals: fallback.decimals, rawUnits: true } : { symbol, decimals };
 }
 
 function decodeSymbol(data: string): string | undefined {

@@ -52,4 +52,10 @@ export type EvmTokenStandard = 'erc20' | 'erc721' | 'erc1155';
 export interface TokenMetadata {
   readonly symbol: string;
   readonly decimals: number;
+  /**
+   * An ERC-20 whose decimals() could not be read (no such getter, an execution
+   * failure such as out of gas, or lookups that kept failing): `decimals` is 0
+   * and amounts are shown in raw base units. Absent (false) otherwise.
+   */
+  readonly rawUnits?: boolean;
 }

@@ -1,11 +1,12 @@
 import type { WatchlistIndex } from '../watchlist.js';
 import { collectEvmLegs, type EvmLeg } from './collect-evm-legs.js';
 import type { EvmBlockData, EvmTokenStandard } from './evm-block-data.js';
+import { tokenMetadataKey } from './token-metadata-key.js';
 
 export interface EvmLookupNeeds {
   /** Transactions whose success decides a native/activity/internal leg and that block.txStatus does not cover. */
   readonly txHashes: readonly string[];
-  /** Token contracts (lowercase) of matched log legs, for symbol/decimals. */
+  /** Token contracts (lowercase) of matched log legs, for symbol/decimals: one per (standard, contract). */
   readonly tokens: readonly { readonly contract: string; readonly standard: EvmTokenStandard }[];
   /** The legs found, to hand to matchEvmBlock with the same index. */
   readonly legs: readonly EvmLeg[];
@@ -18,14 +19,16 @@ export interface EvmLookupNeeds {
  */
 export function findEvmLookupNeeds(block: EvmBlockData, chain: string, index: WatchlistIndex): EvmLookupNeeds {
   const txHashes = new Set<string>();
-  const tokens = new Map<string, EvmTokenStandard>();
+  const tokens = new Map<string, { readonly contract: string; readonly standard: EvmTokenStandard }>();
   const legs = collectEvmLegs(block, chain, index);
   for (const leg of legs) {
     if (leg.contract !== null && leg.standard !== null) {
-      if (!tokens.has(leg.contract)) tokens.set(leg.contract, leg.standard);
+      // A hybrid contract (ERC-20 and ERC-721 Transfers) needs both lookups: its ERC-20 legs need decimals.
+      const key = tokenMetadataKey(leg.standard, leg.contract);
+      if (!tokens.has(key)) tokens.set(key, { contract: leg.contract, standard: leg.standard });
     } else if (block.txStatus?.get(leg.txHash) === undefined) {
       txHashes.add(leg.txHash);
     }
   }
-  return { txHashes: [...txHashes], tokens: [...tokens].map(([contract, standard]) => ({ contract, standard })), legs };
+  return { txHashes: [...txHashes], tokens: [...tokens.values()], legs };
 }

@@ -4,6 +4,7 @@ import type { WatchlistIndex } from '../watchlist.js';
 import { collectEvmLegs, type EvmLeg } from './collect-evm-legs.js';
 import { fallbackTokenMetadata } from './decode-token-metadata.js';
 import type { EvmBlockData, TokenMetadata } from './evm-block-data.js';
+import { tokenMetadataKey } from './token-metadata-key.js';
 
 export interface MatchEvmBlockContext {
   /** Configured chain id (watchlist entries and movement ids use it). */
@@ -17,7 +18,7 @@ export interface MatchEvmBlockContext {
    * counts as successful.
    */
   readonly txStatus?: ReadonlyMap<string, boolean>;
-  /** Metadata by lowercase token contract; missing ones get fallbackTokenMetadata. */
+  /** Metadata by tokenMetadataKey(standard, contract); missing ones get fallbackTokenMetadata. */
   readonly tokens?: ReadonlyMap<string, TokenMetadata>;
   /** The block's legs as findEvmLookupNeeds collected them against this same index (saves a second pass). */
   readonly legs?: readonly EvmLeg[];
@@ -64,6 +65,7 @@ function toMovement(leg: EvmLeg, block: EvmBlockData, context: MatchEvmBlockCont
   const txSender = txs.get(leg.txHash)?.from;
   return {
     id: buildMovementId(context.chain, leg.txHash, leg.leg, leg.watchedAddress),
+    ...(leg.legacyLeg !== null ? { legacyIds: [buildMovementId(context.chain, leg.txHash, leg.legacyLeg, leg.watchedAddress)] } : {}),
     chain: context.chain,
     direction: leg.direction,
     kind: leg.kind,
@@ -87,6 +89,7 @@ function toMovement(leg: EvmLeg, block: EvmBlockData, context: MatchEvmBlockCont
 
 function assetOf(leg: EvmLeg, context: MatchEvmBlockContext): Asset {
   if (leg.contract === null || leg.standard === null) return { contract: null, symbol: context.nativeSymbol, decimals: 18 };
-  const meta = context.tokens?.get(leg.contract) ?? fallbackTokenMetadata(leg.standard);
-  return { contract: getAddress(leg.contract), symbol: meta.symbol, decimals: leg.standard === 'erc20' ? meta.decimals : 0 };
+  const meta = context.tokens?.get(tokenMetadataKey(leg.standard, leg.contract)) ?? fallbackTokenMetadata(leg.standard);
+  if (leg.standard !== 'erc20') return { contract: getAddress(leg.contract), symbol: meta.symbol, decimals: 0 };
+  return { contract: getAddress(leg.contract), symbol: meta.symbol, decimals: meta.decimals, ...(meta.rawUnits === true ? { rawUnits: true } : {}) };
 }

@@ -42,7 +42,7 @@ export function evmNativeOut(overrides: Partial<Movement> = {}): Movement {
 export function erc20In(overrides: Partial<Movement> = {}): Movement {
   const tx = '0x' + '12'.repeat(32);
   return {
-    id: buildMovementId('ethereum', tx, 'log7', RONIN.address),
+    id: buildMovementId('ethereum', tx, 'txlog0', RONIN.address),
     chain: 'ethereum',
     direction: 'in',
     kind: 'erc20',

@@ -14,9 +14,9 @@ describe('decodeTokenMetadata', () => {
   });
 
   it('falls back on failed calls, empty or garbage data, absurd decimals; strips control characters', () => {
-    expect(decodeTokenMetadata('erc20', undefined, undefined)).toEqual({ symbol: 'ERC20', decimals: 0 });
-    expect(decodeTokenMetadata('erc20', '0x', '0x')).toEqual({ symbol: 'ERC20', decimals: 0 });
-    expect(decodeTokenMetadata('erc20', `0x${'ff'.repeat(70)}`, toBeHex(1000, 32))).toEqual({ symbol: 'ERC20', decimals: 0 });
+    expect(decodeTokenMetadata('erc20', undefined, undefined)).toEqual({ symbol: 'ERC20', decimals: 0, rawUnits: true });
+    expect(decodeTokenMetadata('erc20', '0x', '0x')).toEqual({ symbol: 'ERC20', decimals: 0, rawUnits: true });
+    expect(decodeTokenMetadata('erc20', `0x${'ff'.repeat(70)}`, toBeHex(1000, 32))).toEqual({ symbol: 'ERC20', decimals: 0, rawUnits: true });
     expect(decodeTokenMetadata('erc20', abi.encode(['string'], ['EVIL\r\nBcc: x']), toBeHex(8, 32)).symbol).toBe('EVILBcc: x');
   });
 

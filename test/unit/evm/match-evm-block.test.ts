@@ -5,6 +5,7 @@ import { findEvmLookupNeeds } from '../../../src/core/evm/find-evm-lookup-needs.
 import { normalizeEvmBlock } from '../../../src/core/evm/normalize-evm-block.js';
 import { normalizeEvmReceipts } from '../../../src/core/evm/normalize-evm-receipts.js';
 import { TRANSFER_BATCH_TOPIC, TRANSFER_SINGLE_TOPIC, TRANSFER_TOPIC } from '../../../src/core/evm/collect-evm-legs.js';
+import { tokenMetadataKey } from '../../../src/core/evm/token-metadata-key.js';
 import type { EvmBlockData, EvmLog, EvmTransaction } from '../../../src/core/evm/evm-block-data.js';
 import type { WatchlistIndex } from '../../../src/core/watchlist.js';
 import { CHAIN, rpcTestResult, watchlistOf } from './fixtures.js';
@@ -49,28 +50,67 @@ describe('matchEvmBlock', () => {
       `native self 0x1111 1 native`,
       `native out 0x1111 2 native`,
       `native in 0x2222 2 native`,
-      `erc20 out 0x1111 9 log0`,
-      `erc20 in 0x2222 9 log0`,
+      `erc20 out 0x1111 9 txlog0`,
+      `erc20 in 0x2222 9 txlog0`,
     ]);
   });
 
   it('ERC-20 where the watched address is only in the log topics (tx between unrelated accounts), with token metadata', () => {
     const b = block({ transactions: [tx(1, X, '0x4444444444444444444444444444444444444444')], logs: [erc20Log(1, 3, W, X, 1_000_000n)] });
-    const ms = matchEvmBlock(b, ctx(watchlistOf(W), { tokens: new Map([[TOKEN, { symbol: 'USDT', decimals: 6 }]]) }));
+    const ms = matchEvmBlock(b, ctx(watchlistOf(W), { tokens: new Map([[tokenMetadataKey('erc20', TOKEN), { symbol: 'USDT', decimals: 6 }]]) }));
     expect(ms).toHaveLength(1);
-    expect(ms[0]).toMatchObject({ kind: 'erc20', direction: 'out', amount: 1_000_000n, logIndex: 3, tokenId: null, asset: { contract: getAddress(TOKEN), symbol: 'USDT', decimals: 6 }, id: `${CHAIN}-${h(1)}-log3-${W}` });
-    // Unknown metadata falls back rather than failing the block.
-    expect(matchEvmBlock(b, ctx(watchlistOf(W)))[0]!.asset).toEqual({ contract: getAddress(TOKEN), symbol: 'ERC20', decimals: 0 });
+    // The id names the log by its position in the transaction (first log: txlog0); logIndex stays block-wide.
+    expect(ms[0]).toMatchObject({ kind: 'erc20', direction: 'out', amount: 1_000_000n, logIndex: 3, tokenId: null, asset: { contract: getAddress(TOKEN), symbol: 'USDT', decimals: 6 }, id: `${CHAIN}-${h(1)}-txlog0-${W}` });
+    expect(ms[0]!.legacyIds).toEqual([`${CHAIN}-${h(1)}-log3-${W}`]);
+    // Unknown metadata falls back rather than failing the block, in raw units, flagged.
+    expect(matchEvmBlock(b, ctx(watchlistOf(W)))[0]!.asset).toEqual({ contract: getAddress(TOKEN), symbol: 'ERC20', decimals: 0, rawUnits: true });
+  });
+
+  it('token leg ids survive a reorg that re-mines the transaction at another position: the log is named by its place in the transaction', () => {
+    const index = watchlistOf(W);
+    const alone = block({ transactions: [tx(1, X, TOKEN)], logs: [erc20Log(1, 0, X, TOKEN, 1n), erc20Log(1, 1, W, X, 5n)] });
+    const behindAnother = block({
+      header: { number: 100, hash: h(0xb200), parentHash: h(0xb099) },
+      transactions: [tx(2, X, TOKEN), tx(1, X, TOKEN)],
+      logs: [erc20Log(2, 0, X, X, 1n), erc20Log(2, 1, X, X, 1n), erc20Log(2, 2, X, X, 1n), erc20Log(1, 3, X, TOKEN, 1n), erc20Log(1, 4, W, X, 5n)],
+    });
+    const [before] = matchEvmBlock(alone, ctx(index));
+    const [after] = matchEvmBlock(behindAnother, ctx(index));
+    expect(before!.logIndex).toBe(1);
+    expect(after!.logIndex).toBe(4);
+    expect(after!.id).toBe(before!.id);
+    expect(before!.id).toBe(`${CHAIN}-${h(1)}-txlog1-${W}`);
+    expect([before!.legacyIds, after!.legacyIds]).toEqual([[`${CHAIN}-${h(1)}-log1-${W}`], [`${CHAIN}-${h(1)}-log4-${W}`]]);
   });
 
   it('tells ERC-721 (tokenId as 4th topic) from ERC-20 (value in data) under the same Transfer topic0', () => {
     const nft: EvmLog = { address: X, topics: [TRANSFER_TOPIC, topic(X), topic(W), h(0x22dc)], data: '0x', logIndex: 1, txHash: h(1), txIndex: 1 };
-    const ms = matchEvmBlock(block({ logs: [erc20Log(1, 0, X, W, 500n), nft] }), ctx(watchlistOf(W), { tokens: new Map([[X, { symbol: 'BAYC', decimals: 18 }]]) }));
+    const ms = matchEvmBlock(block({ logs: [erc20Log(1, 0, X, W, 500n), nft] }), ctx(watchlistOf(W), { tokens: new Map([[tokenMetadataKey('erc721', X), { symbol: 'BAYC', decimals: 0 }]]) }));
     expect(ms.map((m) => [m.kind, m.amount, m.tokenId, m.asset.decimals])).toEqual([
       ['erc20', 500n, null, 0],
       ['erc721', 1n, 0x22dcn, 0],
     ]);
     expect(ms[1]!.asset.symbol).toBe('BAYC');
+  });
+
+  it('a hybrid (ERC-404-style) contract gets metadata per standard: its ERC-20 legs keep their decimals beside its ERC-721 legs', () => {
+    const hybrid = X;
+    const nft: EvmLog = { address: hybrid, topics: [TRANSFER_TOPIC, topic(X), topic(W), h(0x22dc)], data: '0x', logIndex: 1, txHash: h(1), txIndex: 1 };
+    const b = block({ transactions: [tx(1, X, hybrid)], logs: [nft, erc20Log(1, 2, X, W, 10n ** 18n, hybrid)] });
+    const needs = findEvmLookupNeeds(b, CHAIN, watchlistOf(W));
+    expect(needs.tokens).toEqual([{ contract: hybrid, standard: 'erc721' }, { contract: hybrid, standard: 'erc20' }]);
+    const tokens = new Map([
+      [tokenMetadataKey('erc721', hybrid), { symbol: 'PANDORA', decimals: 0 }],
+      [tokenMetadataKey('erc20', hybrid), { symbol: 'PANDORA', decimals: 18 }],
+    ]);
+    const ms = matchEvmBlock(b, ctx(watchlistOf(W), { tokens, legs: needs.legs }));
+    expect(ms.map((m) => [m.kind, m.amount, m.tokenId, m.asset.symbol, m.asset.decimals])).toEqual([
+      ['erc721', 1n, 0x22dcn, 'PANDORA', 0],
+      ['erc20', 10n ** 18n, null, 'PANDORA', 18],
+    ]);
+    // Without the ERC-20 lookup, the ERC-20 leg is raw units (flagged), never the ERC-721 side's metadata.
+    const onlyNft = new Map([[tokenMetadataKey('erc721', hybrid), { symbol: 'PANDORA', decimals: 0 }]]);
+    expect(matchEvmBlock(b, ctx(watchlistOf(W), { tokens: onlyNft }))[1]!.asset).toEqual({ contract: getAddress(hybrid), symbol: 'ERC20', decimals: 0, rawUnits: true });
   });
 
   it('ERC-1155 TransferSingle and TransferBatch where the watched address is only an event argument', () => {
@@ -80,11 +120,12 @@ describe('matchEvmBlock', () => {
     const batch: EvmLog = { address: X, topics: [TRANSFER_BATCH_TOPIC, operator, topic(W), topic(X)], data: batchData, logIndex: 5, txHash: h(1), txIndex: 1 };
     const ms = matchEvmBlock(block({ transactions: [tx(1, X, X)], logs: [single, batch] }), ctx(watchlistOf(W)));
     expect(summary(ms)).toEqual([
-      'erc1155 in 0x1111 100 #7 log4',
-      'erc1155 out 0x1111 10 #1 log5-0',
-      'erc1155 out 0x1111 20 #2 log5-1',
-      'erc1155 out 0x1111 30 #3 log5-2',
+      'erc1155 in 0x1111 100 #7 txlog0',
+      'erc1155 out 0x1111 10 #1 txlog1-0',
+      'erc1155 out 0x1111 20 #2 txlog1-1',
+      'erc1155 out 0x1111 30 #3 txlog1-2',
     ]);
+    expect(ms.map((m) => m.legacyIds?.[0]?.split('-').slice(2, -1).join('-'))).toEqual(['log4', 'log5-0', 'log5-1', 'log5-2']);
     expect(ms[0]!.asset).toEqual({ contract: getAddress(X), symbol: 'ERC1155', decimals: 0 });
   });
 
@@ -107,8 +148,8 @@ describe('matchEvmBlock', () => {
     expect(summary(matchEvmBlock(b, ctx(watchlistOf(W))))).toEqual([
       'activity out 0x1111 0 activity',
       'activity out 0x1111 0 activity',
-      'erc20 out 0x1111 5 log0',
-      'erc20 in 0x1111 8 log1',
+      'erc20 out 0x1111 5 txlog0',
+      'erc20 in 0x1111 8 txlog0',
     ]);
     expect(matchEvmBlock(b, ctx(watchlistOf(W))).filter((m) => m.kind === 'activity').map((m) => m.txHash)).toEqual([h(1), h(3)]);
   });
@@ -130,6 +171,7 @@ describe('matchEvmBlock', () => {
     const [m] = matchEvmBlock(b, ctx(watchlistOf(W)));
     expect(m).toMatchObject({ kind: 'internal', direction: 'in', amount: 42n, tracePosition: '0.2.1', asset: { contract: null, symbol: 'ETH', decimals: 18 } });
     expect(m!.id).toBe(`${CHAIN}-${h(1)}-trace0_2_1-${W}`);
+    expect(m!.txFrom).toBe(getAddress(X));
   });
 
   it('a contract creation by a watched address names the created contract as recipient', () => {
@@ -184,6 +226,25 @@ describe('matchEvmBlock on mainnet block 18,000,000 with its real receipts', () 
     expect(byWatched(valueSender)).toContainEqual(['native', 'out', '0x5119dcc6bb07181742fd0366196021b120cc1c022c62ce3d3e272a7584fe4e2f', 69_970_000_000_000_014n, null]);
     expect(ms.every((m) => m.confirmations === 1 && m.blockHash === normalized.header.hash)).toBe(true);
     expect(new Set(ms.map((m) => m.id)).size).toBe(ms.length);
+  });
+
+  it('every EVM movement kind carries txFrom, the real sender: a zero-value USDT "transfer" out of a wallet in a transaction it did not send (address poisoning), an NFT in, a contract creation', () => {
+    const poisoned = '0x0865dfee215af901c0ff9e0db44b96074e434c63';
+    const nftReceiver = '0x84b4fe12c5af4d8e067041924601bbb5c3bfabb6';
+    const creator = '0xc0f1c87de7d8235cb960ed8742659503a4881c73';
+    const valueSender = '0xe4edb277e41dc89ab076a1f049f4a3efa700bce8';
+    const ms = matchEvmBlock(b, ctx(watchlistOf(poisoned, nftReceiver, creator, valueSender), { headNumber: 18_000_000 }));
+    const forged = ms.find((m) => m.watchedAddress === poisoned && m.kind === 'erc20')!;
+    expect(forged).toMatchObject({ direction: 'out', from: getAddress(poisoned), amount: 0n, txFrom: getAddress('0x6ddf03e87c471f4034b50ecfac3359c9263d83e6') });
+    expect(ms.find((m) => m.watchedAddress === nftReceiver && m.kind === 'erc721')!.txFrom).toBe(getAddress('0x7d88160b804af6e973331ee1e42c2bded1a3132a'));
+    const creation = ms.find((m) => m.watchedAddress === creator)!;
+    expect(creation).toMatchObject({ kind: 'activity', to: getCreateAddress({ from: creator, nonce: 5 }), txFrom: getAddress(creator) });
+    expect(ms.find((m) => m.watchedAddress === valueSender && m.kind === 'native')!.txFrom).toBe(getAddress(valueSender));
+    // Whatever the kind, txFrom is the sender of the movement's transaction, EIP-55.
+    const everyone = matchEvmBlock(b, ctx(watchlistOf(...new Set(b.transactions.flatMap((t) => [t.from, ...(t.to ? [t.to] : [])]))), { headNumber: 18_000_000 }));
+    expect(new Set(everyone.map((m) => m.kind))).toEqual(new Set(['native', 'erc20', 'erc721', 'activity']));
+    const senders = new Map(b.transactions.map((t) => [t.hash, getAddress(t.from)]));
+    for (const m of everyone) expect(m.txFrom).toBe(senders.get(m.txHash));
   });
 
   it('property: the movements of the full block equal those of a block cut down to the matched transactions', () => {
