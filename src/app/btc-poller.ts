@@ -6,7 +6,7 @@ import type { OutpointStore } from '../core/btc/outpoint-store.js';
 import { parseBitcoinBlock } from '../core/btc/parse-bitcoin-block.js';
 import { parseBitcoinTransaction } from '../core/btc/parse-bitcoin-transaction.js';
 import type { BitcoinChainConfig } from '../config/schema.js';
-import { RetryableError } from '../core/errors.js';
+import { PermanentError, RetryableError } from '../core/errors.js';
 import type { Movement } from '../core/movement.js';
 import type { BlockHeader } from '../core/ports.js';
 import { btcBackend } from './btc-backend.js';
@@ -135,7 +135,49 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
   let started = false;
   let stopping = false;
   let startup: Promise<void> | undefined;
+  let seeding: Promise<void> | undefined;
   let wakeUp: (() => void) | undefined;
+
+  /** One seeding attempt: 'done', 'retry' (transient failure) or 'unavailable' (the backend lacks the method: reported once, never retried). */
+  async function trySeed(failuresSoFar: number): Promise<'done' | 'retry' | 'unavailable'> {
+    const state = integrityMetrics(metrics).seedState;
+    try {
+      await seed();
+      state.set({ chain: chain.id }, 1);
+      return 'done';
+    } catch (err) {
+      const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : 'error';
+      if (err instanceof PermanentError && code === 'BTC_METHOD_UNAVAILABLE') {
+        state.set({ chain: chain.id }, -1);
+        options.readiness?.set(seedCheck, {
+          ready: true,
+          degraded: true,
+          detail: `the backend cannot list unspent outputs (${err.message}); the chain is followed, but spends of coins received before watching began are not recognised until seeded another way (chainwatch btc-seed against a node that offers it)`,
+        });
+        logger.error({ chain: chain.id, err, backend: backend.description }, 'seeding unavailable on this backend: following the chain without it; spends of coins received before watching began will not be recognised');
+        return 'unavailable';
+      }
+      state.set({ chain: chain.id }, 0);
+      options.readiness?.set(seedCheck, {
+        ready: true,
+        degraded: true,
+        detail: `seeding unspent outputs failed (${code}, ${failuresSoFar + 1} time(s)); the chain is followed and seeding is retried in the background`,
+      });
+      logger.warn({ chain: chain.id, err }, 'seeding unspent outputs failed; following the chain and retrying seeding in the background');
+      return 'retry';
+    }
+  }
+
+  async function retrySeedInBackground(): Promise<void> {
+    for (let failures = 1; !stopping; failures++) {
+      const delayMs = Math.min(chain.pollIntervalMs * 2 ** failures, 60_000);
+      await new Promise<void>((resolve) => {
+        wakeUp = resolve;
+        setTimeout(resolve, delayMs).unref();
+      });
+      if (stopping || (await trySeed(failures)) !== 'retry') return;
+    }
+  }
 
   function createMempoolWatcher(): BitcoinMempoolWatcher {
     // Txids handled in this process (the current mempool's, so bounded by it): the diff against them keeps
@@ -209,24 +251,15 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
       started = true;
       stopping = false;
       startup = (async () => {
-        // Seed before following, so the first spend out of an old wallet is already recognisable.
-        if (chain.seedOnStart) options.readiness?.set(seedCheck, { ready: false, detail: 'seeding unspent outputs of watched addresses before following the chain' });
-        for (let failures = 0; chain.seedOnStart && !stopping; failures++) {
-          try {
-            await seed();
-            break;
-          } catch (err) {
-            const delayMs = Math.min(chain.pollIntervalMs * 2 ** failures, 60_000);
-            const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : 'error';
-            options.readiness?.set(seedCheck, { ready: false, detail: `seeding unspent outputs failed (${code}, ${failures + 1} time(s)); retrying before following the chain` });
-            logger.warn({ chain: chain.id, err, retry_in_ms: delayMs }, 'seeding unspent outputs failed; will retry before following the chain');
-            await new Promise<void>((resolve) => {
-              wakeUp = resolve;
-              setTimeout(resolve, delayMs).unref();
-            });
-          }
+        // One seeding attempt before following, so the first spend out of an old wallet is already
+        // recognisable; if it fails, following starts anyway (issue #10: seeding never blocks alerts)
+        // and seeding is retried in the background, unless the backend lacks the method altogether.
+        if (chain.seedOnStart) {
+          options.readiness?.set(seedCheck, { ready: false, detail: 'seeding unspent outputs of watched addresses before following the chain' });
+          const first = await trySeed(0);
+          if (stopping) return;
+          if (first === 'retry') seeding = retrySeedInBackground();
         }
-        if (stopping) return;
         follower.start();
         mempool?.start();
       })();
@@ -236,7 +269,7 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
       wakeUp?.();
       // A seeding call in flight (scantxoutset can take minutes) must not hold up shutdown: once it
       // returns, startup sees `stopping` and starts nothing.
-      await Promise.race([startup, new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref())]);
+      await Promise.race([Promise.all([startup, seeding]), new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref())]);
       started = false;
       await Promise.all([follower.stop(), mempool?.stop()]);
     },

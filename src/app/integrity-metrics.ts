@@ -13,6 +13,8 @@ export interface IntegrityMetrics {
   readonly undeliverableMovements: Gauge;
   /** Mempool txids remembered in Redis as alerted (bounded: only matched ones still in the mempool). */
   readonly mempoolSeenTxids: Gauge<'chain'>;
+  /** 1 seeded, 0 seeding failed and retrying in the background, -1 the backend cannot seed (issue #10). */
+  readonly seedState: Gauge<'chain'>;
 }
 
 const byRegistry = new WeakMap<Metrics['registry'], IntegrityMetrics>();
@@ -25,6 +27,7 @@ export function integrityMetrics(metrics: Metrics): IntegrityMetrics {
   const created: IntegrityMetrics = {
     unseededAddresses: new Gauge({ name: 'chainwatch_btc_unseeded_addresses', help: 'Watched Bitcoin addresses whose unspent outputs the backend refused to list at the last seeding (Esplora: too many outputs); spends of their older coins are not recognised', labelNames: ['chain'], registers }),
     undeliverableMovements: new Gauge({ name: 'chainwatch_movements_undeliverable', help: 'Movements kept pending because no delivery channel (email or webhook) is enabled; delivered once one is', registers }),
+    seedState: new Gauge({ name: 'chainwatch_btc_seed_state', help: 'Seeding of watched addresses\' unspent outputs: 1 done, 0 failed and retrying in the background while the chain is followed, -1 the backend lacks the method (not retried)', labelNames: ['chain'], registers }),
     mempoolSeenTxids: new Gauge({ name: 'chainwatch_btc_mempool_seen_txids', help: 'Alerted mempool txids remembered in Redis to dedupe alerts across restarts', labelNames: ['chain'], registers }),
   };
   byRegistry.set(registry, created);

@@ -27,6 +27,7 @@ const rpcReplySchema = z.object({
 const RPC_IN_WARMUP = -28;
 const RPC_INVALID_ADDRESS_OR_KEY = -5; // also "No such mempool or blockchain transaction"
 const RPC_CLIENT_IN_INITIAL_DOWNLOAD = -10;
+const RPC_METHOD_NOT_FOUND = -32601;
 const RPC_MISC_ERROR = -1; // scantxoutset: "Scan already in progress"
 
 const hexSchema = z.string().regex(/^(?:[0-9a-fA-F]{2})*$/, 'not hex');
@@ -165,6 +166,8 @@ function translateRpcFailure(f: RpcFailure, c: RpcCall, shown: string): Error {
   if (f.code === RPC_IN_WARMUP || f.code === RPC_CLIENT_IN_INITIAL_DOWNLOAD || f.code === RPC_MISC_ERROR) {
     return new RetryableError('BTC_BACKEND_BUSY', message);
   }
+  // bcoin, btcd and restricted RPC proxies lack scantxoutset: say so once instead of retrying forever.
+  if (f.code === RPC_METHOD_NOT_FOUND) return new PermanentError('BTC_METHOD_UNAVAILABLE', message);
   return new PermanentError('BTC_BACKEND_RPC_ERROR', message);
 }
 

@@ -11,7 +11,9 @@ export type RegtestFault =
   /** Next block fetch returns something that is not hex (Core) / not a block (Esplora). */
   | 'garbage-block'
   /** Next block fetch returns the block with one byte flipped in its transactions (valid hex, merkle root mismatch). */
-  | 'corrupt-block';
+  | 'corrupt-block'
+  /** Next unspent-output listing (Esplora /address/:a/utxo, Core scantxoutset) answers HTTP 503: an overloaded indexer. */
+  | 'utxo503';
 
 export interface RegtestServer {
   /** http://user:pass@127.0.0.1:port/ : Bitcoin Core JSON-RPC subset, basic auth. */
@@ -44,7 +46,15 @@ export interface RegtestServer {
  * scantxoutset, batched) and Esplora (/blocks/tip/height, /block-height/:h,
  * /block/:hash/raw, /mempool/txids, /tx/:txid/raw, /address/:a/utxo).
  */
-export async function startRegtestServer(chain: RegtestChain, options: { port?: number; user?: string; password?: string } = {}): Promise<RegtestServer> {
+export interface RegtestServerOptions {
+  readonly port?: number;
+  readonly user?: string;
+  readonly password?: string;
+  /** RPC methods this node lacks (answered -32601 "Method not found"), like bcoin or btcd without scantxoutset. */
+  readonly withoutMethods?: readonly string[];
+}
+
+export async function startRegtestServer(chain: RegtestChain, options: RegtestServerOptions = {}): Promise<RegtestServer> {
   const user = options.user ?? 'chainwatch';
   const password = options.password ?? randomBytes(12).toString('hex');
   const expectedAuth = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
@@ -107,6 +117,8 @@ export async function startRegtestServer(chain: RegtestChain, options: { port?: 
     const ok = (result: unknown) => ({ result, error: null, id });
     const fail = (code: number, message: string) => ({ result: null, error: { code, message }, id });
     count(`rpc:${String(call.method)}`);
+    if (options.withoutMethods?.includes(String(call.method))) return fail(-32601, 'Method not found');
+    if (call.method === 'scantxoutset' && takeFault(['utxo503'])) return fail(-28, 'Loading block index...');
     switch (call.method) {
       case 'getblockcount':
         return ok(chain.height());
@@ -166,6 +178,7 @@ export async function startRegtestServer(chain: RegtestChain, options: { port?: 
     }
     if ((m = path.match(/^\/address\/([^/]+)\/utxo$/))) {
       count('esplora:address-utxo');
+      if (takeFault(['utxo503'])) return void text(res, 503, 'Service Unavailable');
       if (refusedUtxoAddresses.has(decodeURIComponent(m[1]!))) {
         // electrs' exact answer (mempool.space's differs only after the first sentence).
         return void text(res, 400, 'Too many unspent transaction outputs (>500). Contact support@blockstream.info for more information');
