@@ -63,6 +63,21 @@ export interface StepResult {
  * enqueue and cursor save re-enqueues the same deterministic job ids, which the
  * queue dedupes (at-least-once in, exactly-once alerts out).
  */
+export interface ChainFollowerStatus {
+  readonly chain: string;
+  /** Last head the node reported (null before the first successful head request). */
+  readonly headNumber: number | null;
+  readonly processedNumber: number | null;
+  readonly lagBlocks: number | null;
+  /** Epoch ms of the last poll step that succeeded. */
+  readonly lastStepOkAt: number | null;
+  readonly startedAt: number;
+  readonly consecutiveFailures: number;
+  readonly lastErrorCode: string | null;
+  /** Another replica holds the poller lease: this one does not poll. */
+  readonly standby: boolean;
+}
+
 export class ChainFollower<TBlock extends { readonly header: BlockHeader }> {
   private cursor: ChainCursor | undefined;
   private cursorLoaded = false;
@@ -71,19 +86,45 @@ export class ChainFollower<TBlock extends { readonly header: BlockHeader }> {
   private stepInFlight: Promise<unknown> | undefined;
   private consecutiveFailures = 0;
   private leading = false;
+  private lastHeadNumber: number | undefined;
+  private lastStepOkAt: number | undefined;
+  private lastErrorCode: string | undefined;
+  private standingBy = false;
+  private readonly startedAt = Date.now();
 
   constructor(private readonly options: ChainFollowerOptions<TBlock>) {}
+
+  /** What the health checks and the watchdog read (core/judge-chain-health decides from it). */
+  status(): ChainFollowerStatus {
+    const processed = this.cursor?.head.number;
+    return {
+      chain: this.options.chain,
+      headNumber: this.lastHeadNumber ?? null,
+      processedNumber: processed ?? null,
+      lagBlocks: this.lastHeadNumber !== undefined && processed !== undefined ? Math.max(0, this.lastHeadNumber - processed) : null,
+      lastStepOkAt: this.lastStepOkAt ?? null,
+      startedAt: this.startedAt,
+      consecutiveFailures: this.consecutiveFailures,
+      lastErrorCode: this.lastErrorCode ?? null,
+      standby: this.standingBy,
+    };
+  }
 
   /** One step: catch up by at most maxBlocksPerStep blocks. Throws on failure (nothing is skipped). */
   async pollOnce(): Promise<StepResult> {
     const { chain, source, metrics } = this.options;
     await this.options.beforeStep?.();
-    if (this.options.lease && !(await this.holdLease())) return { processed: 0, headNumber: -1, reorged: false, standby: true };
+    if (this.options.lease && !(await this.holdLease())) {
+      this.standingBy = true;
+      return { processed: 0, headNumber: -1, reorged: false, standby: true };
+    }
+    this.standingBy = false;
     if (!this.cursorLoaded) {
       this.cursor = await this.options.cursorStore.load(chain);
       this.cursorLoaded = true;
     }
     const headNumber = await source.fetchHeadNumber();
+    this.lastHeadNumber = headNumber;
     const target = headNumber - (this.options.confirmations - 1);
     const next = this.nextBlockNumber(target);
     if (next > target) {
@@ -132,10 +173,13 @@ export class ChainFollower<TBlock extends { readonly header: BlockHeader }> {
         this.stepInFlight = step;
         const result = await step;
         this.consecutiveFailures = 0;
+        this.lastStepOkAt = Date.now();
+        this.lastErrorCode = undefined;
         // Still behind: go on at once rather than waiting a poll interval.
         if (result.processed > 0 || result.reorged) delayMs = 0;
       } catch (err) {
         this.consecutiveFailures++;
+        this.lastErrorCode = typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : 'error';
         this.options.metrics.pollFailures.inc({ chain: this.options.chain });
         delayMs = Math.min(this.options.pollIntervalMs * 2 ** this.consecutiveFailures, this.options.maxBackoffMs ?? 60_000);
         this.options.logger.warn(

@@ -20,6 +20,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createReadiness, type Readiness } from './readiness.js';
 import { startOpsServer } from './start-ops-server.js';
 import { createWatchlistReloader } from './watchlist-reloader.js';
+import { startOperatorWatchdog, watchedChain, type WatchedChain } from './operator-watchdog.js';
 
 export type Role = 'poller' | 'alerter' | 'api';
 export const ALL_ROLES: readonly Role[] = ['poller', 'alerter', 'api'];
@@ -33,6 +34,8 @@ export interface RunChainwatchOptions {
   readonly deliveryBackoffMs?: number;
   /** Listen on this port instead of api.port / PORT (0 = any free port). */
   readonly apiPort?: number;
+  /** How often the chain watchdog checks lag and progress (default 15 s); tests shorten it. */
+  readonly watchdogIntervalMs?: number;
   /** Poller lease lifetime (default: 15 s or three poll intervals); tests shorten it. */
   readonly pollerLeaseTtlMs?: number;
   /**
@@ -118,6 +121,7 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
       });
       const sink = createMovementSink(redis, settings.redis.prefix);
       closers.push(async () => sink.close());
+      const watched: WatchedChain[] = [];
       for (const chain of settings.chains.values()) {
         if (!chain.enabled) {
           logger.info({ chain: chain.id }, 'chain disabled in config; not polling it');
@@ -128,14 +132,20 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
           poller.start();
           closers.unshift(() => poller.stop());
           pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.pollOnce() });
+          watched.push(watchedChain(chain, () => poller.status()));
         } else {
           const outpointStore = createRedisOutpointStore(redis, settings.redis.prefix);
           const poller = createBitcoinPoller({ chain: chain satisfies BitcoinChainConfig, currentWatchlist, beforeStep, cursorStore, sink, outpointStore, lease, logger, metrics, readiness });
           poller.start();
           closers.unshift(() => poller.stop());
           pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.follower.pollOnce() });
+          watched.push(watchedChain(chain, () => poller.follower.status()));
         }
         logger.info({ chain: chain.id, kind: chain.kind, rpc: describeEndpoints(chain) }, 'polling chain');
+      }
+      if (watched.length > 0) {
+        const watchdog = startOperatorWatchdog({ settings, chains: watched, logger, metrics, readiness, ...(options.watchdogIntervalMs !== undefined ? { intervalMs: options.watchdogIntervalMs } : {}) });
+        closers.unshift(() => Promise.resolve(watchdog.stop()));
       }
     }
 

@@ -29,6 +29,10 @@ export const evmChainSchema = z
     maxBlocksPerBatch: positiveInt.min(1).max(100).default(10),
     rpcTimeoutMs: positiveInt.min(100).default(10_000),
     enabled: z.boolean().default(true),
+    /** Watchdog (issue #10): more blocks behind the head than this is unhealthy (/readyz, operator email); default 50 (evm), 3 (bitcoin). */
+    maxLagBlocks: positiveInt.min(1).optional(),
+    /** Watchdog: no successful poll step for this long is a stall (default max(5 min, 20 poll intervals)). */
+    stallAfterMs: positiveInt.min(1000).optional(),
   })
   .strict();
 
@@ -47,6 +51,10 @@ export const bitcoinChainSchema = z
     seedOnStart: z.boolean().default(true),
     rpcTimeoutMs: positiveInt.min(100).default(30_000),
     enabled: z.boolean().default(true),
+    /** Watchdog (issue #10): more blocks behind the head than this is unhealthy (/readyz, operator email); default 50 (evm), 3 (bitcoin). */
+    maxLagBlocks: positiveInt.min(1).optional(),
+    /** Watchdog: no successful poll step for this long is a stall (default max(5 min, 20 poll intervals)). */
+    stallAfterMs: positiveInt.min(1000).optional(),
   })
   .strict();
 
@@ -68,6 +76,8 @@ export const emailSchema = z
     from: z.string().email(),
     to: z.array(z.string().email()).min(1, 'at least one recipient is required'),
     subjectPrefix: z.string().default('[chainwatch]'),
+    /** Who gets operational emails (chain watchdog, disabled subscriptions); default `to`. */
+    operatorTo: z.array(z.string().email()).min(1).optional(),
     enabled: z.boolean().default(true),
   })
   .strict();
