@@ -29,6 +29,9 @@ export function formatAmount(m: Pick<Movement, 'kind' | 'amount' | 'asset' | 'to
     case 'internal':
     case 'erc20':
     case 'btc':
+    case 'trx':
+    case 'trc10':
+    case 'trc20':
       return `${units} ${symbol}`.trim();
   }
 }

@@ -1,0 +1,138 @@
+import { PermanentError, RetryableError } from '../../core/errors.js';
+import type { BlockHeader } from '../../core/ports.js';
+import { normalizeTronBlock } from '../../core/tron/normalize-tron-block.js';
+import type { TronBlockData } from '../../core/tron/tron-block-data.js';
+import { DEFAULT_RETRY_POLICY, retryPolicy, type RetryPolicy } from '../shared/retry-policy.js';
+
+export interface TronHttpSourceOptions {
+  readonly chain: string;
+  /** Base URL of the node's HTTP API (java-tron :8090 or TronGrid), without /wallet. */
+  readonly httpUrl: string;
+  /** Sent as TRON-PRO-API-KEY when non-empty. Never logged, never in an error. */
+  readonly apiKey?: string | undefined;
+  readonly timeoutMs: number;
+  readonly retry?: RetryPolicy;
+  readonly fetch?: typeof globalThis.fetch;
+}
+
+/** The ChainSource the follower needs (structurally), over the Tron HTTP API. */
+export interface TronHttpSource {
+  fetchHeadNumber(): Promise<number>;
+  fetchBlocks(numbers: readonly number[]): Promise<readonly TronBlockData[]>;
+  fetchHeaders(numbers: readonly number[]): Promise<readonly BlockHeader[]>;
+}
+
+/**
+ * Follows Tron over its HTTP API: `/wallet/getnowblock` for the head,
+ * `/wallet/getblockbynum` for blocks (the only place contract types show) and
+ * `/wallet/gettransactioninfobyblocknum` for success, logs and internal
+ * transactions. Raw JSON in, normalised by core. Every request is retried with
+ * backoff (Retry-After honoured); errors carry the chain and method, never the
+ * URL's path or the API key.
+ */
+export function createTronHttpSource(options: TronHttpSourceOptions): TronHttpSource {
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const base = options.httpUrl.replace(/\/+$/, '');
+  const host = safeHost(base);
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  if (options.apiKey !== undefined && options.apiKey !== '') headers['TRON-PRO-API-KEY'] = options.apiKey;
+  const policy = options.retry ?? DEFAULT_RETRY_POLICY;
+
+  async function post(method: string, body: Record<string, unknown>): Promise<unknown> {
+    const what = `${method} on chain ${options.chain} via ${host}`;
+    return retryPolicy(policy, async () => {
+      let res: Response;
+      try {
+        res = await doFetch(`${base}/wallet/${method}`, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(options.timeoutMs) });
+      } catch (err) {
+        throw translateFetchError(err, what);
+      }
+      if (!res.ok) {
+        await res.body?.cancel().catch(() => undefined);
+        throw statusError(res.status, res.headers.get('retry-after'), what);
+      }
+      const text = await res.text();
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(quoteBigNumbers(text));
+      } catch (err) {
+        throw new RetryableError('RPC_BAD_RESPONSE', `${what} answered something that is not JSON`, { cause: err });
+      }
+      // java-tron reports failures as HTTP 200 with {"Error": "..."}.
+      if (typeof parsed === 'object' && parsed !== null && 'Error' in parsed) {
+        const error = parsed.Error;
+        const message = (typeof error === 'string' ? error : JSON.stringify(error)).slice(0, 200);
+        throw new RetryableError('RPC_CALL_FAILED', `${what} failed: ${message}`);
+      }
+      return parsed;
+    });
+  }
+
+  async function fetchBlock(num: number): Promise<TronBlockData> {
+    const [block, infos] = await Promise.all([post('getblockbynum', { num }), post('gettransactioninfobyblocknum', { num })]);
+    if (isEmpty(block)) throw new RetryableError('RPC_BAD_RESPONSE', `getblockbynum on chain ${options.chain} via ${host}: block ${num} is not available yet`);
+    return normalizeTronBlock(block, infos, num);
+  }
+
+  return {
+    async fetchHeadNumber() {
+      const block = await post('getnowblock', {});
+      const n = (block as { block_header?: { raw_data?: { number?: unknown } } } | null)?.block_header?.raw_data?.number;
+      if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw new RetryableError('RPC_BAD_RESPONSE', `getnowblock on chain ${options.chain} via ${host} returned no block number`);
+      return n;
+    },
+    fetchBlocks: (numbers) => Promise.all(numbers.map(fetchBlock)),
+    async fetchHeaders(numbers) {
+      return Promise.all(
+        numbers.map(async (num) => {
+          const block = await post('getblockbynum', { num });
+          if (isEmpty(block)) throw new RetryableError('RPC_BAD_RESPONSE', `getblockbynum on chain ${options.chain} via ${host}: block ${num} is not available`);
+          // Headers only: the transaction infos are not needed to compare hashes.
+          return normalizeTronBlock({ ...(block as Record<string, unknown>), transactions: [] }, [], num).header;
+        }),
+      );
+    },
+  };
+}
+
+/**
+ * JSON numbers beyond 2^53 lose digits in JSON.parse; the HTTP API writes
+ * int64 amounts as bare numbers. Quote every bare number of 16+ digits so the
+ * normaliser reads it exactly as a string. Hex strings are quoted already and
+ * never follow a ':' '[' or ',' unquoted, so they are untouched.
+ */
+function quoteBigNumbers(text: string): string {
+  return text.replace(/([:[,]\s*)(-?\d{16,})(?=\s*[,\]}])/g, '$1"$2"');
+}
+
+function isEmpty(v: unknown): boolean {
+  return typeof v !== 'object' || v === null || Object.keys(v).length === 0;
+}
+
+function statusError(status: number, retryAfter: string | null, what: string): Error {
+  if (status === 429) {
+    const err = new RetryableError('RPC_RATE_LIMITED', `${what} was rate limited (HTTP 429)`);
+    const seconds = retryAfter === null ? Number.NaN : Number(retryAfter);
+    if (Number.isFinite(seconds) && seconds >= 0) Object.assign(err, { retryAfterMs: seconds * 1000 });
+    return err;
+  }
+  if (status === 408 || status >= 500) return new RetryableError('RPC_HTTP_ERROR', `${what} failed with HTTP ${status}`);
+  return new PermanentError('RPC_HTTP_REJECTED', `${what} was rejected with HTTP ${status} (check the URL and API key)`);
+}
+
+/** Keeps the network code, drops the message (fetch errors can quote the URL). */
+function translateFetchError(err: unknown, what: string): Error {
+  const e = err as { name?: unknown; cause?: { code?: unknown } } | null;
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return new RetryableError('RPC_TIMEOUT', `${what} timed out`);
+  const code = typeof e?.cause?.code === 'string' ? e.cause.code : 'network error';
+  return new RetryableError('RPC_UNREACHABLE', `${what} failed (${code})`);
+}
+
+function safeHost(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}`;
+  } catch {
+    return '<invalid url>';
+  }
+}
