@@ -1,4 +1,5 @@
 import type { TronChainConfig } from '../config/schema.js';
+import { findTronTokenNeeds } from '../core/tron/find-tron-token-needs.js';
 import { matchTronBlock } from '../core/tron/match-tron-block.js';
 import type { TronBlockData } from '../core/tron/tron-block-data.js';
 import type { RetryPolicy } from '../adapters/shared/retry-policy.js';
@@ -49,6 +50,12 @@ export function createTronPoller(options: TronPollerOptions): ChainFollower<Tron
     ...(options.beforeStep ? { beforeStep: options.beforeStep } : {}),
     ...(options.maxBackoffMs !== undefined ? { maxBackoffMs: options.maxBackoffMs } : {}),
     ...(options.lease ? { lease: options.lease } : {}),
-    detect: (block, { headNumber }) => matchTronBlock(block, { chain: chain.id, index: options.currentWatchlist(), headNumber }),
+    detect: async (block, { headNumber }) => {
+      const index = options.currentWatchlist();
+      // Symbol and decimals only for tokens outside the built-in table that moved a watched address's funds.
+      const needs = findTronTokenNeeds(block, chain.id, index);
+      const tokens = needs.length === 0 ? undefined : await source.fetchTrc20Metadata(needs);
+      return matchTronBlock(block, { chain: chain.id, index, headNumber, ...(tokens ? { tokens } : {}) });
+    },
   });
 }

@@ -100,6 +100,34 @@ describe('Tron poller', () => {
     expect(fresh).toEqual([expect.objectContaining({ txHash: 'ee'.repeat(32), kind: 'trx', direction: 'in', amount: 12_000_000n, blockHash: fork.block['blockID'] })]);
   });
 
+  it('names TRC-20 tokens outside the built-in table by asking the node for symbol() and decimals()', async () => {
+    const recordedId = String(recorded.block['blockID']);
+    // Hand-written: a contract call whose info carries Transfer logs of two tokens to the watched address.
+    const named = '41' + 'ab'.repeat(20);
+    const mute = '41' + 'cd'.repeat(20);
+    const to = LEDGER_SENDER_KEY.slice(2).padStart(64, '0');
+    const from = '00'.repeat(12) + '1c38081f7c64d48f5dbca8f3f5412cf8b83aeb98';
+    const transfer = (address: string, amount: bigint) => ({ address: address.slice(2), topics: ['ddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef', from, to], data: amount.toString(16).padStart(64, '0') });
+    const txID = 'f0'.repeat(32);
+    const block = ledgerLiveReplayBlock(N + 1, recordedId, [
+      {
+        tx: { ret: [{ contractRet: 'SUCCESS' }], txID, raw_data: { contract: [{ type: 'TriggerSmartContract', parameter: { value: { owner_address: '411c38081f7c64d48f5dbca8f3f5412cf8b83aeb98', contract_address: named, data: '12345678' } } }] } },
+        info: { id: txID, receipt: { result: 'SUCCESS' }, log: [transfer(named, 1_500_000_000_000_000_000n), transfer(mute, 42n)] },
+      },
+    ]);
+    node = await startTronReplayServer({ blocks: new Map([[N, recorded], [N + 1, block]]), head: N + 1, tokens: new Map([[named, { symbol: 'JST', decimals: 18 }]]) });
+    const sink = collectingSink();
+    const p = poller(node.httpUrl, sink);
+    expect(await p.pollOnce()).toMatchObject({ processed: 2 });
+    const tokens = sink.movements.filter((m) => m.txHash === txID).map((m) => [m.asset, m.amount]);
+    expect(tokens).toEqual([
+      [{ contract: encodeTronAddress(named), symbol: 'JST', decimals: 18 }, 1_500_000_000_000_000_000n],
+      [{ contract: encodeTronAddress(mute), symbol: 'TRC20', decimals: 0 }, 42n],
+    ]);
+    // USDT is known without a call; each other token is asked once.
+    expect(node.requests.get('/wallet/triggerconstantcontract')).toBe(4);
+  });
+
   it('never skips a block the node cannot serve completely: the step fails and is retried', async () => {
     const recordedId = String(recorded.block['blockID']);
     node = await startTronReplayServer({ blocks: new Map([[N, recorded], [N + 1, ledgerLiveReplayBlock(N + 1, recordedId)]]), head: N + 1 });

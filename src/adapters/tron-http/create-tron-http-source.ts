@@ -1,5 +1,7 @@
 import { PermanentError, RetryableError } from '../../core/errors.js';
 import type { BlockHeader } from '../../core/ports.js';
+import { decodeTrc20Metadata } from '../../core/tron/decode-trc20-metadata.js';
+import type { Trc20Metadata } from '../../core/tron/find-tron-token-needs.js';
 import { normalizeTronBlock } from '../../core/tron/normalize-tron-block.js';
 import type { TronBlockData } from '../../core/tron/tron-block-data.js';
 import { DEFAULT_RETRY_POLICY, retryPolicy, type RetryPolicy } from '../shared/retry-policy.js';
@@ -20,6 +22,8 @@ export interface TronHttpSource {
   fetchHeadNumber(): Promise<number>;
   fetchBlocks(numbers: readonly number[]): Promise<readonly TronBlockData[]>;
   fetchHeaders(numbers: readonly number[]): Promise<readonly BlockHeader[]>;
+  /** symbol()/decimals() of TRC-20 contracts (match keys) via /wallet/triggerconstantcontract; cached. */
+  fetchTrc20Metadata(contracts: readonly string[]): Promise<ReadonlyMap<string, Trc20Metadata>>;
 }
 
 /**
@@ -74,7 +78,38 @@ export function createTronHttpSource(options: TronHttpSourceOptions): TronHttpSo
     return normalizeTronBlock(block, infos, num);
   }
 
+  const tokenCache = new Map<string, Trc20Metadata>();
+
+  /** The word a constant call returned, or undefined when it failed (no such contract, revert, no such getter). */
+  async function constantCall(contract: string, selector: string): Promise<string | undefined> {
+    // A constant call needs an owner; the contract itself always exists.
+    const answer = (await post('triggerconstantcontract', { owner_address: contract, contract_address: contract, function_selector: selector, parameter: '' })) as {
+      result?: { result?: unknown };
+      constant_result?: unknown;
+      transaction?: { ret?: { ret?: unknown }[] };
+    } | null;
+    if (answer?.result?.result !== true || answer.transaction?.ret?.[0]?.ret === 'FAILED') return undefined;
+    const word = Array.isArray(answer.constant_result) ? (answer.constant_result[0] as unknown) : undefined;
+    return typeof word === 'string' && /^([0-9a-fA-F]{64})+$/.test(word) ? word : undefined;
+  }
+
   return {
+    async fetchTrc20Metadata(contracts) {
+      const out = new Map<string, Trc20Metadata>();
+      await Promise.all(
+        contracts.map(async (contract) => {
+          let meta = tokenCache.get(contract);
+          if (meta === undefined) {
+            const [symbol, decimals] = await Promise.all([constantCall(contract, 'symbol()'), constantCall(contract, 'decimals()')]);
+            meta = decodeTrc20Metadata(symbol, decimals);
+            // Bounded: a poller runs for months; tokens that touch watched addresses are few.
+            if (tokenCache.size < 10_000) tokenCache.set(contract, meta);
+          }
+          out.set(contract, meta);
+        }),
+      );
+      return out;
+    },
     async fetchHeadNumber() {
       const block = await post('getnowblock', {});
       const n = (block as { block_header?: { raw_data?: { number?: unknown } } } | null)?.block_header?.raw_data?.number;

@@ -2,6 +2,8 @@ import { encodeTronAddress } from '../address/normalize-tron-address.js';
 import { buildMovementId, type Asset, type Movement, type MovementDirection, type WatchlistRef } from '../movement.js';
 import type { WatchlistIndex } from '../watchlist.js';
 import { collectTronLegs, type TronLeg } from './collect-tron-legs.js';
+import { TRC20_FALLBACK } from './decode-trc20-metadata.js';
+import type { Trc20Metadata } from './find-tron-token-needs.js';
 import { KNOWN_TRC20_TOKENS } from './known-trc20-tokens.js';
 import type { TronBlockData } from './tron-block-data.js';
 
@@ -9,6 +11,8 @@ export interface MatchTronBlockContext {
   readonly chain: string;
   readonly index: WatchlistIndex;
   readonly headNumber: number;
+  /** Symbol and decimals of TRC-20s outside the built-in table, by match key (findTronTokenNeeds names them). */
+  readonly tokens?: ReadonlyMap<string, Trc20Metadata>;
 }
 
 /** TRX: 1 TRX = 1,000,000 sun. */
@@ -79,7 +83,7 @@ function toMovement(leg: TronLeg, direction: MovementDirection, watched: string,
     ...(leg.kind === 'internal' ? { tracePosition: leg.tracePosition } : {}),
     from: display(leg.from),
     to: display(leg.to),
-    asset: assetOf(leg),
+    asset: assetOf(leg, context.tokens),
     amount: leg.amount,
     tokenId: null,
     watchedAddress: display(watched),
@@ -90,11 +94,11 @@ function toMovement(leg: TronLeg, direction: MovementDirection, watched: string,
   };
 }
 
-function assetOf(leg: TronLeg): Asset {
+function assetOf(leg: TronLeg, tokens: ReadonlyMap<string, Trc20Metadata> | undefined): Asset {
   if (leg.assetId !== null) return { contract: leg.assetId, symbol: 'TRC10', decimals: 0 };
   if (leg.tokenContract === null) return TRX_ASSET;
-  const known = KNOWN_TRC20_TOKENS.get(leg.tokenContract);
-  return known === undefined ? { contract: display(leg.tokenContract), symbol: 'TRC20', decimals: 0 } : { contract: known.address, symbol: known.symbol, decimals: known.decimals };
+  const meta = KNOWN_TRC20_TOKENS.get(leg.tokenContract) ?? tokens?.get(leg.tokenContract) ?? TRC20_FALLBACK;
+  return { contract: display(leg.tokenContract), symbol: meta.symbol, decimals: meta.decimals };
 }
 
 function display(key: string): string {

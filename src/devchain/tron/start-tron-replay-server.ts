@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AbiCoder } from 'ethers';
 
 /** One block to serve: the /wallet/getblockbynum JSON and the /wallet/gettransactioninfobyblocknum list. */
 export interface TronReplayBlock {
@@ -39,13 +40,20 @@ export interface TronReplayServer {
  * A partial Tron full node for tests and demos: serves recorded and assembled
  * blocks over the java-tron HTTP API (`/wallet/getnowblock`,
  * `/wallet/getblockbynum`, `/wallet/gettransactioninfobyblocknum`,
- * `/wallet/getnodeinfo`), as partial as real nodes are: it knows nothing past
+ * `/wallet/getnodeinfo`, `/wallet/triggerconstantcontract` for TRC-20 symbol() and decimals()),
+ * as partial as real nodes are: it knows nothing past
  * `head` (answers `{}`), and can be told to fail, rate-limit or lag behind
  * with its transaction infos. Numbers between the blocks it was given are
  * filled with empty blocks whose hashes link, so a follower can walk the chain.
  * Loopback only.
  */
-export async function startTronReplayServer(options: { readonly blocks: ReadonlyMap<number, TronReplayBlock>; readonly head: number; readonly port?: number }): Promise<TronReplayServer> {
+export async function startTronReplayServer(options: {
+  readonly blocks: ReadonlyMap<number, TronReplayBlock>;
+  readonly head: number;
+  /** TRC-20 contracts (hex, 41…) that answer symbol()/decimals() to /wallet/triggerconstantcontract. */
+  readonly tokens?: ReadonlyMap<string, { readonly symbol: string; readonly decimals: number }>;
+  readonly port?: number;
+}): Promise<TronReplayServer> {
   const blocks = new Map(options.blocks);
   const faults: TronReplayFault[] = [];
   const requests = new Map<string, number>();
@@ -98,6 +106,16 @@ export async function startTronReplayServer(options: { readonly blocks: Readonly
         if (!Number.isInteger(num) || num < 0 || num > replay.head) return send(res, 200, []);
         if (take(['infos-missing']) !== undefined) return send(res, 200, []);
         return send(res, 200, blockAt(num).infos);
+      }
+      case '/wallet/triggerconstantcontract': {
+        const token = options.tokens?.get(String(body['contract_address']).toLowerCase());
+        if (token === undefined) return send(res, 200, { result: { code: 'CONTRACT_VALIDATE_ERROR', message: Buffer.from('No contract or not a valid smart contract').toString('hex') } });
+        const coder = AbiCoder.defaultAbiCoder();
+        const selector = body['function_selector'];
+        const word = selector === 'symbol()' ? coder.encode(['string'], [token.symbol]) : selector === 'decimals()' ? coder.encode(['uint8'], [token.decimals]) : undefined;
+        // A getter the contract lacks reverts: the call "succeeds" with a FAILED transaction and no result.
+        if (word === undefined) return send(res, 200, { result: { result: true }, constant_result: [''], transaction: { ret: [{ ret: 'FAILED' }] } });
+        return send(res, 200, { result: { result: true }, energy_used: 300, constant_result: [word.slice(2)], transaction: { ret: [{}] } });
       }
       case '/wallet/getnodeinfo':
         return send(res, 200, { beginSyncNum: replay.head, block: `Num:${replay.head},ID:${idOf(blockAt(replay.head))}`, configNodeInfo: { codeVersion: 'chainwatch-replay' } });
