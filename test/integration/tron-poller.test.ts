@@ -40,8 +40,8 @@ const index = buildWatchlistIndex([
   { chain: 'tron', address: encodeTronAddress(LEDGER_SENDER_KEY)!, matchKey: LEDGER_SENDER_KEY, label: 'launderer', incident: 'test-hack-2024', source: 'https://example.org/a', tags: [], enabled: true, file: 't.yaml', line: 1 },
 ]);
 
-function poller(httpUrl: string, sink: MovementSink, confirmations = 1) {
-  const chain: TronChainConfig = { id: 'tron', kind: 'tron', httpUrl, confirmations, pollIntervalMs: 50, startBlock: N, explorerUrl: 'https://tronscan.org/#/transaction/{tx}', maxBlocksPerBatch: 5, rpcTimeoutMs: 5000, enabled: true };
+function poller(httpUrl: string, sink: MovementSink, confirmations = 1, apiKey?: string) {
+  const chain: TronChainConfig = { id: 'tron', kind: 'tron', httpUrl, ...(apiKey !== undefined ? { apiKey } : {}), confirmations, pollIntervalMs: 50, startBlock: N, explorerUrl: 'https://tronscan.org/#/transaction/{tx}', maxBlocksPerBatch: 5, rpcTimeoutMs: 5000, enabled: true };
   return createTronPoller({ chain, currentWatchlist: () => index, cursorStore: createRedisCursorStore(redis, prefix), sink, logger: createLogger({ level: 'silent' }), metrics: createMetrics(), retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 50 } });
 }
 
@@ -126,6 +126,21 @@ describe('Tron poller', () => {
     ]);
     // USDT is known without a call; each other token is asked once.
     expect(node.requests.get('/wallet/triggerconstantcontract')).toBe(4);
+  });
+
+  it('a refused API key is a permanent error that names the chain, method and host, never the key', async () => {
+    node = await startTronReplayServer({ blocks: new Map([[N, recorded]]), head: N });
+    const key = 'a3f1c2d4-secret-key';
+    const p = poller(`${node.httpUrl}/`, collectingSink(), 1, key);
+    node.failNext('http401');
+    const error = await p.pollOnce().then(
+      () => undefined,
+      (err: unknown) => err as Error & { code?: string },
+    );
+    expect(error).toMatchObject({ name: 'PermanentError', code: 'RPC_HTTP_REJECTED' });
+    expect(error!.message).toBe(`getnowblock on chain tron via ${node.httpUrl} was rejected with HTTP 401 (check the URL and API key)`);
+    expect(JSON.stringify(error) + String(error!.stack)).not.toContain(key);
+    expect([...node.apiKeysSeen]).toEqual([key]);
   });
 
   it('never skips a block the node cannot serve completely: the step fails and is retried', async () => {

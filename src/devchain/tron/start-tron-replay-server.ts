@@ -18,7 +18,9 @@ export type TronReplayFault =
   /** Next transaction-info request answers [] although the block has transactions (infos not indexed yet). */
   | 'infos-missing'
   /** Next request answers java-tron's {"Error": ...} with HTTP 200. */
-  | 'node-error';
+  | 'node-error'
+  /** Next request answers HTTP 401 (a gateway refusing the API key). */
+  | 'http401';
 
 export interface TronReplayServer {
   /** http://127.0.0.1:port : pass as the chain's httpUrl. */
@@ -89,8 +91,9 @@ export async function startTronReplayServer(options: {
     const key = req.headers['tron-pro-api-key'];
     if (typeof key === 'string') apiKeysSeen.add(key);
     const body = await readJson(req);
-    const fault = take(['http503', 'http429', 'node-error']);
+    const fault = take(['http503', 'http429', 'node-error', 'http401']);
     if (fault === 'http503') return send(res, 503, { error: 'service unavailable' });
+    if (fault === 'http401') return send(res, 401, { Error: 'ApiKey not exists' });
     if (fault === 'http429') {
       res.setHeader('retry-after', '0');
       return send(res, 429, { error: 'rate limited' });
