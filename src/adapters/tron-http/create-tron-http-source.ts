@@ -73,7 +73,7 @@ export function createTronHttpSource(options: TronHttpSourceOptions): TronHttpSo
   }
 
   async function fetchBlock(num: number): Promise<TronBlockData> {
-    const [block, infos] = await Promise.all([post('getblockbynum', { num }), post('gettransactioninfobyblocknum', { num })]);
+    const [block, infos] = await Promise.all([post('getblockbynum', { num, visible: false }), post('gettransactioninfobyblocknum', { num })]);
     if (isEmpty(block)) throw new RetryableError('RPC_BAD_RESPONSE', `getblockbynum on chain ${options.chain} via ${host}: block ${num} is not available yet`);
     return normalizeTronBlock(block, infos, num);
   }
@@ -83,7 +83,7 @@ export function createTronHttpSource(options: TronHttpSourceOptions): TronHttpSo
   /** The word a constant call returned, or undefined when it failed (no such contract, revert, no such getter). */
   async function constantCall(contract: string, selector: string): Promise<string | undefined> {
     // A constant call needs an owner; the contract itself always exists.
-    const answer = (await post('triggerconstantcontract', { owner_address: contract, contract_address: contract, function_selector: selector, parameter: '' })) as {
+    const answer = (await post('triggerconstantcontract', { owner_address: contract, contract_address: contract, function_selector: selector, parameter: '', visible: false })) as {
       result?: { result?: unknown };
       constant_result?: unknown;
       transaction?: { ret?: { ret?: unknown }[] };
@@ -120,7 +120,7 @@ export function createTronHttpSource(options: TronHttpSourceOptions): TronHttpSo
     async fetchHeaders(numbers) {
       return Promise.all(
         numbers.map(async (num) => {
-          const block = await post('getblockbynum', { num });
+          const block = await post('getblockbynum', { num, visible: false });
           if (isEmpty(block)) throw new RetryableError('RPC_BAD_RESPONSE', `getblockbynum on chain ${options.chain} via ${host}: block ${num} is not available`);
           // Headers only: the transaction infos are not needed to compare hashes.
           return normalizeTronBlock({ ...(block as Record<string, unknown>), transactions: [] }, [], num).header;

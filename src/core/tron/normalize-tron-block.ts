@@ -1,4 +1,5 @@
-import { tronMatchKey } from '../address/normalize-tron-address.js';
+import { AddressError } from '../address/address-error.js';
+import { normalizeTronAddress, tronMatchKey } from '../address/normalize-tron-address.js';
 import { RetryableError } from '../errors.js';
 import type { TronBlockData, TronContract, TronInternalTransfer, TronLog, TronTransaction } from './tron-block-data.js';
 
@@ -162,9 +163,17 @@ function hex32(v: unknown, what: string): string {
   return v.toLowerCase().replace(/^0x/, '');
 }
 
+/** Hex (`visible: false`, what we ask for) or, from gateways that answer `visible: true` anyway, a T-address. */
 function address(v: unknown, what: string): string {
+  if (typeof v === 'string' && v.startsWith('T')) {
+    try {
+      return normalizeTronAddress(v).matchKey;
+    } catch (err) {
+      if (!(err instanceof AddressError)) throw err;
+    }
+  }
   const key = typeof v === 'string' ? tronMatchKey(v) : undefined;
-  if (key === undefined) throw bad(`${what} is not a hex tron address`);
+  if (key === undefined) throw bad(`${what} is not a tron address`);
   return key;
 }
 

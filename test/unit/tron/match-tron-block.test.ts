@@ -118,3 +118,16 @@ describe('normalizeTronBlock refuses inconsistent node answers', () => {
     expect(b.transactions[0]!.contract.trxAmount).toBe(90_071_992_547_409_930n);
   });
 });
+
+describe('normalizeTronBlock address forms', () => {
+  it('reads T-addresses from gateways that answer visible: true as the same bytes', () => {
+    const raw = {
+      blockID: 'ab'.repeat(32),
+      block_header: { raw_data: { number: 5, parentHash: 'cd'.repeat(32) } },
+      transactions: [{ txID: 'ef'.repeat(32), raw_data: { contract: [{ type: 'TransferContract', parameter: { value: { owner_address: 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t', to_address: '41a614f803b6fd780986a42c78ec9c7f77e6ded13c', amount: 1 } } }] } }],
+    };
+    const b = normalizeTronBlock(raw, [], 5);
+    expect(b.transactions[0]!.contract.owner).toBe(b.transactions[0]!.contract.to);
+    expect(() => normalizeTronBlock({ ...raw, transactions: [{ ...raw.transactions[0]!, raw_data: { contract: [{ type: 'TransferContract', parameter: { value: { owner_address: 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6u', to_address: 'x', amount: 1 } } }] } }] }, [], 5)).toThrow(RetryableError);
+  });
+});
