@@ -140,7 +140,10 @@ describe('Tron end to end', () => {
     expect(hooksFor(trxTx.txID)[0]!.body.data).toMatchObject({ kind: 'trx', direction: 'in', to: trxRecipient, amount: amount.toString(), asset: { contract: null, symbol: 'TRX', decimals: 6 } });
     expect(emailsFor(trxTx.txID)[0]).toContain(`https://tronscan.org/#/transaction/${trxTx.txID}`);
 
-    // The next block is not solid yet (18 blocks on top): nothing from it.
+    // The next block is not solid yet (18 blocks on top): after two more looks at the head, still never fetched.
+    const polls = node.requests.get('/wallet/getnowblock') ?? 0;
+    await waitFor(() => (node.requests.get('/wallet/getnowblock') ?? 0) >= polls + 2, { what: 'two more head polls' });
+    expect(node.blocksRequested.has(RECORDED_BLOCK + 1)).toBe(false);
     expect(hooksFor(LEDGER_USDT_TX)).toEqual([]);
     node.head = RECORDED_BLOCK + 1 + 18;
     await waitFor(() => hooksFor(LEDGER_USDT_TX).length >= 1 && hooksFor(LEDGER_FAILED_TX).length >= 1 && emailsFor(LEDGER_USDT_TX).length >= 1, { what: 'ledger-live alerts', timeoutMs: 60_000 });

@@ -35,6 +35,8 @@ export interface TronReplayServer {
   /** Request counts by path, and the API keys seen (to check the header is sent). */
   readonly requests: ReadonlyMap<string, number>;
   readonly apiKeysSeen: ReadonlySet<string>;
+  /** Block numbers asked for with /wallet/getblockbynum. */
+  readonly blocksRequested: ReadonlySet<number>;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export async function startTronReplayServer(options: {
   const faults: TronReplayFault[] = [];
   const requests = new Map<string, number>();
   const apiKeysSeen = new Set<string>();
+  const blocksRequested = new Set<number>();
   const fillers = new Map<number, TronReplayBlock>();
 
   const take = (kinds: readonly TronReplayFault[]): TronReplayFault | undefined => {
@@ -100,6 +103,7 @@ export async function startTronReplayServer(options: {
     }
     if (fault === 'node-error') return send(res, 200, { Error: 'class org.tron.core.exception.StoreException : replay fault' });
     const num = typeof body['num'] === 'number' ? body['num'] : Number.NaN;
+    if (path === '/wallet/getblockbynum') blocksRequested.add(num);
     switch (path) {
       case '/wallet/getnowblock':
         return send(res, 200, blockAt(replay.head).block);
@@ -143,6 +147,7 @@ export async function startTronReplayServer(options: {
     },
     requests,
     apiKeysSeen,
+    blocksRequested,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
