@@ -8,8 +8,8 @@ import type { Readiness } from './readiness.js';
 
 export type { WatchedChain };
 
-/** Default lag thresholds by kind: ~10 min of Ethereum blocks, three Bitcoin blocks. */
-const DEFAULT_MAX_LAG_BLOCKS: Readonly<Record<string, number>> = { evm: 50, bitcoin: 3 };
+/** Default lag thresholds by kind (beyond the confirmations wait): ~10 min of Ethereum blocks, three Bitcoin blocks, a minute of Tron. */
+const DEFAULT_MAX_LAG_BLOCKS: Readonly<Record<string, number>> = { evm: 50, bitcoin: 3, tron: 20 };
 
 /** A chain's watchdog thresholds from its config (defaults documented in the README). */
 export function watchedChain(chain: ChainConfig, status: () => ChainFollowerStatus): WatchedChain {
@@ -20,7 +20,11 @@ export function watchedChain(chain: ChainConfig, status: () => ChainFollowerStat
       maxLagBlocks: configured.maxLagBlocks ?? DEFAULT_MAX_LAG_BLOCKS[chain.kind] ?? 20,
       stallAfterMs: configured.stallAfterMs ?? Math.max(300_000, 20 * chain.pollIntervalMs),
     },
-    status,
+    // Lag counts the blocks a poller could process but has not: the confirmations wait is not lag.
+    status: () => {
+      const s = status();
+      return s.lagBlocks === null ? s : { ...s, lagBlocks: Math.max(0, s.lagBlocks - (chain.confirmations - 1)) };
+    },
   };
 }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import { loadConfig } from '../config/load-config.js';
-import type { BitcoinChainConfig, EvmChainConfig, Settings } from '../config/schema.js';
+import type { BitcoinChainConfig, ChainConfig, EvmChainConfig, Settings } from '../config/schema.js';
 import { redactUrl } from '../core/errors.js';
 import type { WatchlistIndex } from '../core/watchlist.js';
 import { createRedisConnection, describeTarget } from '../adapters/redis/create-redis-connection.js';
@@ -15,6 +15,7 @@ import { startAlerter } from './alerter.js';
 import type { HealthReport } from './api-server.js';
 import { createBitcoinPoller } from './btc-poller.js';
 import { createEvmPoller } from './evm-poller.js';
+import { createTronPoller } from './tron-poller.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createReadiness, type Readiness } from './readiness.js';
@@ -133,6 +134,12 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
           closers.unshift(() => poller.stop());
           pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.pollOnce() });
           watched.push(watchedChain(chain, () => poller.status()));
+        } else if (chain.kind === 'tron') {
+          const poller = createTronPoller({ chain, currentWatchlist, beforeStep, cursorStore, sink, lease, logger, metrics });
+          poller.start();
+          closers.unshift(() => poller.stop());
+          pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.pollOnce() });
+          watched.push(watchedChain(chain, () => poller.status()));
         } else {
           const outpointStore = createRedisOutpointStore(redis, settings.redis.prefix);
           const poller = createBitcoinPoller({ chain: chain satisfies BitcoinChainConfig, currentWatchlist, beforeStep, cursorStore, sink, outpointStore, lease, logger, metrics, readiness });
@@ -210,7 +217,8 @@ async function checkHealth(redis: Redis): Promise<HealthReport> {
   }
 }
 
-function describeEndpoints(chain: EvmChainConfig | BitcoinChainConfig): string[] {
+function describeEndpoints(chain: ChainConfig): string[] {
   if (chain.kind === 'evm') return chain.rpcUrls.map(redactUrl);
+  if (chain.kind === 'tron') return [redactUrl(chain.httpUrl)];
   return [chain.rpcUrl, chain.esploraUrl].filter((u): u is string => u !== undefined).map(redactUrl);
 }

@@ -33,6 +33,7 @@ export type ConfigProblemCode =
   | 'invalid_evm_address'
   | 'bad_checksum'
   | 'invalid_bitcoin_address'
+  | 'invalid_tron_address'
   | 'wrong_network'
   | 'duplicate_address'
   | 'conflicting_label'

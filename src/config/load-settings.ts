@@ -13,7 +13,7 @@ export const SETTINGS_FILE = 'chainwatch.yaml';
 
 /** What the watchlist checks need to know about a chain, even when settings failed elsewhere. */
 export interface KnownChain {
-  readonly kind: 'evm' | 'bitcoin';
+  readonly kind: 'evm' | 'bitcoin' | 'tron';
   readonly network?: 'mainnet' | 'testnet' | 'signet' | 'regtest' | undefined;
 }
 
@@ -81,7 +81,7 @@ export function checkSettingsText(text: string, file: string, env: NodeJS.Proces
       if (parsed.success) {
         const chain = Object.freeze({ ...parsed.data, id }) as ChainConfig;
         chains.set(id, chain);
-        chainIds.set(id, chain.kind === 'bitcoin' ? { kind: 'bitcoin', network: chain.network } : { kind: 'evm' });
+        chainIds.set(id, chain.kind === 'bitcoin' ? { kind: 'bitcoin', network: chain.network } : { kind: chain.kind });
       } else {
         problems.push(...zodIssuesToProblems(parsed.error.issues, ['chains', id], file, locate));
         chainIds.set(id, guessKind(value));
@@ -166,7 +166,7 @@ function asObject(v: unknown): Record<string, unknown> {
 function guessKind(value: unknown): KnownChain | undefined {
   const kind = (value as { kind?: unknown } | null)?.kind;
   const network = (value as { network?: unknown } | null)?.network;
-  if (kind === 'evm') return { kind: 'evm' };
+  if (kind === 'evm' || kind === 'tron') return { kind };
   if (kind === 'bitcoin' && (network === 'mainnet' || network === 'testnet' || network === 'signet' || network === 'regtest')) return { kind: 'bitcoin', network };
   return undefined;
 }

@@ -4,6 +4,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { AddressError } from '../core/address/address-error.js';
 import { normalizeBitcoinAddress } from '../core/address/normalize-bitcoin-address.js';
 import { isUncheckedEvmAddress, normalizeEvmAddress } from '../core/address/normalize-evm-address.js';
+import { normalizeTronAddress } from '../core/address/normalize-tron-address.js';
 import { buildWatchlistIndex } from '../core/build-watchlist-index.js';
 import type { WatchlistEntry, WatchlistIndex } from '../core/watchlist.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
@@ -35,7 +36,7 @@ export interface WatchlistsCheck {
 /** Reads every `<dir>/watchlists/*.yaml`; throws ConfigError (all problems) on any error. */
 export async function loadWatchlists(dir: string, settings: Settings): Promise<LoadedWatchlists> {
   const chainIds = new Map<string, KnownChain>();
-  for (const [id, c] of settings.chains) chainIds.set(id, c.kind === 'bitcoin' ? { kind: 'bitcoin', network: c.network } : { kind: 'evm' });
+  for (const [id, c] of settings.chains) chainIds.set(id, c.kind === 'bitcoin' ? { kind: 'bitcoin', network: c.network } : { kind: c.kind });
   const check = await checkWatchlists(dir, chainIds);
   if (check.problems.some((p) => p.severity === 'error')) throw new ConfigError(check.problems);
   return { entries: check.entries, index: buildWatchlistIndex(check.entries), warnings: check.problems, files: check.files };
@@ -160,8 +161,12 @@ function checkWatchlistText(
         const norm = normalizeBitcoinAddress(e.address, known.network ?? 'mainnet');
         matchKey = norm.matchKey;
         display = norm.display;
+      } else if (known?.kind === 'tron') {
+        const norm = normalizeTronAddress(e.address);
+        matchKey = norm.matchKey;
+        display = norm.display;
       } else {
-        // Chain of unknown format (disabled file, e.g. tron): kept verbatim, never watched.
+        // Chain of unknown format (disabled file, e.g. monero): kept verbatim, never watched.
         matchKey = e.address;
         display = e.address;
       }

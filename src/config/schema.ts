@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { httpUrlSchema } from './http-url-schema.js';
+import { tronChainSchema, type TronChainConfig } from './tron-chain-schema.js';
 
 /**
  * The configuration contract (issue #2). Keys here are public interface:
@@ -59,7 +60,7 @@ export const bitcoinChainSchema = z
   .strict();
 
 export const chainSchema = z
-  .discriminatedUnion('kind', [evmChainSchema, bitcoinChainSchema])
+  .discriminatedUnion('kind', [evmChainSchema, bitcoinChainSchema, tronChainSchema])
   .superRefine((c, ctx) => {
     if (c.kind === 'bitcoin' && c.rpcUrl === undefined && c.esploraUrl === undefined) {
       ctx.addIssue({
@@ -128,7 +129,8 @@ export const chainwatchFileSchema = z
 
 export type EvmChainConfig = z.infer<typeof evmChainSchema> & { readonly id: string };
 export type BitcoinChainConfig = z.infer<typeof bitcoinChainSchema> & { readonly id: string };
-export type ChainConfig = EvmChainConfig | BitcoinChainConfig;
+export type ChainConfig = EvmChainConfig | BitcoinChainConfig | TronChainConfig;
+export type { TronChainConfig };
 export type EmailConfig = z.infer<typeof emailSchema>;
 export type WebhookConfig = z.infer<typeof webhookSchema>;
 export type ApiConfig = z.infer<typeof apiSchema>;

@@ -13,4 +13,5 @@ export const WELL_KNOWN_CHAINS: ReadonlyMap<string, KnownChain> = new Map<string
   ['bitcoin-testnet', { kind: 'bitcoin', network: 'testnet' }],
   ['bitcoin-signet', { kind: 'bitcoin', network: 'signet' }],
   ['bitcoin-regtest', { kind: 'bitcoin', network: 'regtest' }],
+  ['tron', { kind: 'tron' }],
 ]);

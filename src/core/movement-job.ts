@@ -82,7 +82,7 @@ const movementSchema = z.object({
   id: z.string().min(1),
   chain: z.string().min(1),
   direction: z.enum(['in', 'out', 'self']),
-  kind: z.enum(['native', 'internal', 'erc20', 'erc721', 'erc1155', 'activity', 'btc']),
+  kind: z.enum(['native', 'internal', 'erc20', 'erc721', 'erc1155', 'activity', 'btc', 'trx', 'trc10', 'trc20']),
   txHash: z.string().min(1),
   blockNumber: index.nullable(),
   blockHash: z.string().nullable(),

@@ -11,7 +11,11 @@ export type MovementKind =
   | 'erc721'
   | 'erc1155'
   | 'activity'
-  | 'btc';
+  | 'btc'
+  // Tron (issue #14): TRX transfers, TRC-10 assets, TRC-20 Transfer logs; its internal TRX transfers are `internal`.
+  | 'trx'
+  | 'trc10'
+  | 'trc20';
 
 export type MovementDirection = 'in' | 'out' | 'self';
 

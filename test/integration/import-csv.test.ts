@@ -61,15 +61,16 @@ describe('chainwatch import csv', () => {
   });
 
   it('writes a chain chainwatch does not monitor into a disabled file, and rejects bad options with exit 2', async () => {
-    const input = path.join(dir, 'tron.csv');
-    await writeFile(input, 'TPFUjxQzG88Vwynrpj2W61ZAkQ9W2QYgAQ,CoinEx theft 1\n');
-    const run = await cli(['--config', dir, 'import', 'csv', input, '--chain', 'tron', '--incident', 'coinex-2023', '--source', 'https://github.com/tayvano/lazarus-bluenoroff-research']);
+    // Ripple (XRP): an OFAC-listed address from the shipped ofac-sdn-ripple.yaml; chainwatch does not poll XRP.
+    const input = path.join(dir, 'ripple.csv');
+    await writeFile(input, 'rnXyVQzgxZe7TR1EPzTkGj2jxH4LMJYh66,OFAC SDN-listed XRP address\n');
+    const run = await cli(['--config', dir, 'import', 'csv', input, '--chain', 'ripple', '--incident', 'ofac-sdn', '--source', 'https://sanctionssearch.ofac.treas.gov/']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('(new file, disabled: chain not configured)');
     const config = await loadConfig(dir, {});
-    expect(config.entries.map((e) => [e.chain, e.address, e.enabled])).toEqual([['tron', 'TPFUjxQzG88Vwynrpj2W61ZAkQ9W2QYgAQ', false]]);
+    expect(config.entries.map((e) => [e.chain, e.address, e.enabled])).toEqual([['ripple', 'rnXyVQzgxZe7TR1EPzTkGj2jxH4LMJYh66', false]]);
 
-    const bad = await cli(['--config', dir, 'import', 'csv', input, '--chain', 'tron', '--incident', 'CoinEx 2023', '--source', 'https://x.org']);
+    const bad = await cli(['--config', dir, 'import', 'csv', input, '--chain', 'ripple', '--incident', 'CoinEx 2023', '--source', 'https://x.org']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--incident must be a lowercase slug');
   });

@@ -30,7 +30,7 @@ let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'cw-import-ofac-'));
   await mkdir(path.join(dir, 'watchlists'));
-  // The shipped settings: ethereum and bitcoin are monitored.
+  // The shipped settings: ethereum, bitcoin and tron are monitored.
   await copyFile(path.join(ROOT, 'config/chainwatch.yaml'), path.join(dir, 'chainwatch.yaml'));
 });
 afterEach(async () => {
@@ -61,7 +61,7 @@ describe('chainwatch import ofac', () => {
     const count = (chain: string, enabled: boolean) => config.entries.filter((e) => e.chain === chain && e.enabled === enabled).length;
     expect(count('ethereum', true)).toBe(97);
     expect(count('bitcoin', true)).toBe(11);
-    expect(count('tron', false)).toBe(13);
+    expect(count('tron', true)).toBe(13);
     expect(count('litecoin', false)).toBe(10);
     expect(count('monero', false)).toBe(7);
     // Refs may be the loader's entry objects: read fields by name.

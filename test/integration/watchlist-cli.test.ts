@@ -169,9 +169,12 @@ describe('shipped config/watchlists', () => {
     const tornado = config.entries.find((e) => e.address === '0x8589427373D6D84E98730D7795D8f6f8731FDA16');
     expect([tornado?.removed, tornado?.incident]).toEqual(['2025-03-21', 'ofac-sdn']);
     expect(config.index.lookup('ethereum', '0x8589427373d6d84e98730d7795d8f6f8731fda16')).toBeUndefined();
+    // Tron's OFAC list is watched, by the 21 bytes of each T-address (issue #14).
+    expect(config.entries.filter((e) => e.chain === 'tron' && e.incident === 'ofac-sdn').every((e) => e.enabled)).toBe(true);
+    expect(refs('tron', 'TBHTJqAy4DhHhmT3dNceJYNRz4SdLofLre')).toEqual(['ofac-sdn ofac']);
     // Chains chainwatch does not monitor are shipped, but disabled.
-    expect(config.entries.filter((e) => e.chain === 'tron').every((e) => !e.enabled)).toBe(true);
-    expect(config.entries.filter((e) => e.chain === 'tron').length).toBeGreaterThan(0);
+    expect(config.entries.filter((e) => e.chain === 'monero').every((e) => !e.enabled)).toBe(true);
+    expect(config.entries.filter((e) => e.chain === 'monero').length).toBeGreaterThan(0);
   });
 
   it('finds a shipped Lazarus address through the CLI with the default config directory', async () => {

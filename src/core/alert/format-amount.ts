@@ -33,6 +33,9 @@ export function formatAmount(m: Pick<Movement, 'kind' | 'amount' | 'asset' | 'to
     case 'native':
     case 'internal':
     case 'btc':
+    case 'trx':
+    case 'trc10':
+    case 'trc20':
       return `${units} ${symbol}`.trim();
   }
 }

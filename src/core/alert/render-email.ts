@@ -110,6 +110,8 @@ export function renderEmail(m: Movement, options: RenderEmailOptions): RenderedE
 /** `<explorerUrl>/tx/<txHash>`, or undefined when the chain has no explorer configured. */
 export function buildExplorerLink(explorerUrl: string | undefined, txHash: string): string | undefined {
   if (explorerUrl === undefined || explorerUrl === '') return undefined;
+  // Explorers whose transaction page is not at /tx/ (Tronscan: #/transaction/<hash>) give the whole pattern.
+  if (explorerUrl.includes('{tx}')) return explorerUrl.replace('{tx}', encodeURIComponent(txHash));
   return `${explorerUrl.replace(/\/+$/, '')}/tx/${encodeURIComponent(txHash)}`;
 }
 
