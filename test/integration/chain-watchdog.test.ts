@@ -85,7 +85,8 @@ describe('chain watchdog', () => {
     expect(down.body.notReady).toContain('chain:ethereum');
     expect(down.body.checks['chain:ethereum']).toMatchObject({ ready: false, data: { state: 'stalled' } });
     expect(down.body.checks['chain:ethereum']?.detail).toMatch(/no poll step has succeeded for \d+ s/);
-    expect(await healthyMetric()).toBe('0');
+    // The gauge is set by the watchdog's own periodic check, /readyz judges on request.
+    await waitFor(async () => (await healthyMetric()) === '0', { what: 'chainwatch_chain_healthy to drop to 0' });
     const alarm = await waitFor(() => smtp.messages.find((m) => m.subject?.includes('[WATCHDOG] ethereum: STALLED')), { what: 'the watchdog email' });
     expect(alarm.to).toMatchObject({ text: 'ops@example.com' });
     expect(alarm.text).toContain('not keeping up with ethereum');
@@ -94,7 +95,7 @@ describe('chain watchdog', () => {
     await waitFor(async () => (await readyz()).status === 200, { what: '/readyz to recover', timeoutMs: 30_000 });
     const recovered = await waitFor(() => smtp.messages.find((m) => m.subject?.includes('[WATCHDOG] ethereum: RECOVERED')), { what: 'the recovery email' });
     expect(recovered.text).toContain('following ethereum again');
-    expect(await healthyMetric()).toBe('1');
+    await waitFor(async () => (await healthyMetric()) === '1', { what: 'chainwatch_chain_healthy back to 1' });
     // One email per transition, not one per check.
     expect(smtp.messages.filter((m) => m.subject?.includes('[WATCHDOG]'))).toHaveLength(2);
   }, 90_000);
