@@ -1,12 +1,12 @@
 import type { BitcoinBackend } from '../core/btc/bitcoin-backend.js';
 import type { BitcoinBlock, BitcoinTx } from '../core/btc/bitcoin-block.js';
-import { bitcoinNetwork } from '../core/btc/bitcoin-network.js';
 import { matchBitcoinTransactions } from '../core/btc/match-bitcoin-transactions.js';
 import type { OutpointStore } from '../core/btc/outpoint-store.js';
 import { parseBitcoinBlock } from '../core/btc/parse-bitcoin-block.js';
 import { parseBitcoinTransaction } from '../core/btc/parse-bitcoin-transaction.js';
+import { utxoAsset, utxoBlockRules, utxoNetwork } from '../core/btc/utxo-chain.js';
 import type { BitcoinChainConfig } from '../config/schema.js';
-import { RetryableError } from '../core/errors.js';
+import { PermanentError, RetryableError } from '../core/errors.js';
 import type { Movement } from '../core/movement.js';
 import type { BlockHeader } from '../core/ports.js';
 import { btcBackend } from './btc-backend.js';
@@ -50,7 +50,10 @@ export interface BitcoinPoller {
  */
 export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPoller {
   const { chain, logger, metrics, outpointStore, sink } = options;
-  const network = bitcoinNetwork(chain.network);
+  // The chain's family (bitcoin, litecoin, dogecoin, bitcoin-cash) decides address formats, block layout and coin.
+  const network = utxoNetwork(chain.kind, chain.network);
+  const rules = utxoBlockRules(chain.kind);
+  const asset = utxoAsset(chain.kind);
   const backend = options.backend ?? btcBackend(chain, logger, metrics);
 
   const source: ChainSource<BitcoinBlock> = {
@@ -61,7 +64,7 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
       for (let i = 0; i < numbers.length; i++) {
         const hash = hashes[i]!;
         try {
-          blocks.push(parseBitcoinBlock(await backend.fetchRawBlock(hash), { height: numbers[i]!, hash }));
+          blocks.push(parseBitcoinBlock(await backend.fetchRawBlock(hash), { height: numbers[i]!, hash }, rules));
         } catch (err) {
           if (err instanceof RetryableError && err.code === 'BTC_BLOCK_CORRUPT') {
             logger.warn({ chain: chain.id, block_number: numbers[i], block_hash: hash, err }, 'bitcoin block failed verification; will fetch it again');
@@ -85,7 +88,7 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
     const keys: string[] = [];
     for (const tx of txs) if (!tx.coinbase) for (const input of tx.ins) keys.push(input.outpoint);
     const remembered = await outpointStore.fetchMany(chain.id, keys);
-    const result = matchBitcoinTransactions({ chain: chain.id, network, txs, index: options.currentWatchlist(), remembered, block, confirmations });
+    const result = matchBitcoinTransactions({ chain: chain.id, network, txs, index: options.currentWatchlist(), remembered, block, confirmations, asset });
     // Saved before publishing: if publishing fails the block is retried and re-saves the same entries.
     await outpointStore.saveMany(chain.id, result.created);
     return result.movements;
@@ -135,7 +138,14 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
       const raws = await backend.fetchRawTransactions(batch);
       const txs: BitcoinTx[] = [];
       raws.forEach((raw, i) => {
-        if (raw !== null) txs.push(parseBitcoinTransaction(raw, batch[i]!));
+        if (raw === null) return;
+        try {
+          txs.push(parseBitcoinTransaction(raw, batch[i]!, rules));
+        } catch (err) {
+          // Litecoin MWEB data is confidential: nothing to match until the transparent part is mined.
+          if (!(err instanceof PermanentError && err.code === 'BTC_TX_UNSUPPORTED')) throw err;
+          logger.debug({ chain: chain.id, txid: batch[i], err }, 'mempool transaction skipped');
+        }
       });
       // Parents before children, so a child spending a watched parent output is matched in memory.
       const movements = await matchTxs(orderParentsFirst(txs), null, 0);
@@ -190,6 +200,11 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
             await seed();
             break;
           } catch (err) {
+            if (err instanceof PermanentError) {
+              // e.g. Dogecoin Core has no scantxoutset: retrying cannot help, and waiting would stop the chain from being watched.
+              logger.error({ chain: chain.id, err }, 'seeding unspent outputs is not possible with this backend; following the chain without it (set seedOnStart: false to silence)');
+              break;
+            }
             const delayMs = Math.min(chain.pollIntervalMs * 2 ** failures, 60_000);
             logger.warn({ chain: chain.id, err, retry_in_ms: delayMs }, 'seeding unspent outputs failed; will retry before following the chain');
             await new Promise<void>((resolve) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UTXO_KINDS, UTXO_NETWORK_NAMES } from '../core/btc/utxo-chain.js';
 
 /**
  * The configuration contract (issue #2). Keys here are public interface:
@@ -30,9 +31,10 @@ export const evmChainSchema = z
   })
   .strict();
 
+/** Bitcoin and the UTXO chains run through its engine (litecoin, dogecoin, bitcoin-cash): the same keys. */
 export const bitcoinChainSchema = z
   .object({
-    kind: z.literal('bitcoin'),
+    kind: z.enum(UTXO_KINDS),
     network: z.enum(['mainnet', 'testnet', 'signet', 'regtest']),
     rpcUrl: httpUrl.optional(),
     esploraUrl: httpUrl.optional(),
@@ -51,12 +53,15 @@ export const bitcoinChainSchema = z
 export const chainSchema = z
   .discriminatedUnion('kind', [evmChainSchema, bitcoinChainSchema])
   .superRefine((c, ctx) => {
-    if (c.kind === 'bitcoin' && c.rpcUrl === undefined && c.esploraUrl === undefined) {
+    if (c.kind !== 'evm' && c.rpcUrl === undefined && c.esploraUrl === undefined) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
         path: ['rpcUrl'],
-        message: 'a bitcoin chain needs rpcUrl (Bitcoin Core JSON-RPC) or esploraUrl (Esplora REST)',
+        message: `a ${c.kind} chain needs rpcUrl (its Core-compatible JSON-RPC) or esploraUrl (Esplora REST)`,
       });
+    }
+    if (c.kind !== 'evm' && !UTXO_NETWORK_NAMES[c.kind].includes(c.network)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['network'], message: `${c.kind} has no ${c.network} network (one of ${UTXO_NETWORK_NAMES[c.kind].join(', ')})` });
     }
   });
 

@@ -13,4 +13,7 @@ export const WELL_KNOWN_CHAINS: ReadonlyMap<string, KnownChain> = new Map<string
   ['bitcoin-testnet', { kind: 'bitcoin', network: 'testnet' }],
   ['bitcoin-signet', { kind: 'bitcoin', network: 'signet' }],
   ['bitcoin-regtest', { kind: 'bitcoin', network: 'regtest' }],
+  ['litecoin', { kind: 'litecoin', network: 'mainnet' }],
+  ['dogecoin', { kind: 'dogecoin', network: 'mainnet' }],
+  ['bitcoin-cash', { kind: 'bitcoin-cash', network: 'mainnet' }],
 ]);
