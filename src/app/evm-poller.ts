@@ -5,7 +5,7 @@ import type { EvmLeg } from '../core/evm/collect-evm-legs.js';
 import { findEvmLookupNeeds } from '../core/evm/find-evm-lookup-needs.js';
 import { matchEvmBlock } from '../core/evm/match-evm-block.js';
 import { createEvmRpcClient } from '../adapters/evm-rpc/create-evm-rpc-client.js';
-import { createEvmRpcSource, type EvmRpcSource } from '../adapters/evm-rpc/create-evm-rpc-source.js';
+import { createEvmRpcSource, type EvmLogsMode, type EvmRpcSource } from '../adapters/evm-rpc/create-evm-rpc-source.js';
 import { ChainFollower, type ChainSource, type PollerWiring } from './chain-follower.js';
 
 export interface EvmPollerOptions extends PollerWiring {
@@ -22,6 +22,8 @@ interface StepLookups {
   readonly tokens: ReadonlyMap<string, TokenMetadata>;
   readonly legs: readonly EvmLeg[];
 }
+
+const EVM_LOGS_MODES: readonly EvmLogsMode[] = ['blockReceipts', 'rangeLogs', 'blockLogs', 'txReceipts'];
 
 export type EvmPoller = ChainFollower<EvmBlockData> & { readonly source: EvmRpcSource };
 
@@ -49,6 +51,7 @@ export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
     chain: chain.id,
     client,
     traces: chain.traces,
+    ...(chain.arbtraceBelowBlock !== undefined ? { arbtraceBelowBlock: chain.arbtraceBelowBlock } : {}),
     ...(options.traceReprobeMs !== undefined ? { traceReprobeMs: options.traceReprobeMs } : {}),
     events: {
       onTraceModeChanged(mode, previous) {
@@ -67,7 +70,18 @@ export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
         logger.warn({ chain: chain.id, block_number: blockNumber, reason }, 'block processed without internal transfers: its traces could not be had');
       },
       onReceiptsModeChanged(blockReceipts) {
-        logger.info({ chain: chain.id, block_receipts: blockReceipts }, blockReceipts ? 'logs via eth_getBlockReceipts' : 'eth_getBlockReceipts unavailable: logs via eth_getLogs per block hash');
+        if (blockReceipts) logger.info({ chain: chain.id, block_receipts: true }, 'logs via eth_getBlockReceipts');
+      },
+      onLogsModeChanged(mode, previous) {
+        for (const m of EVM_LOGS_MODES) metrics.evmLogsMode.set({ chain: chain.id, mode: m }, m === mode ? 1 : 0);
+        const how: Record<EvmLogsMode, string> = {
+          blockReceipts: 'logs via eth_getBlockReceipts',
+          rangeLogs: 'eth_getBlockReceipts unavailable: logs via one range eth_getLogs per batch of blocks',
+          blockLogs: 'range eth_getLogs refused: logs via eth_getLogs per block hash',
+          txReceipts: 'eth_getLogs unavailable on this endpoint: logs via eth_getTransactionReceipt for every transaction (slow; use a node that offers eth_getLogs)',
+        };
+        const level = mode === 'txReceipts' ? 'warn' : 'info';
+        logger[level]({ chain: chain.id, logs_mode: mode, previous_mode: previous ?? null }, how[mode]);
       },
     },
   });

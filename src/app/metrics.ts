@@ -16,6 +16,7 @@ export interface Metrics {
   readonly pollerLeader: Gauge<'chain'>;
   readonly tracesAvailable: Gauge<'chain'>;
   readonly traceGaps: Counter<'chain'>;
+  readonly evmLogsMode: Gauge<'chain' | 'mode'>;
   readonly deliveries: Counter<'channel' | 'target'>;
   readonly deliveryFailures: Counter<'channel' | 'target'>;
   readonly watchlistEntries: Gauge<'chain'>;
@@ -38,6 +39,7 @@ export function createMetrics(): Metrics {
     pollFailures: new Counter({ name: 'chainwatch_poll_failures_total', help: 'Poll steps that failed (RPC, Redis or bad data) and will be retried from the same block', labelNames: ['chain'], registers }),
     tracesAvailable: new Gauge({ name: 'chainwatch_traces_available', help: '1 when the node offers call traces for internal transfers, else 0', labelNames: ['chain'], registers }),
     traceGaps: new Counter({ name: 'chainwatch_trace_gaps_total', help: 'Blocks processed without internal transfers because their traces could not be had (pruned state, repeated errors)', labelNames: ['chain'], registers }),
+    evmLogsMode: new Gauge({ name: 'chainwatch_evm_logs_mode', help: '1 for the way logs are fetched from the EVM node (blockReceipts, rangeLogs, blockLogs, txReceipts), 0 for the others', labelNames: ['chain', 'mode'], registers }),
     deliveries: new Counter({ name: 'chainwatch_deliveries_total', help: 'Alerts delivered', labelNames: ['channel', 'target'], registers }),
     deliveryFailures: new Counter({ name: 'chainwatch_delivery_failures_total', help: 'Failed delivery attempts (retried with backoff)', labelNames: ['channel', 'target'], registers }),
     watchlistEntries: new Gauge({ name: 'chainwatch_watchlist_entries', help: 'Watched entries per chain', labelNames: ['chain'], registers }),

@@ -28,6 +28,8 @@ export const evmChainSchema = z
     maxBlocksPerBatch: positiveInt.min(1).max(100).default(10),
     rpcTimeoutMs: positiveInt.min(100).default(10_000),
     enabled: z.boolean().default(true),
+    /** Arbitrum One: trace blocks below this number (the Nitro genesis, 22207817) with arbtrace_block. */
+    arbtraceBelowBlock: positiveInt.optional(),
   })
   .strict();
 
