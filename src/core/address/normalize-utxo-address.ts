@@ -22,6 +22,7 @@ export interface NormalizedUtxoAddress {
  *   bech32/bech32m `ltc1…` (BIP-173/350 with HRP ltc); MWEB `ltcmweb1…` stealth
  *   addresses never appear in a transparent output, so they are refused;
  * - dogecoin: base58check `D…` (0x1e), `A…`/`9…` (0x16); no segwit;
+ * - bitcoin-sv: base58check `1…`/`3…` (Bitcoin's prefixes; no segwit);
  * - bitcoin-cash: CashAddr (`bitcoincash:q…`/`p…`, with or without prefix, token-aware
  *   `z…`/`r…` too, P2SH32) and legacy base58 `1…`/`3…`, always shown as CashAddr.
  * An address of another network or another coin is an error naming what it is.
@@ -126,7 +127,7 @@ function fromBase58(raw: string, kind: UtxoKind, network: BitcoinNetworkName, pa
       throw new AddressError('wrong_network', `wrong network: this is a ${kind} ${nets.join('/')} address, the chain is ${network}`, { actualNetwork: nets.join('/') });
     }
   }
-  const coins = UTXO_KINDS.filter((k) => k !== kind && k !== 'bitcoin-cash' && (utxoNetwork(k, 'mainnet').pubKeyHash === b58.version || utxoNetwork(k, 'mainnet').scriptHash === b58.version));
+  const coins = UTXO_KINDS.filter((k) => k !== kind && k !== 'bitcoin-cash' && k !== 'bitcoin-sv' && (utxoNetwork(k, 'mainnet').pubKeyHash === b58.version || utxoNetwork(k, 'mainnet').scriptHash === b58.version));
   const hint = coins.length > 0 ? `: a ${coins.join('/')} mainnet address` : '';
   throw invalid(kind, `base58 version byte ${b58.version} belongs to another coin${hint}`);
 }

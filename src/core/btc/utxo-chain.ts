@@ -7,7 +7,7 @@ import type { BitcoinNetworkName } from './bitcoin-network.js';
  * scriptPubKey matching, outpoint memory). A family fixes the address formats,
  * the coin and what a raw block may contain; everything else is shared.
  */
-export const UTXO_KINDS = ['bitcoin', 'litecoin', 'dogecoin', 'bitcoin-cash'] as const;
+export const UTXO_KINDS = ['bitcoin', 'litecoin', 'dogecoin', 'bitcoin-cash', 'bitcoin-sv'] as const;
 export type UtxoKind = (typeof UTXO_KINDS)[number];
 
 export function isUtxoKind(kind: unknown): kind is UtxoKind {
@@ -20,6 +20,7 @@ export const UTXO_NETWORK_NAMES: Readonly<Record<UtxoKind, readonly BitcoinNetwo
   litecoin: ['mainnet', 'testnet', 'regtest'],
   dogecoin: ['mainnet', 'testnet', 'regtest'],
   'bitcoin-cash': ['mainnet', 'testnet', 'regtest'],
+  'bitcoin-sv': ['mainnet', 'testnet', 'regtest'],
 };
 
 /** What a serialized block of the family may contain beyond Bitcoin's pre-segwit layout. */
@@ -39,6 +40,8 @@ const RULES: Readonly<Record<UtxoKind, UtxoBlockRules>> = {
   litecoin: { segwit: true, mweb: true, auxpow: false, cashTokens: false },
   dogecoin: { segwit: false, mweb: false, auxpow: true, cashTokens: false },
   'bitcoin-cash': { segwit: false, mweb: false, auxpow: false, cashTokens: true },
+  // Bitcoin SV kept the 2017 layout: no segwit, no tokens in the output format.
+  'bitcoin-sv': { segwit: false, mweb: false, auxpow: false, cashTokens: false },
 };
 
 export function utxoBlockRules(kind: UtxoKind): UtxoBlockRules {
@@ -65,12 +68,16 @@ const dogeReg: UtxoNetwork = { ...dogeTest, pubKeyHash: 0x6f, wif: 0xef };
 const bchMain: UtxoNetwork = { ...networks.bitcoin, bech32: '', cashAddrPrefix: 'bitcoincash' };
 const bchTest: UtxoNetwork = { ...networks.testnet, bech32: '', cashAddrPrefix: 'bchtest' };
 const bchReg: UtxoNetwork = { ...networks.regtest, bech32: '', cashAddrPrefix: 'bchreg' };
+const bsvMain: UtxoNetwork = { ...networks.bitcoin, bech32: '' };
+const bsvTest: UtxoNetwork = { ...networks.testnet, bech32: '' };
+const bsvReg: UtxoNetwork = { ...networks.regtest, bech32: '' };
 
 const NETWORKS: Readonly<Record<UtxoKind, Partial<Record<BitcoinNetworkName, UtxoNetwork>>>> = {
   bitcoin: { mainnet: networks.bitcoin, testnet: networks.testnet, signet: networks.testnet, regtest: networks.regtest },
   litecoin: { mainnet: ltcMain, testnet: ltcTest, regtest: ltcReg },
   dogecoin: { mainnet: dogeMain, testnet: dogeTest, regtest: dogeReg },
   'bitcoin-cash': { mainnet: bchMain, testnet: bchTest, regtest: bchReg },
+  'bitcoin-sv': { mainnet: bsvMain, testnet: bsvTest, regtest: bsvReg },
 };
 
 /** Address parameters of one family's network; throws for a network the family does not have (config validation prevents it). */
@@ -85,6 +92,7 @@ const ASSETS: Readonly<Record<UtxoKind, Asset>> = {
   litecoin: { contract: null, symbol: 'LTC', decimals: 8 },
   dogecoin: { contract: null, symbol: 'DOGE', decimals: 8 },
   'bitcoin-cash': { contract: null, symbol: 'BCH', decimals: 8 },
+  'bitcoin-sv': { contract: null, symbol: 'BSV', decimals: 8 },
 };
 
 /** The coin a family's movements carry (every family counts in 10^-8 units). */

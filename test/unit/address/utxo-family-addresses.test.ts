@@ -103,6 +103,14 @@ describe('normalizeUtxoAddress', () => {
     expect(() => normalizeUtxoAddress('LNf2JDiuunBz7GMDKFYHN4rq5meXWxiwfb', 'dogecoin', 'mainnet')).toThrow(/litecoin/);
   });
 
+  it('Bitcoin SV: Bitcoin\'s base58 forms, no segwit', () => {
+    // 12sjrrhoFEsedNRhtgwvvRqjFTh8fZTDX9: OFAC SDN BSV list (config/watchlists/ofac-sdn-bitcoin-sv.yaml).
+    const a = normalizeUtxoAddress('12sjrrhoFEsedNRhtgwvvRqjFTh8fZTDX9', 'bitcoin-sv', 'mainnet');
+    expect(a).toEqual({ display: '12sjrrhoFEsedNRhtgwvvRqjFTh8fZTDX9', scriptType: 'p2pkh', matchKey: normalizeUtxoAddress('12sjrrhoFEsedNRhtgwvvRqjFTh8fZTDX9', 'bitcoin', 'mainnet').matchKey });
+    expect(() => normalizeUtxoAddress('bc1qfesn3jj65fhmf00hh45ueql8je8jae6ep3qk84', 'bitcoin-sv', 'mainnet')).toThrow(/bitcoin mainnet address/);
+    expect(buildBitcoinAddress(`0014${a.matchKey.slice(6, 46)}`, utxoNetwork('bitcoin-sv', 'mainnet'))).toBeNull();
+  });
+
   it('Bitcoin Cash: CashAddr with or without prefix, and legacy 1…/3…, all shown as bitcoincash: CashAddr', () => {
     // Same key in both forms: 18M8bJWMzWHDBMxoLqjHHAffdRy4SrzkfB (OFAC SDN BCH list) and its CashAddr.
     const legacy = normalizeUtxoAddress('18M8bJWMzWHDBMxoLqjHHAffdRy4SrzkfB', 'bitcoin-cash', 'mainnet');
