@@ -194,10 +194,14 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
     const outcomes = await client.batch(calls);
 
     const blocks: { n: number; block: NormalizedEvmBlock; receipts: JsonRpcOutcome | undefined; traces: JsonRpcOutcome | undefined }[] = [];
+    // A block with logs has a non-zero logsBloom (the OR of its logs' blooms): it must get at least one log from a range query.
+    const mayHaveLogs = new Set<number>();
     for (const s of slots) {
       const o = outcomes[s.block]!;
       if (!o.ok) fail(o, `eth_getBlockByNumber of block ${s.n}`);
       if (o.result === null) throw new RetryableError('BLOCK_NOT_AVAILABLE', `block ${s.n} of chain ${chain} is not available from the node yet`);
+      const bloom = typeof o.result === 'object' && 'logsBloom' in o.result ? o.result.logsBloom : undefined;
+      if (typeof bloom === 'string' && /[1-9a-f]/i.test(bloom.slice(2))) mayHaveLogs.add(s.n);
       blocks.push({ n: s.n, block: normalizeEvmBlock(o.result, s.n), receipts: s.receipts >= 0 ? outcomes[s.receipts] : undefined, traces: s.traces >= 0 ? outcomes[s.traces] : undefined });
     }
 
@@ -220,7 +224,7 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
     let logsByBlock: readonly JsonRpcOutcome[] = [];
     let receiptsByBlock: readonly (readonly unknown[])[] | undefined;
     if (!haveReceipts) {
-      const fetched = await fetchLogsWithoutBlockReceipts(blocks.map((b) => b.block));
+      const fetched = await fetchLogsWithoutBlockReceipts(blocks.map((b) => b.block), mayHaveLogs);
       logsByBlock = fetched.logs;
       receiptsByBlock = fetched.receipts;
     }
@@ -301,7 +305,7 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
    * an inconsistency, retried), else eth_getLogs per block hash, else (eth_getLogs disabled, as on
    * some public endpoints) every transaction's receipt. A refused form is not asked again.
    */
-  async function fetchLogsWithoutBlockReceipts(blocks: readonly NormalizedEvmBlock[]): Promise<{ logs: readonly JsonRpcOutcome[]; receipts?: readonly (readonly unknown[])[] }> {
+  async function fetchLogsWithoutBlockReceipts(blocks: readonly NormalizedEvmBlock[], mayHaveLogs: ReadonlySet<number>): Promise<{ logs: readonly JsonRpcOutcome[]; receipts?: readonly (readonly unknown[])[] }> {
     if (logsMode === 'rangeLogs' || logsMode === undefined) {
       const first = blocks[0]!.header.number;
       const last = blocks[blocks.length - 1]!.header.number;
@@ -314,6 +318,12 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
           const list = byNumber.get(n);
           if (list === undefined) throw new RetryableError('RPC_INCONSISTENT', `the RPC node returned a log of block ${String(n)} for the range ${first}-${last} on chain ${chain}`);
           list.push(log);
+        }
+        // A load-balanced endpoint can answer a range from a backend that has not seen the newest blocks:
+        // no logs for a block whose bloom says it has some is an inconsistency (retried), not an empty block.
+        const missing = blocks.find((b) => mayHaveLogs.has(b.header.number) && byNumber.get(b.header.number)!.length === 0);
+        if (missing !== undefined) {
+          throw new RetryableError('RPC_INCONSISTENT', `the RPC node returned no logs for block ${missing.header.number} of chain ${chain}, whose logs bloom is not empty`);
         }
         return { logs: blocks.map((b) => ({ ok: true as const, result: byNumber.get(b.header.number) })) };
       }
