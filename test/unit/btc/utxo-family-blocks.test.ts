@@ -4,8 +4,9 @@ import { Block } from 'bitcoinjs-lib';
 import { describe, expect, it } from 'vitest';
 import { hash256 } from '../../../src/core/btc/hash256.js';
 import { parseBitcoinBlock } from '../../../src/core/btc/parse-bitcoin-block.js';
+import { parseBitcoinTransaction } from '../../../src/core/btc/parse-bitcoin-transaction.js';
 import { utxoBlockRules } from '../../../src/core/btc/utxo-chain.js';
-import { RetryableError } from '../../../src/core/errors.js';
+import { PermanentError, RetryableError } from '../../../src/core/errors.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../../fixtures/${name}`, import.meta.url));
 
@@ -115,5 +116,32 @@ describe.each([
     expect(block.txs.map((t) => t.txid)).toEqual(reference.transactions!.map((t) => t.getId()));
     expect(block.txs.flatMap((t) => t.outs.map((o) => o.scriptHex))).toEqual(reference.transactions!.flatMap((t) => t.outs.map((o) => Buffer.from(o.script).toString('hex'))));
     expect(hash256(raw.subarray(0, 80)).reverse().toString('hex')).toBe(hash);
+  });
+});
+
+describe('mempool transactions of the UTXO families', () => {
+  const rec = nodeBlock('litecoin/litecoin_mainnet_2265985.json');
+  const raw = Buffer.from(rec.block, 'hex');
+  const block = parseBitcoinBlock(raw, { height: rec.height, hash: rec.hash }, utxoBlockRules('litecoin'));
+
+  it('a Litecoin transaction with MWEB data is skipped as BTC_TX_UNSUPPORTED (confidential), not retried as corrupt', () => {
+    // version | marker 0 | flag 0x08 | ... : the MWEB flag on a mempool transaction means MWEB data follows.
+    const mwebTx = Buffer.from('02000000000801' + '00'.repeat(40), 'hex');
+    let err: unknown;
+    try {
+      parseBitcoinTransaction(mwebTx, '00'.repeat(32), utxoBlockRules('litecoin'));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(PermanentError);
+    expect((err as PermanentError).code).toBe('BTC_TX_UNSUPPORTED');
+  });
+
+  it('a Bitcoin Cash mempool transaction goes through the family scanner and must hash to its txid', () => {
+    const bchRaw = Buffer.from(readFileSync(fixture('bitcoin-cash/000000000000000004CC499E0D8B13A3D08562B8336C4B207E79A625E17F13D1'), 'utf8').trim(), 'hex');
+    const tx = Block.fromBuffer(bchRaw).transactions![3]!;
+    const parsed = parseBitcoinTransaction(tx.toBuffer(), tx.getId(), utxoBlockRules('bitcoin-cash'));
+    expect(parsed.txid).toBe(tx.getId());
+    expect(corruptCode(() => parseBitcoinTransaction(tx.toBuffer(), block.txs[1]!.txid, utxoBlockRules('bitcoin-cash')))).toBe('BTC_TX_CORRUPT');
   });
 });
