@@ -16,7 +16,9 @@ export function btcBackend(chain: BitcoinChainConfig, logger: Logger, metrics: M
       logger.warn({ chain: chain.id, err, attempt, retry_in_ms: delayMs }, 'bitcoin backend call failed; retrying');
     },
   };
-  if (chain.rpcUrl !== undefined) return createBitcoinCoreBackend({ rpcUrl: chain.rpcUrl, timeoutMs: chain.rpcTimeoutMs, retry });
+  if (chain.rpcUrl !== undefined) {
+    return createBitcoinCoreBackend({ rpcUrl: chain.rpcUrl, timeoutMs: chain.rpcTimeoutMs, retry, ...(chain.kind === 'dogecoin' ? { rawBlockParam: false as const } : {}) });
+  }
   if (chain.esploraUrl !== undefined) return createEsploraBackend({ esploraUrl: chain.esploraUrl, timeoutMs: chain.rpcTimeoutMs, retry });
   throw new Error(`chain ${chain.id}: a bitcoin chain needs rpcUrl or esploraUrl`);
 }

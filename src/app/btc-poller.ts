@@ -1,10 +1,10 @@
 import type { BitcoinBackend } from '../core/btc/bitcoin-backend.js';
 import type { BitcoinBlock, BitcoinTx } from '../core/btc/bitcoin-block.js';
-import { bitcoinNetwork } from '../core/btc/bitcoin-network.js';
 import { matchBitcoinTransactions } from '../core/btc/match-bitcoin-transactions.js';
 import type { OutpointStore } from '../core/btc/outpoint-store.js';
 import { parseBitcoinBlock } from '../core/btc/parse-bitcoin-block.js';
 import { parseBitcoinTransaction } from '../core/btc/parse-bitcoin-transaction.js';
+import { utxoAsset, utxoBlockRules, utxoNetwork } from '../core/btc/utxo-chain.js';
 import type { BitcoinChainConfig } from '../config/schema.js';
 import { PermanentError, RetryableError } from '../core/errors.js';
 import type { Movement } from '../core/movement.js';
@@ -56,7 +56,10 @@ export interface BitcoinPoller {
  */
 export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPoller {
   const { chain, logger, metrics, outpointStore, sink } = options;
-  const network = bitcoinNetwork(chain.network);
+  // The chain's family (bitcoin, litecoin, dogecoin, bitcoin-cash) decides address formats, block layout and coin.
+  const network = utxoNetwork(chain.kind, chain.network);
+  const rules = utxoBlockRules(chain.kind);
+  const asset = utxoAsset(chain.kind);
   const backend = options.backend ?? btcBackend(chain, logger, metrics);
 
   const source: ChainSource<BitcoinBlock> = {
@@ -67,7 +70,7 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
       for (let i = 0; i < numbers.length; i++) {
         const hash = hashes[i]!;
         try {
-          blocks.push(parseBitcoinBlock(await backend.fetchRawBlock(hash), { height: numbers[i]!, hash }));
+          blocks.push(parseBitcoinBlock(await backend.fetchRawBlock(hash), { height: numbers[i]!, hash }, rules));
         } catch (err) {
           if (err instanceof RetryableError && err.code === 'BTC_BLOCK_CORRUPT') {
             logger.warn({ chain: chain.id, block_number: numbers[i], block_hash: hash, err }, 'bitcoin block failed verification; will fetch it again');
@@ -91,7 +94,7 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
     const keys: string[] = [];
     for (const tx of txs) if (!tx.coinbase) for (const input of tx.ins) keys.push(input.outpoint);
     const remembered = await outpointStore.fetchMany(chain.id, keys);
-    const result = matchBitcoinTransactions({ chain: chain.id, network, txs, index: options.currentWatchlist(), remembered, block, confirmations });
+    const result = matchBitcoinTransactions({ chain: chain.id, network, txs, index: options.currentWatchlist(), remembered, block, confirmations, asset });
     // Saved before publishing: if publishing fails the block is retried and re-saves the same entries.
     await outpointStore.saveMany(chain.id, result.created);
     return result.movements;
@@ -200,7 +203,14 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
       const raws = await backend.fetchRawTransactions(batch);
       const txs: BitcoinTx[] = [];
       raws.forEach((raw, i) => {
-        if (raw !== null) txs.push(parseBitcoinTransaction(raw, batch[i]!));
+        if (raw === null) return;
+        try {
+          txs.push(parseBitcoinTransaction(raw, batch[i]!, rules));
+        } catch (err) {
+          // Litecoin MWEB data is confidential: nothing to match until the transparent part is mined.
+          if (!(err instanceof PermanentError && err.code === 'BTC_TX_UNSUPPORTED')) throw err;
+          logger.debug({ chain: chain.id, txid: batch[i], err }, 'mempool transaction skipped');
+        }
       });
       // Parents before children, so a child spending a watched parent output is matched in memory.
       const movements = await matchTxs(orderParentsFirst(txs), null, 0);

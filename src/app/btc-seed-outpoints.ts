@@ -1,5 +1,5 @@
 import type { BitcoinBackend, RefusedUnspentTarget } from '../core/btc/bitcoin-backend.js';
-import { bitcoinNetwork } from '../core/btc/bitcoin-network.js';
+import { utxoNetwork } from '../core/btc/utxo-chain.js';
 import { buildBitcoinAddress } from '../core/btc/build-bitcoin-address.js';
 import type { OutpointStore, RememberedOutpoint } from '../core/btc/outpoint-store.js';
 import type { BitcoinChainConfig } from '../config/schema.js';
@@ -32,7 +32,7 @@ export interface BtcSeedReport {
  */
 export async function btcSeedOutpoints(options: BtcSeedOutpointsOptions): Promise<BtcSeedReport> {
   const { chain, index, backend, outpointStore, logger } = options;
-  const network = bitcoinNetwork(chain.network);
+  const network = utxoNetwork(chain.kind, chain.network);
   const targets = [...index.keysFor(chain.id)].flatMap((scriptHex) => {
     const address = buildBitcoinAddress(scriptHex, network) ?? index.lookup(chain.id, scriptHex)?.[0]?.address;
     return address ? [{ address, scriptHex }] : [];

@@ -6,7 +6,7 @@ import { findEvmLookupNeeds } from '../core/evm/find-evm-lookup-needs.js';
 import { matchEvmBlock } from '../core/evm/match-evm-block.js';
 import { tokenMetadataKey } from '../core/evm/token-metadata-key.js';
 import { createEvmRpcClient } from '../adapters/evm-rpc/create-evm-rpc-client.js';
-import { createEvmRpcSource, type EvmRpcSource } from '../adapters/evm-rpc/create-evm-rpc-source.js';
+import { createEvmRpcSource, type EvmLogsMode, type EvmRpcSource } from '../adapters/evm-rpc/create-evm-rpc-source.js';
 import { ChainFollower, type ChainSource, type PollerWiring } from './chain-follower.js';
 
 export interface EvmPollerOptions extends PollerWiring {
@@ -25,6 +25,8 @@ interface StepLookups {
   readonly tokens: ReadonlyMap<string, TokenMetadata>;
   readonly legs: readonly EvmLeg[];
 }
+
+const EVM_LOGS_MODES: readonly EvmLogsMode[] = ['blockReceipts', 'rangeLogs', 'blockLogs', 'txReceipts'];
 
 export type EvmPoller = ChainFollower<EvmBlockData> & { readonly source: EvmRpcSource };
 
@@ -52,6 +54,7 @@ export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
     chain: chain.id,
     client,
     traces: chain.traces,
+    ...(chain.arbtraceBelowBlock !== undefined ? { arbtraceBelowBlock: chain.arbtraceBelowBlock } : {}),
     ...(options.traceReprobeMs !== undefined ? { traceReprobeMs: options.traceReprobeMs } : {}),
     ...(options.maxLookupAttempts !== undefined ? { maxLookupAttempts: options.maxLookupAttempts } : {}),
     events: {
@@ -78,7 +81,18 @@ export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
         logger.warn({ chain: chain.id, lookup, subject, block_number: blockNumber, reason, err: error }, what);
       },
       onReceiptsModeChanged(blockReceipts) {
-        logger.info({ chain: chain.id, block_receipts: blockReceipts }, blockReceipts ? 'logs via eth_getBlockReceipts' : 'eth_getBlockReceipts unavailable: logs via eth_getLogs per block hash');
+        if (blockReceipts) logger.info({ chain: chain.id, block_receipts: true }, 'logs via eth_getBlockReceipts');
+      },
+      onLogsModeChanged(mode, previous) {
+        for (const m of EVM_LOGS_MODES) metrics.evmLogsMode.set({ chain: chain.id, mode: m }, m === mode ? 1 : 0);
+        const how: Record<EvmLogsMode, string> = {
+          blockReceipts: 'logs via eth_getBlockReceipts',
+          rangeLogs: 'eth_getBlockReceipts unavailable: logs via one range eth_getLogs per batch of blocks',
+          blockLogs: 'range eth_getLogs refused: logs via eth_getLogs per block hash',
+          txReceipts: 'eth_getLogs unavailable on this endpoint: logs via eth_getTransactionReceipt for every transaction (slow; use a node that offers eth_getLogs)',
+        };
+        const level = mode === 'txReceipts' ? 'warn' : 'info';
+        logger[level]({ chain: chain.id, logs_mode: mode, previous_mode: previous ?? null }, how[mode]);
       },
     },
   });

@@ -17,6 +17,7 @@ export interface Metrics {
   readonly tracesAvailable: Gauge<'chain'>;
   readonly traceGaps: Counter<'chain'>;
   readonly lookupGaps: Counter<'chain' | 'lookup' | 'reason'>;
+  readonly evmLogsMode: Gauge<'chain' | 'mode'>;
   readonly deliveries: Counter<'channel' | 'target'>;
   readonly deliveryFailures: Counter<'channel' | 'target'>;
   readonly watchlistEntries: Gauge<'chain'>;
@@ -40,6 +41,7 @@ export function createMetrics(): Metrics {
     tracesAvailable: new Gauge({ name: 'chainwatch_traces_available', help: '1 when the node offers call traces for internal transfers, else 0', labelNames: ['chain'], registers }),
     traceGaps: new Counter({ name: 'chainwatch_trace_gaps_total', help: 'Blocks processed without internal transfers because their traces could not be had (pruned state, repeated errors)', labelNames: ['chain'], registers }),
     lookupGaps: new Counter({ name: 'chainwatch_lookup_gaps_total', help: 'Per-token or per-transaction lookups given up (execution failure, or failing past the retry bound): the movement was alerted with what was known', labelNames: ['chain', 'lookup', 'reason'], registers }),
+    evmLogsMode: new Gauge({ name: 'chainwatch_evm_logs_mode', help: '1 for the way logs are fetched from the EVM node (blockReceipts, rangeLogs, blockLogs, txReceipts), 0 for the others', labelNames: ['chain', 'mode'], registers }),
     deliveries: new Counter({ name: 'chainwatch_deliveries_total', help: 'Alerts delivered', labelNames: ['channel', 'target'], registers }),
     deliveryFailures: new Counter({ name: 'chainwatch_delivery_failures_total', help: 'Failed delivery attempts (retried with backoff)', labelNames: ['channel', 'target'], registers }),
     watchlistEntries: new Gauge({ name: 'chainwatch_watchlist_entries', help: 'Watched entries per chain', labelNames: ['chain'], registers }),

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
+import { isUtxoKind, type UtxoKind } from '../core/btc/utxo-chain.js';
 import { chainSchema, chainwatchFileSchema, type ChainConfig, type Settings } from './schema.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { displayFile, yamlSyntaxProblems } from './yaml-problems.js';
@@ -13,7 +14,8 @@ export const SETTINGS_FILE = 'chainwatch.yaml';
 
 /** What the watchlist checks need to know about a chain, even when settings failed elsewhere. */
 export interface KnownChain {
-  readonly kind: 'evm' | 'bitcoin' | 'tron';
+  /** evm, tron, or a UTXO family (bitcoin, litecoin, dogecoin, bitcoin-cash) with its network. */
+  readonly kind: 'evm' | 'tron' | UtxoKind;
   readonly network?: 'mainnet' | 'testnet' | 'signet' | 'regtest' | undefined;
 }
 
@@ -81,7 +83,7 @@ export function checkSettingsText(text: string, file: string, env: NodeJS.Proces
       if (parsed.success) {
         const chain = Object.freeze({ ...parsed.data, id }) as ChainConfig;
         chains.set(id, chain);
-        chainIds.set(id, chain.kind === 'bitcoin' ? { kind: 'bitcoin', network: chain.network } : { kind: chain.kind });
+        chainIds.set(id, chain.kind === 'evm' || chain.kind === 'tron' ? { kind: chain.kind } : { kind: chain.kind, network: chain.network });
       } else {
         problems.push(...zodIssuesToProblems(parsed.error.issues, ['chains', id], file, locate));
         chainIds.set(id, guessKind(value));
@@ -167,6 +169,6 @@ function guessKind(value: unknown): KnownChain | undefined {
   const kind = (value as { kind?: unknown } | null)?.kind;
   const network = (value as { network?: unknown } | null)?.network;
   if (kind === 'evm' || kind === 'tron') return { kind };
-  if (kind === 'bitcoin' && (network === 'mainnet' || network === 'testnet' || network === 'signet' || network === 'regtest')) return { kind: 'bitcoin', network };
+  if (isUtxoKind(kind) && (network === 'mainnet' || network === 'testnet' || network === 'signet' || network === 'regtest')) return { kind, network };
   return undefined;
 }

@@ -2,7 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { AddressError } from '../core/address/address-error.js';
-import { normalizeBitcoinAddress } from '../core/address/normalize-bitcoin-address.js';
+import { normalizeUtxoAddress } from '../core/address/normalize-utxo-address.js';
+import { isUtxoKind } from '../core/btc/utxo-chain.js';
 import { isUncheckedEvmAddress, normalizeEvmAddress } from '../core/address/normalize-evm-address.js';
 import { normalizeTronAddress } from '../core/address/normalize-tron-address.js';
 import { buildWatchlistIndex } from '../core/build-watchlist-index.js';
@@ -36,7 +37,7 @@ export interface WatchlistsCheck {
 /** Reads every `<dir>/watchlists/*.yaml`; throws ConfigError (all problems) on any error. */
 export async function loadWatchlists(dir: string, settings: Settings): Promise<LoadedWatchlists> {
   const chainIds = new Map<string, KnownChain>();
-  for (const [id, c] of settings.chains) chainIds.set(id, c.kind === 'bitcoin' ? { kind: 'bitcoin', network: c.network } : { kind: c.kind });
+  for (const [id, c] of settings.chains) chainIds.set(id, c.kind === 'evm' || c.kind === 'tron' ? { kind: c.kind } : { kind: c.kind, network: c.network });
   const check = await checkWatchlists(dir, chainIds);
   if (check.problems.some((p) => p.severity === 'error')) throw new ConfigError(check.problems);
   return { entries: check.entries, index: buildWatchlistIndex(check.entries), warnings: check.problems, files: check.files };
@@ -157,8 +158,9 @@ function checkWatchlistText(
           matchKey = norm.matchKey;
           display = norm.checksummed;
         }
-      } else if (known?.kind === 'bitcoin') {
-        const norm = normalizeBitcoinAddress(e.address, known.network ?? 'mainnet');
+      } else if (known !== undefined && isUtxoKind(known.kind)) {
+        // Bitcoin and the UTXO families: per-chain formats, matched by scriptPubKey.
+        const norm = normalizeUtxoAddress(e.address, known.kind, known.network ?? 'mainnet');
         matchKey = norm.matchKey;
         display = norm.display;
       } else if (known?.kind === 'tron') {

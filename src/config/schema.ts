@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { httpUrlSchema } from './http-url-schema.js';
 import { tronChainSchema, type TronChainConfig } from './tron-chain-schema.js';
+import { UTXO_KINDS, UTXO_NETWORK_NAMES } from '../core/btc/utxo-chain.js';
 
 /**
  * The configuration contract (issue #2). Keys here are public interface:
@@ -30,16 +31,19 @@ export const evmChainSchema = z
     maxBlocksPerBatch: positiveInt.min(1).max(100).default(10),
     rpcTimeoutMs: positiveInt.min(100).default(10_000),
     enabled: z.boolean().default(true),
-    /** Watchdog (issue #10): more blocks behind the head than this is unhealthy (/readyz, operator email); default 50 (evm), 3 (bitcoin). */
+    /** Watchdog (issue #10): blocks behind beyond the confirmations wait before /readyz and the operator email say so; default 50 (evm), 3 (UTXO chains). */
     maxLagBlocks: positiveInt.min(1).optional(),
     /** Watchdog: no successful poll step for this long is a stall (default max(5 min, 20 poll intervals)). */
     stallAfterMs: positiveInt.min(1000).optional(),
+    /** Arbitrum One: trace blocks below this number (the Nitro genesis, 22207817) with arbtrace_block. */
+    arbtraceBelowBlock: positiveInt.optional(),
   })
   .strict();
 
+/** Bitcoin and the UTXO chains run through its engine (litecoin, dogecoin, bitcoin-cash): the same keys. */
 export const bitcoinChainSchema = z
   .object({
-    kind: z.literal('bitcoin'),
+    kind: z.enum(UTXO_KINDS),
     network: z.enum(['mainnet', 'testnet', 'signet', 'regtest']),
     rpcUrl: httpUrl.optional(),
     esploraUrl: httpUrl.optional(),
@@ -52,7 +56,7 @@ export const bitcoinChainSchema = z
     seedOnStart: z.boolean().default(true),
     rpcTimeoutMs: positiveInt.min(100).default(30_000),
     enabled: z.boolean().default(true),
-    /** Watchdog (issue #10): more blocks behind the head than this is unhealthy (/readyz, operator email); default 50 (evm), 3 (bitcoin). */
+    /** Watchdog (issue #10): blocks behind beyond the confirmations wait before /readyz and the operator email say so; default 50 (evm), 3 (UTXO chains). */
     maxLagBlocks: positiveInt.min(1).optional(),
     /** Watchdog: no successful poll step for this long is a stall (default max(5 min, 20 poll intervals)). */
     stallAfterMs: positiveInt.min(1000).optional(),
@@ -62,12 +66,16 @@ export const bitcoinChainSchema = z
 export const chainSchema = z
   .discriminatedUnion('kind', [evmChainSchema, bitcoinChainSchema, tronChainSchema])
   .superRefine((c, ctx) => {
-    if (c.kind === 'bitcoin' && c.rpcUrl === undefined && c.esploraUrl === undefined) {
+    if (c.kind === 'evm' || c.kind === 'tron') return;
+    if (c.rpcUrl === undefined && c.esploraUrl === undefined) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
         path: ['rpcUrl'],
-        message: 'a bitcoin chain needs rpcUrl (Bitcoin Core JSON-RPC) or esploraUrl (Esplora REST)',
+        message: `a ${c.kind} chain needs rpcUrl (its Core-compatible JSON-RPC) or esploraUrl (Esplora REST)`,
       });
+    }
+    if (!UTXO_NETWORK_NAMES[c.kind].includes(c.network)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['network'], message: `${c.kind} has no ${c.network} network (one of ${UTXO_NETWORK_NAMES[c.kind].join(', ')})` });
     }
   });
 

@@ -6,7 +6,7 @@ import type { KnownChain } from './load-settings.js';
  * addresses checked. A configured chain with the same id wins.
  */
 export const WELL_KNOWN_CHAINS: ReadonlyMap<string, KnownChain> = new Map<string, KnownChain>([
-  ...['ethereum', 'sepolia', 'holesky', 'arbitrum', 'optimism', 'base', 'polygon', 'bsc', 'avalanche', 'fantom', 'gnosis', 'linea', 'scroll', 'zksync', 'blast', 'mantle', 'celo', 'moonbeam', 'metis', 'aurora', 'hardhat'].map(
+  ...['ethereum', 'sepolia', 'holesky', 'arbitrum', 'optimism', 'base', 'polygon', 'bsc', 'avalanche', 'fantom', 'gnosis', 'linea', 'scroll', 'zksync', 'blast', 'mantle', 'celo', 'moonbeam', 'metis', 'aurora', 'hardhat', 'ethereum-classic', 'ethereum-pow', 'tomochain'].map(
     (id) => [id, { kind: 'evm' }] as const,
   ),
   ['bitcoin', { kind: 'bitcoin', network: 'mainnet' }],
@@ -14,4 +14,8 @@ export const WELL_KNOWN_CHAINS: ReadonlyMap<string, KnownChain> = new Map<string
   ['bitcoin-signet', { kind: 'bitcoin', network: 'signet' }],
   ['bitcoin-regtest', { kind: 'bitcoin', network: 'regtest' }],
   ['tron', { kind: 'tron' }],
+  ['litecoin', { kind: 'litecoin', network: 'mainnet' }],
+  ['dogecoin', { kind: 'dogecoin', network: 'mainnet' }],
+  ['bitcoin-cash', { kind: 'bitcoin-cash', network: 'mainnet' }],
+  ['bitcoin-sv', { kind: 'bitcoin-sv', network: 'mainnet' }],
 ]);

@@ -30,7 +30,7 @@ let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'cw-import-ofac-'));
   await mkdir(path.join(dir, 'watchlists'));
-  // The shipped settings: ethereum, bitcoin and tron are monitored.
+  // The shipped settings: ethereum, bitcoin and tron are monitored, the other EVM and UTXO chains configured (switched off by default).
   await copyFile(path.join(ROOT, 'config/chainwatch.yaml'), path.join(dir, 'chainwatch.yaml'));
 });
 afterEach(async () => {
@@ -62,7 +62,8 @@ describe('chainwatch import ofac', () => {
     expect(count('ethereum', true)).toBe(97);
     expect(count('bitcoin', true)).toBe(11);
     expect(count('tron', true)).toBe(13);
-    expect(count('litecoin', false)).toBe(10);
+    // Litecoin is configured in the shipped chainwatch.yaml, so its file is written enabled.
+    expect(count('litecoin', true)).toBe(10);
     expect(count('monero', false)).toBe(7);
     // Refs may be the loader's entry objects: read fields by name.
     const refs = (config.index.lookup('ethereum', '0x098b716b8aaf21512996dc57eb0615e2383e2f96') ?? []).map((r) => ({

@@ -10,6 +10,11 @@ export interface BitcoinCoreBackendOptions {
   /** scantxoutset walks the whole UTXO set (minutes on mainnet). */
   readonly scanTimeoutMs?: number;
   readonly retry?: RetryPolicy;
+  /**
+   * getblock's second parameter for raw hex: 0 (verbosity, Bitcoin Core 0.15+, Litecoin, BCHN) or false
+   * (Dogecoin Core 1.14, based on Bitcoin Core 0.14, only takes a boolean `verbose`).
+   */
+  readonly rawBlockParam?: 0 | false;
 }
 
 interface RpcCall {
@@ -126,7 +131,7 @@ export function createBitcoinCoreBackend(options: BitcoinCoreBackendOptions): Bi
       });
     },
     async fetchRawBlock(hash) {
-      const hex = await call('getblock', [hash, 0]);
+      const hex = await call('getblock', [hash, options.rawBlockParam ?? 0]);
       return hexToBytes(hex, `block ${hash}`, shown);
     },
     async fetchMempoolTxids() {

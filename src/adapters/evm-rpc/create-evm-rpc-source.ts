@@ -15,10 +15,28 @@ import { JsonRpcCallError, isHistoricalStateMissing, isMethodUnavailable, transl
 /** How the node gives internal transfers: geth callTracer, parity trace_block, or not at all. */
 export type EvmTraceMode = 'callTracer' | 'parity' | 'none';
 
+/**
+ * Where a block's logs come from, best first: eth_getBlockReceipts (logs and statuses in one call per
+ * block), one range eth_getLogs for the whole batch, eth_getLogs per block hash, or, on endpoints
+ * that disable eth_getLogs, eth_getTransactionReceipt for every transaction.
+ */
+export type EvmLogsMode = 'blockReceipts' | 'rangeLogs' | 'blockLogs' | 'txReceipts';
+
+/** What the node was found to offer, for /readyz-style status pages. */
+export interface EvmNodeStatus {
+  readonly chain: string;
+  /** undefined until the first blocks were fetched. */
+  readonly logs: EvmLogsMode | undefined;
+  readonly traces: EvmTraceMode | undefined;
+  /** Blocks below this number are traced with Arbitrum's arbtrace_block (pre-Nitro history). */
+  readonly arbtraceBelowBlock: number | undefined;
+}
+
 /** What the EVM source reports about the node; the poller turns it into logs and metrics. */
 export interface EvmRpcSourceEvents {
   onTraceModeChanged?(mode: EvmTraceMode, previous: EvmTraceMode | undefined): void;
   onReceiptsModeChanged?(blockReceipts: boolean): void;
+  onLogsModeChanged?(mode: EvmLogsMode, previous: EvmLogsMode | undefined): void;
   /** A block is processed without its internal transfers (its traces kept failing). */
   onTraceGap?(blockNumber: number, reason: string): void;
   /**
@@ -54,6 +72,11 @@ export interface EvmRpcSourceOptions {
    * never holds the chain hostage.
    */
   readonly maxLookupAttempts?: number;
+  /**
+   * Arbitrum One: blocks below the Nitro genesis (22,207,817) were produced by the classic chain and
+   * can only be traced with arbtrace_block (parity format), which Nitro nodes forward to a classic node.
+   */
+  readonly arbtraceBelowBlock?: number;
 }
 
 export interface EvmRpcSource {
@@ -72,6 +95,8 @@ export interface EvmRpcSource {
   fetchTokenMetadata(tokens: readonly { readonly contract: string; readonly standard: EvmTokenStandard }[], blockNumber?: number): Promise<ReadonlyMap<string, TokenMetadata>>;
   readonly traceMode: EvmTraceMode | undefined;
   readonly blockReceipts: boolean | undefined;
+  readonly logsMode: EvmLogsMode | undefined;
+  status(): EvmNodeStatus;
 }
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
@@ -102,6 +127,7 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
   let traceMode: EvmTraceMode | undefined = options.traces === 'off' ? 'none' : undefined;
   let traceProbedAt = 0;
   let blockReceipts: boolean | undefined;
+  let logsMode: EvmLogsMode | undefined;
   const tokenCache = new Map<string, TokenMetadata>();
   const maxLookupAttempts = options.maxLookupAttempts ?? DEFAULT_MAX_LOOKUP_ATTEMPTS;
   // Consecutive failed steps per lookup (`token:<key>`, `tx:<hash>`): bounded, then the lookup is given up.
@@ -137,11 +163,23 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
     }
   }
 
+  function setLogsMode(mode: EvmLogsMode): void {
+    const previous = logsMode;
+    if (previous === mode) return;
+    logsMode = mode;
+    options.events?.onLogsModeChanged?.(mode, previous);
+  }
+
   function fail(outcome: JsonRpcOutcome & { ok: false }, what: string): never {
     throw translateEvmRpcError(new JsonRpcCallError(outcome.error), `${what} on chain ${chain}`);
   }
 
+  function isClassicArbitrum(n: number): boolean {
+    return options.traces !== 'off' && options.arbtraceBelowBlock !== undefined && n < options.arbtraceBelowBlock;
+  }
+
   function traceRequest(mode: EvmTraceMode, n: number): JsonRpcRequest | undefined {
+    if (isClassicArbitrum(n)) return { method: 'arbtrace_block', params: [hex(n)] };
     if (mode === 'callTracer') return { method: 'debug_traceBlockByNumber', params: [hex(n), { tracer: 'callTracer' }] };
     if (mode === 'parity') return { method: 'trace_block', params: [hex(n)] };
     return undefined;
@@ -150,7 +188,8 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
   /** Probes debug_traceBlockByNumber/callTracer, then trace_block, on block n. */
   async function probeTraces(n: number): Promise<void> {
     for (const mode of ['callTracer', 'parity'] as const) {
-      const [outcome] = await client.batch([traceRequest(mode, n)!]);
+      const request = mode === 'callTracer' ? { method: 'debug_traceBlockByNumber', params: [hex(n), { tracer: 'callTracer' }] } : { method: 'trace_block', params: [hex(n)] };
+      const [outcome] = await client.batch([request]);
       if (outcome?.ok) {
         // A node that ignores the tracer answers with struct logs: not usable.
         const first: unknown = Array.isArray(outcome.result) ? outcome.result[0] : undefined;
@@ -161,7 +200,7 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
       }
       // The method exists; this node only pruned the block's state. Per-block gaps are handled in fetchBlocks.
       if (outcome && isHistoricalStateMissing(outcome.error)) return setTraceMode(mode);
-      if (outcome && !isMethodUnavailable(outcome.error)) fail(outcome, `${traceRequest(mode, n)!.method} of block ${n}`);
+      if (outcome && !isMethodUnavailable(outcome.error)) fail(outcome, `${request.method} of block ${n}`);
     }
     setTraceMode('none');
   }
@@ -193,9 +232,10 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
 
   async function fetchBlocksFromPreferredNode(numbers: readonly number[]): Promise<readonly EvmBlockData[]> {
     if (numbers.length === 0) return [];
-    if (options.traces !== 'off' && (traceMode === undefined || now() - traceProbedAt >= reprobeMs)) await probeTraces(numbers[0]!);
+    const modern = numbers.filter((n) => !isClassicArbitrum(n));
+    if (options.traces !== 'off' && modern.length > 0 && (traceMode === undefined || now() - traceProbedAt >= reprobeMs)) await probeTraces(modern[0]!);
     const mode = traceMode ?? 'none';
-    const useReceipts = blockReceipts !== false;
+    const useReceipts = logsMode === undefined || logsMode === 'blockReceipts';
     const calls: JsonRpcRequest[] = [];
     const slots = numbers.map((n) => {
       const block = calls.push({ method: 'eth_getBlockByNumber', params: [hex(n), true] }) - 1;
@@ -207,10 +247,14 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
     const outcomes = await client.batch(calls);
 
     const blocks: { n: number; block: NormalizedEvmBlock; receipts: JsonRpcOutcome | undefined; traces: JsonRpcOutcome | undefined }[] = [];
+    // A block with logs has a non-zero logsBloom (the OR of its logs' blooms): it must get at least one log from a range query.
+    const mayHaveLogs = new Set<number>();
     for (const s of slots) {
       const o = outcomes[s.block]!;
       if (!o.ok) fail(o, `eth_getBlockByNumber of block ${s.n}`);
       if (o.result === null) throw new RetryableError('BLOCK_NOT_AVAILABLE', `block ${s.n} of chain ${chain} is not available from the node yet`);
+      const bloom = typeof o.result === 'object' && 'logsBloom' in o.result ? o.result.logsBloom : undefined;
+      if (typeof bloom === 'string' && /[1-9a-f]/i.test(bloom.slice(2))) mayHaveLogs.add(s.n);
       blocks.push({ n: s.n, block: normalizeEvmBlock(o.result, s.n), receipts: s.receipts >= 0 ? outcomes[s.receipts] : undefined, traces: s.traces >= 0 ? outcomes[s.traces] : undefined });
     }
 
@@ -220,17 +264,22 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
       const firstFailure = blocks.find((b) => b.receipts && !b.receipts.ok)?.receipts;
       if (firstFailure && !firstFailure.ok && isMethodUnavailable(firstFailure.error)) {
         setBlockReceipts(false);
+        setLogsMode('rangeLogs');
         haveReceipts = false;
       } else if (firstFailure && !firstFailure.ok) {
         fail(firstFailure, `eth_getBlockReceipts of block ${blocks[0]!.n}`);
       } else {
         setBlockReceipts(true);
+        setLogsMode('blockReceipts');
       }
     }
 
     let logsByBlock: readonly JsonRpcOutcome[] = [];
+    let receiptsByBlock: readonly (readonly unknown[])[] | undefined;
     if (!haveReceipts) {
-      logsByBlock = await client.batch(blocks.map((b) => ({ method: 'eth_getLogs', params: [{ blockHash: b.block.header.hash }] })));
+      const fetched = await fetchLogsWithoutBlockReceipts(blocks.map((b) => b.block), mayHaveLogs);
+      logsByBlock = fetched.logs;
+      receiptsByBlock = fetched.receipts;
     }
 
     let traceUnavailable = false;
@@ -246,13 +295,27 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
         }
         logs = normalized.logs;
         txStatus = normalized.txStatus;
+      } else if (receiptsByBlock !== undefined) {
+        // eth_getLogs disabled: every transaction's receipt (logs and status).
+        const normalized = normalizeEvmReceipts(receiptsByBlock[i], b.block.header);
+        logs = normalized.logs;
+        txStatus = normalized.txStatus;
       } else {
         const l = logsByBlock[i]!;
         if (!l.ok) fail(l, `eth_getLogs of block ${b.n}`);
         logs = normalizeEvmLogs(l.result, b.block.header);
       }
       let internalTransfers: EvmInternalTransfer[] | null = null;
-      if (b.traces) {
+      if (b.traces && isClassicArbitrum(b.n)) {
+        // Pre-Nitro Arbitrum history: arbtrace_block or nothing (the node may not reach a classic node).
+        try {
+          if (!b.traces.ok) throw new PermanentError('TRACE_UNAVAILABLE', b.traces.error.message);
+          internalTransfers = normalizeEvmParityTraces(b.traces.result, b.block.header);
+        } catch (err) {
+          if (!(err instanceof PermanentError)) throw err;
+          options.events?.onTraceGap?.(b.n, `arbtrace_block: ${err.message}`);
+        }
+      } else if (b.traces) {
         if (!b.traces.ok && isHistoricalStateMissing(b.traces.error)) {
           // A pruned node cannot trace old blocks (catching up after downtime): retrying never helps,
           // and stalling the chain would hide every other movement. Go on without this block's internal transfers.
@@ -287,6 +350,57 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
       throw new RetryableError('TRACES_CHANGED', `chain ${chain}: the node stopped answering ${mode} trace calls; probing again`);
     }
     return result;
+  }
+
+  /**
+   * Logs of blocks when the node has no eth_getBlockReceipts: one range eth_getLogs over the batch
+   * (each log is then checked against its block's hash by normalizeEvmLogs, so a fork in between is
+   * an inconsistency, retried), else eth_getLogs per block hash, else (eth_getLogs disabled, as on
+   * some public endpoints) every transaction's receipt. A refused form is not asked again.
+   */
+  async function fetchLogsWithoutBlockReceipts(blocks: readonly NormalizedEvmBlock[], mayHaveLogs: ReadonlySet<number>): Promise<{ logs: readonly JsonRpcOutcome[]; receipts?: readonly (readonly unknown[])[] }> {
+    if (logsMode === 'rangeLogs' || logsMode === undefined) {
+      const first = blocks[0]!.header.number;
+      const last = blocks[blocks.length - 1]!.header.number;
+      const [outcome] = await client.batch([{ method: 'eth_getLogs', params: [{ fromBlock: hex(first), toBlock: hex(last) }] }]);
+      if (outcome?.ok && Array.isArray(outcome.result)) {
+        setLogsMode('rangeLogs');
+        const byNumber = new Map<number, unknown[]>(blocks.map((b) => [b.header.number, []]));
+        for (const log of outcome.result as unknown[]) {
+          const n = typeof log === 'object' && log !== null && 'blockNumber' in log ? Number(log.blockNumber) : NaN;
+          const list = byNumber.get(n);
+          if (list === undefined) throw new RetryableError('RPC_INCONSISTENT', `the RPC node returned a log of block ${String(n)} for the range ${first}-${last} on chain ${chain}`);
+          list.push(log);
+        }
+        // A load-balanced endpoint can answer a range from a backend that has not seen the newest blocks:
+        // no logs for a block whose bloom says it has some is an inconsistency (retried), not an empty block.
+        const missing = blocks.find((b) => mayHaveLogs.has(b.header.number) && byNumber.get(b.header.number)!.length === 0);
+        if (missing !== undefined) {
+          throw new RetryableError('RPC_INCONSISTENT', `the RPC node returned no logs for block ${missing.header.number} of chain ${chain}, whose logs bloom is not empty`);
+        }
+        return { logs: blocks.map((b) => ({ ok: true as const, result: byNumber.get(b.header.number) })) };
+      }
+      // Ranges refused (disabled, too large for this provider's limits): per block hash from now on.
+      setLogsMode('blockLogs');
+    }
+    if (logsMode === 'blockLogs') {
+      const outcomes = await client.batch(blocks.map((b) => ({ method: 'eth_getLogs', params: [{ blockHash: b.header.hash }] })));
+      const refused = outcomes.find((o): o is JsonRpcOutcome & { ok: false } => !o.ok && isMethodUnavailable(o.error));
+      if (refused === undefined) return { logs: outcomes };
+      setLogsMode('txReceipts');
+    }
+    const hashes = blocks.map((b) => b.transactions.map((t) => t.hash));
+    const outcomes = await client.batch(hashes.flat().map((h) => ({ method: 'eth_getTransactionReceipt', params: [h] })));
+    let k = 0;
+    const receipts = hashes.map((list, i) =>
+      list.map((h) => {
+        const o = outcomes[k++]!;
+        if (!o.ok) fail(o, `eth_getTransactionReceipt of ${h} in block ${blocks[i]!.header.number}`);
+        if (o.result === null) throw new RetryableError('RPC_INCONSISTENT', `the RPC node has no receipt for transaction ${h} of block ${blocks[i]!.header.number} (reorg in progress?)`);
+        return o.result;
+      }),
+    );
+    return { logs: [], receipts };
   }
 
   async function fetchTxStatuses(block: BlockHeader, txHashes: readonly string[]): Promise<ReadonlyMap<string, boolean>> {
@@ -412,6 +526,10 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
     get blockReceipts() {
       return blockReceipts;
     },
+    get logsMode() {
+      return logsMode;
+    },
+    status: () => ({ chain, logs: logsMode, traces: traceMode, arbtraceBelowBlock: options.arbtraceBelowBlock }),
   };
 }
 

@@ -9,6 +9,7 @@ import { createLogger } from '../../app/logger.js';
 import { createMetrics } from '../../app/metrics.js';
 import { ConfigError, formatConfigProblem, loadConfig } from '../../config/load-config.js';
 import type { BitcoinChainConfig } from '../../config/schema.js';
+import { isUtxoKind } from '../../core/btc/utxo-chain.js';
 import { resolveConfigDir } from '../config-dir.js';
 
 /**
@@ -35,7 +36,7 @@ export function registerBtcSeedCommand(program: Command): void {
         return;
       }
       const chains = [...config.settings.chains.values()].filter(
-        (c): c is BitcoinChainConfig => c.kind === 'bitcoin' && (opts.chain === undefined ? c.enabled : c.id === opts.chain),
+        (c): c is BitcoinChainConfig => isUtxoKind(c.kind) && (opts.chain === undefined ? c.enabled : c.id === opts.chain),
       );
       if (chains.length === 0) {
         process.stderr.write(opts.chain === undefined ? 'no enabled bitcoin chain in chainwatch.yaml\n' : `no bitcoin chain "${opts.chain}" in chainwatch.yaml\n`);

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { address, type Network } from 'bitcoinjs-lib';
+import { encodeCashAddr } from '../address/cash-addr.js';
 import type { BitcoinTxInput } from './bitcoin-block.js';
+import type { UtxoNetwork } from './utxo-chain.js';
 
 /**
  * The address an input spends from, when the input itself reveals it (Bitcoin
@@ -17,7 +19,7 @@ export function buildInputAddress(input: BitcoinTxInput, network: Network): stri
   const witness = input.witness ?? [];
   const scriptSig = input.script ?? new Uint8Array(0);
   try {
-    if (witness.length === 2 && witness[1]!.length === 33) {
+    if (witness.length === 2 && witness[1]!.length === 33 && network.bech32 !== '') {
       const keyHash = hash160(witness[1]!);
       if (scriptSig.length === 0) return address.toBech32(keyHash, 0, network.bech32);
       // P2SH-P2WPKH: scriptSig is one push of the redeem script OP_0 <20-byte key hash> (BIP-141).
@@ -34,6 +36,8 @@ export function buildInputAddress(input: BitcoinTxInput, network: Network): stri
       if ((keyLength !== 33 && keyLength !== 65) || scriptSig.length !== 2 + sigLength + keyLength) return null;
       const key = scriptSig.subarray(2 + sigLength);
       if (key[0] !== 2 && key[0] !== 3 && key[0] !== 4) return null;
+      const cashPrefix = (network as UtxoNetwork).cashAddrPrefix;
+      if (cashPrefix !== undefined) return encodeCashAddr(cashPrefix, 0, hash160(key));
       return address.toBase58Check(hash160(key), network.pubKeyHash);
     }
   } catch {

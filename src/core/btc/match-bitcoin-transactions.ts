@@ -19,6 +19,8 @@ export interface MatchBitcoinTransactionsInput {
   /** null for mempool transactions. */
   readonly block: { readonly number: number; readonly hash: string } | null;
   readonly confirmations: number;
+  /** The chain's coin (utxoAsset): BTC unless given (LTC, DOGE, BCH). */
+  readonly asset?: Asset;
 }
 
 export interface MatchBitcoinTransactionsResult {
@@ -130,7 +132,7 @@ function buildTxMovements(
     blockNumber: input.block?.number ?? null,
     blockHash: input.block?.hash ?? null,
     logIndex: null,
-    asset: BTC_ASSET,
+    asset: input.asset ?? BTC_ASSET,
     tokenId: null,
     confirmations: input.confirmations,
   };

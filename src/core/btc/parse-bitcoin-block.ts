@@ -2,7 +2,9 @@ import { Block, type Transaction } from 'bitcoinjs-lib';
 import { RetryableError } from '../errors.js';
 import type { BitcoinBlock, BitcoinTx, BitcoinTxInput } from './bitcoin-block.js';
 import { hash256 } from './hash256.js';
+import { AUXPOW_VERSION_BIT, readAuxPow } from './read-auxpow.js';
 import { scanBlockTransactions } from './scan-block-transactions.js';
+import { utxoBlockRules, type UtxoBlockRules } from './utxo-chain.js';
 
 export interface ExpectedBlock {
   readonly height: number;
@@ -16,8 +18,13 @@ export interface ExpectedBlock {
  * commits to the transactions scanned (scanBlockTransactions). A provider's
  * bytes are untrusted; a corrupt block is a RetryableError (code
  * BTC_BLOCK_CORRUPT) so the follower retries it instead of skipping it.
+ *
+ * `rules` are the chain family's (utxoBlockRules): a Dogecoin header with the
+ * AuxPoW version bit is followed by its AuxPoW (readAuxPow) before the
+ * transactions; the block hash is still the double SHA-256 of the 80-byte header
+ * for every family (scrypt only decides proof of work, not identity).
  */
-export function parseBitcoinBlock(raw: Uint8Array, expected: ExpectedBlock): BitcoinBlock {
+export function parseBitcoinBlock(raw: Uint8Array, expected: ExpectedBlock, rules: UtxoBlockRules = utxoBlockRules('bitcoin')): BitcoinBlock {
   const where = `block ${expected.height} (${expected.hash})`;
   if (raw.length < 81) throw new RetryableError('BTC_BLOCK_CORRUPT', `${where} is only ${raw.length} bytes long`);
   let header: Block;
@@ -31,7 +38,10 @@ export function parseBitcoinBlock(raw: Uint8Array, expected: ExpectedBlock): Bit
   if (hash !== expected.hash.toLowerCase()) {
     throw new RetryableError('BTC_BLOCK_CORRUPT', `${where} hashes to ${hash} instead`);
   }
-  const { txs, hashes } = scanBlockTransactions(raw, 80, where);
+  const buf = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  const auxpow = rules.auxpow && (buf.readInt32LE(0) & AUXPOW_VERSION_BIT) !== 0;
+  const txStart = auxpow ? readAuxPow(buf, 80, where) : 80;
+  const { txs, hashes } = scanBlockTransactions(buf, txStart, where, rules);
   const root = merkleRoot(hashes);
   if (!header.merkleRoot || Buffer.compare(root, header.merkleRoot) !== 0) {
     throw new RetryableError('BTC_BLOCK_CORRUPT', `${where} has a merkle root that does not match its transactions`);

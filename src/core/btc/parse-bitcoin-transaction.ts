@@ -1,10 +1,21 @@
 import { Transaction } from 'bitcoinjs-lib';
-import { RetryableError } from '../errors.js';
+import { PermanentError, RetryableError } from '../errors.js';
 import type { BitcoinTx } from './bitcoin-block.js';
 import { toBitcoinTx } from './parse-bitcoin-block.js';
+import { scanBlockTransactions } from './scan-block-transactions.js';
+import type { UtxoBlockRules } from './utxo-chain.js';
 
-/** Parses a raw (mempool) transaction and checks it is the one asked for. Corrupt bytes: RetryableError BTC_TX_CORRUPT. */
-export function parseBitcoinTransaction(raw: Uint8Array, expectedTxid: string): BitcoinTx {
+/**
+ * Parses a raw (mempool) transaction and checks it is the one asked for. Corrupt bytes: RetryableError BTC_TX_CORRUPT.
+ *
+ * Bitcoin transactions go through bitcoinjs-lib; other UTXO families (`rules`)
+ * through the same scanner as their blocks, so a CashTokens output is matched on
+ * its locking script. A Litecoin mempool transaction with the MWEB flag carries
+ * confidential MWEB data that cannot be matched: PermanentError
+ * BTC_TX_UNSUPPORTED (the poller skips it; its transparent part is matched when mined).
+ */
+export function parseBitcoinTransaction(raw: Uint8Array, expectedTxid: string, rules?: UtxoBlockRules): BitcoinTx {
+  if (rules !== undefined && (rules.mweb || rules.cashTokens || !rules.segwit)) return scanOne(raw, expectedTxid, rules);
   let tx: Transaction;
   try {
     tx = Transaction.fromBuffer(raw);
@@ -16,4 +27,20 @@ export function parseBitcoinTransaction(raw: Uint8Array, expectedTxid: string): 
     throw new RetryableError('BTC_TX_CORRUPT', `transaction ${expectedTxid} hashes to ${txid} instead`);
   }
   return toBitcoinTx(tx, txid);
+}
+
+function scanOne(raw: Uint8Array, expectedTxid: string, rules: UtxoBlockRules): BitcoinTx {
+  if (rules.mweb && raw.length > 6 && raw[4] === 0x00 && (raw[5]! & 0x08) !== 0) {
+    throw new PermanentError('BTC_TX_UNSUPPORTED', `transaction ${expectedTxid} carries MWEB data, which is confidential; its transparent part is matched when it is mined`);
+  }
+  // A one-transaction "block body": count 1, then the transaction; the scanner insists every byte is consumed.
+  const body = Buffer.concat([Buffer.from([0x01]), raw]);
+  let tx: BitcoinTx;
+  try {
+    tx = scanBlockTransactions(body, 0, `transaction ${expectedTxid}`, rules).txs[0]!;
+  } catch (err) {
+    throw new RetryableError('BTC_TX_CORRUPT', `transaction ${expectedTxid} could not be parsed: ${(err as Error).message}`, { cause: err });
+  }
+  if (tx.txid !== expectedTxid.toLowerCase()) throw new RetryableError('BTC_TX_CORRUPT', `transaction ${expectedTxid} hashes to ${tx.txid} instead`);
+  return tx;
 }

@@ -1,6 +1,11 @@
 import { RetryableError } from '../errors.js';
 import type { BitcoinTx, BitcoinTxInput, BitcoinTxOutput } from './bitcoin-block.js';
 import { hash256 } from './hash256.js';
+import { readMwebBlock } from './read-mweb-block.js';
+import { readTokenPrefix } from './read-token-prefix.js';
+import type { UtxoBlockRules } from './utxo-chain.js';
+
+const BITCOIN_RULES: Pick<UtxoBlockRules, 'segwit' | 'mweb' | 'cashTokens'> = { segwit: true, mweb: false, cashTokens: false };
 
 export interface ScannedTransactions {
   readonly txs: BitcoinTx[];
@@ -20,8 +25,17 @@ export interface ScannedTransactions {
  * the standard one (BIP-144 for witness transactions); tests check it against
  * bitcoinjs-lib on real mainnet blocks, every txid, script and outpoint.
  * bitcoinjs-lib still parses block headers and every mempool transaction.
+ *
+ * `rules` adds what other UTXO families put in a block (utxo-chain.ts):
+ * - segwit false (Dogecoin, Bitcoin Cash): a marker/flag is not a layout, so such bytes fail as a zero input count;
+ * - mweb (Litecoin): flag bit 0x08 marks the HogEx transaction, which must be the last, carry a null MWEB
+ *   transaction byte, and be followed by the MWEB extension block (readMwebBlock); its txid excludes both;
+ * - cashTokens (Bitcoin Cash): an output script starting with the PREFIX_TOKEN byte 0xef carries a token prefix
+ *   (category, bitfield, commitment, amount) before the locking bytecode; the prefix is checked and stripped so
+ *   matching sees the locking script.
+ * Whatever the family, the bytes must be consumed exactly: anything left over is an error.
  */
-export function scanBlockTransactions(raw: Uint8Array, startOffset: number, where: string): ScannedTransactions {
+export function scanBlockTransactions(raw: Uint8Array, startOffset: number, where: string, rules: Pick<UtxoBlockRules, 'segwit' | 'mweb' | 'cashTokens'> = BITCOIN_RULES): ScannedTransactions {
   const buf = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   const end = buf.length;
   let pos = startOffset;
@@ -67,12 +81,19 @@ export function scanBlockTransactions(raw: Uint8Array, startOffset: number, wher
   if (count === 0 || count > (end - pos) / 60 + 1) throw corrupt('transaction count');
   const txs = new Array<BitcoinTx>(count);
   const hashes = new Array<Buffer>(count);
+  let hogEx = false;
   for (let t = 0; t < count; t++) {
     const txStart = pos;
     need(4, 'version');
     pos += 4;
-    const segwit = buf[pos] === 0x00 && buf[pos + 1] === 0x01;
-    if (segwit) pos += 2;
+    // BIP-144 marker 0x00 then flags: 0x01 witness; Litecoin adds 0x08 (MWEB, LIP-0003).
+    let flags = 0;
+    if (rules.segwit && buf[pos] === 0x00 && pos + 1 < end && buf[pos + 1] !== 0x00) {
+      flags = buf[pos + 1]!;
+      if ((flags & ~(rules.mweb ? 0x09 : 0x01)) !== 0) throw corrupt('transaction flags');
+      pos += 2;
+    }
+    const segwit = flags !== 0;
     const bodyStart = pos;
     const nIn = varint('input count');
     if (nIn === 0) throw corrupt('input count');
@@ -102,11 +123,17 @@ export function scanBlockTransactions(raw: Uint8Array, startOffset: number, wher
       pos += 8;
       const scriptLength = varint('scriptPubKey length');
       need(scriptLength, 'scriptPubKey');
-      outs[o] = { scriptHex: buf.toString('hex', pos, pos + scriptLength), value };
+      let scriptStart = pos;
+      if (rules.cashTokens && scriptLength > 0 && buf[pos] === 0xef) {
+        const token = readTokenPrefix(buf, pos, pos + scriptLength);
+        if (typeof token === 'string') throw corrupt(`token prefix: ${token}`);
+        scriptStart = token.end;
+      }
+      outs[o] = { scriptHex: buf.toString('hex', scriptStart, pos + scriptLength), value };
       pos += scriptLength;
     }
     const bodyEnd = pos;
-    if (segwit) {
+    if (flags & 0x01) {
       for (let i = 0; i < nIn; i++) {
         const items = varint('witness item count');
         const witness = new Array<Uint8Array>(items);
@@ -118,6 +145,13 @@ export function scanBlockTransactions(raw: Uint8Array, startOffset: number, wher
         }
         (ins[i] as { witness?: readonly Uint8Array[] }).witness = witness;
       }
+    }
+    if (flags & 0x08) {
+      // In a block only the HogEx (integrating) transaction has the MWEB flag, with a null MWEB tx, and it comes last.
+      need(1, 'MWEB transaction');
+      if (buf[pos] !== 0x00 || t !== count - 1) throw corrupt('MWEB transaction data in a block');
+      pos += 1;
+      hogEx = true;
     }
     need(4, 'locktime');
     pos += 4;
@@ -135,6 +169,12 @@ export function scanBlockTransactions(raw: Uint8Array, startOffset: number, wher
     }
     hashes[t] = hash;
     txs[t] = new ScannedTx(hash, coinbase, ins, outs);
+  }
+  if (hogEx) {
+    // The block's MWEB extension: an optional-pointer byte (1 = present), then mw::Block.
+    need(1, 'MWEB extension block');
+    if (buf[pos] !== 0x01) throw corrupt('MWEB extension block marker');
+    pos = readMwebBlock(buf, pos + 1, where);
   }
   if (pos !== end) throw new RetryableError('BTC_BLOCK_CORRUPT', `${where} has ${end - pos} unexpected bytes after its transactions`);
   return { txs, hashes };

@@ -1,5 +1,7 @@
 import { getAddress, sha256, decodeBase58, toBeHex } from 'ethers';
 import { address as btcAddress, networks, type Network } from 'bitcoinjs-lib';
+import { AddressError } from '../address/address-error.js';
+import { normalizeUtxoAddress } from '../address/normalize-utxo-address.js';
 
 /**
  * Checks an address an importer is about to write, for the chain it is filed
@@ -71,6 +73,18 @@ export function validateImportAddress(chain: string, raw: string): ImportAddress
       return { ok: true, address: display, key: display.toLowerCase() };
     } catch {
       return { ok: false, reason: 'bad EIP-55 checksum (mixed-case address whose checksum does not match)' };
+    }
+  }
+
+  // Chains chainwatch polls through its UTXO engine: exactly the loader's check, and its display form
+  // (Bitcoin Cash legacy addresses become CashAddr, as alerts show them).
+  if (chain === 'litecoin' || chain === 'dogecoin' || chain === 'bitcoin-cash' || chain === 'bitcoin-sv') {
+    try {
+      const norm = normalizeUtxoAddress(input, chain, 'mainnet');
+      return { ok: true, address: norm.display, key: norm.display };
+    } catch (err) {
+      if (err instanceof AddressError) return { ok: false, reason: err.message };
+      throw err;
     }
   }
 
