@@ -7,14 +7,14 @@ describe('normalizeTronAddress', () => {
     expect(normalizeTronAddress('TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t')).toEqual({ matchKey: '41a614f803b6fd780986a42c78ec9c7f77e6ded13c', display: 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t' });
   });
 
-  it('round-trips every Tron address of the shipped lists (43) through hex', async () => {
+  it('round-trips every Tron address of the shipped lists (OFAC and incidents) through hex', async () => {
     const { readdirSync, readFileSync } = await import('node:fs');
     const { parse } = await import('yaml');
     const addresses = readdirSync('config/watchlists').flatMap((name) => {
       const file = parse(readFileSync(`config/watchlists/${name}`, 'utf8')) as { entries: { chain: string; address: string }[] };
       return file.entries.filter((e) => e.chain === 'tron').map((e) => e.address);
     });
-    expect(addresses.length).toBe(43);
+    expect(addresses.length).toBeGreaterThanOrEqual(43);
     for (const a of addresses) expect(encodeTronAddress(normalizeTronAddress(a).matchKey)).toBe(a);
   });
 
