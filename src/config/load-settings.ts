@@ -7,6 +7,7 @@ import { displayFile, yamlSyntaxProblems } from './yaml-problems.js';
 import { interpolateEnv } from './interpolate-env.js';
 import { formatFieldPath, locateYamlNode } from './locate-yaml-node.js';
 import { zodIssuesToProblems, type Locate } from './zod-issues-to-problems.js';
+import { checkAlertReferences } from './check-alert-references.js';
 
 export const SETTINGS_FILE = 'chainwatch.yaml';
 
@@ -106,6 +107,7 @@ export function checkSettingsText(text: string, file: string, env: NodeJS.Proces
       if (first === undefined) seen.set(w.id, pos.line);
       else problems.push({ severity: 'error', file, line: pos.line, column: pos.column, field: formatFieldPath(['webhooks', i, 'id']), code: 'duplicate_webhook_id', message: `duplicate webhook id "${w.id}" (first used at line ${first})` });
     });
+    problems.push(...checkAlertReferences(data, chains, file, at));
   }
 
   // An unset variable leaves an empty string that then fails its own check; report the cause once.
@@ -126,6 +128,9 @@ export function checkSettingsText(text: string, file: string, env: NodeJS.Proces
     api: Object.freeze({ ...d.api }),
     redis: Object.freeze({ ...d.redis }),
     reloadIntervalMs: d.reloadIntervalMs,
+    prices: d.prices,
+    tokens: d.tokens,
+    alerts: d.alerts,
   });
   return { settings, chainIds, chainsKnown: true, problems };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alertsSchema, emailRouteSchema, pricesSchema, tokensSchema, type AlertsConfig, type PricesConfig, type TokensConfig } from './alerts-schema.js';
 
 /**
  * The configuration contract (issue #2). Keys here are public interface:
@@ -67,6 +68,8 @@ export const emailSchema = z
     to: z.array(z.string().email()).min(1, 'at least one recipient is required'),
     subjectPrefix: z.string().default('[chainwatch]'),
     enabled: z.boolean().default(true),
+    /** Ordered email routes (issue #8, docs/alerts.md); a movement no route takes goes to `to`. */
+    routes: z.array(emailRouteSchema).default([]),
   })
   .strict();
 
@@ -104,16 +107,22 @@ export const chainwatchFileSchema = z
     redis: redisSchema.default({}),
     /** How often each process re-reads the watchlist directory. */
     reloadIntervalMs: positiveInt.min(100).default(2000),
+    /** USD prices by asset symbol, listed tokens by chain, severity rules and email policy (docs/alerts.md). */
+    prices: pricesSchema.default({}),
+    tokens: tokensSchema.default({}),
+    alerts: alertsSchema.default({}),
   })
   .strict();
 
 export type EvmChainConfig = z.infer<typeof evmChainSchema> & { readonly id: string };
 export type BitcoinChainConfig = z.infer<typeof bitcoinChainSchema> & { readonly id: string };
 export type ChainConfig = EvmChainConfig | BitcoinChainConfig;
-export type EmailConfig = z.infer<typeof emailSchema>;
+/** `routes` optional: settings built by hand (tests, tools) predate issue #8. */
+export type EmailConfig = Omit<z.infer<typeof emailSchema>, 'routes'> & { readonly routes?: z.infer<typeof emailSchema>['routes'] };
 export type WebhookConfig = z.infer<typeof webhookSchema>;
 export type ApiConfig = z.infer<typeof apiSchema>;
 export type RedisConfig = z.infer<typeof redisSchema>;
+export type { AlertsConfig, PriceConfig, PricesConfig, TokensConfig } from './alerts-schema.js';
 
 /** Fully validated, env-interpolated settings from chainwatch.yaml. */
 export interface Settings {
@@ -123,6 +132,10 @@ export interface Settings {
   readonly api: ApiConfig;
   readonly redis: RedisConfig;
   readonly reloadIntervalMs: number;
+  /** Issue #8 (docs/alerts.md); optional so hand-built settings stay valid: absent = none / defaults. */
+  readonly prices?: PricesConfig;
+  readonly tokens?: TokensConfig;
+  readonly alerts?: AlertsConfig;
 }
 
 export const watchlistEntrySchema = z
