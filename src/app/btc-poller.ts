@@ -12,6 +12,7 @@ import type { BlockHeader } from '../core/ports.js';
 import { btcBackend } from './btc-backend.js';
 import { btcSeedOutpoints } from './btc-seed-outpoints.js';
 import { ChainFollower, type ChainSource, type PollerWiring } from './chain-follower.js';
+import type { MovementEnricher } from './movement-enricher.js';
 
 export interface BitcoinPollerOptions extends PollerWiring {
   readonly chain: BitcoinChainConfig;
@@ -23,6 +24,8 @@ export interface BitcoinPollerOptions extends PollerWiring {
   readonly mempoolSeenTtlMs?: number;
   /** Largest number of new mempool transactions fetched per poll; the rest wait for the next one. */
   readonly maxMempoolTxsPerPoll?: number;
+  /** Issue #8: severity, USD value and flags filled before movements are queued. */
+  readonly enricher?: MovementEnricher;
 }
 
 export interface BitcoinMempoolWatcher {
@@ -88,7 +91,9 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
     const result = matchBitcoinTransactions({ chain: chain.id, network, txs, index: options.currentWatchlist(), remembered, block, confirmations });
     // Saved before publishing: if publishing fails the block is retried and re-saves the same entries.
     await outpointStore.saveMany(chain.id, result.created);
-    return result.movements;
+    if (options.enricher === undefined) return result.movements;
+    if (block === null) options.enricher.reset(); // a mempool poll is its own step
+    return options.enricher.enrich(result.movements);
   }
 
   const follower = new ChainFollower<BitcoinBlock>({
@@ -100,7 +105,7 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
     source,
     cursorStore: options.cursorStore,
     sink,
-    ...(options.beforeStep ? { beforeStep: options.beforeStep } : {}),
+    ...(options.beforeStep || options.enricher ? { beforeStep: () => (options.enricher?.reset(), options.beforeStep?.() ?? Promise.resolve()) } : {}),
     ...(options.lease ? { lease: options.lease } : {}),
     detect: (block, { headNumber }) => matchTxs(block.txs, { number: block.header.number, hash: block.header.hash }, headNumber - block.header.number + 1),
     logger,

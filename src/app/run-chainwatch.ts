@@ -17,6 +17,7 @@ import { createEvmPoller } from './evm-poller.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createWatchlistReloader } from './watchlist-reloader.js';
+import { createMovementEnricher } from './movement-enricher.js';
 
 export type Role = 'poller' | 'alerter' | 'api';
 export const ALL_ROLES: readonly Role[] = ['poller', 'alerter', 'api'];
@@ -109,13 +110,15 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
           continue;
         }
         if (chain.kind === 'evm') {
-          const poller = createEvmPoller({ chain: chain satisfies EvmChainConfig, currentWatchlist, beforeStep, cursorStore, sink, lease, logger, metrics });
+          const enricher = createMovementEnricher({ settings, logger, metrics });
+          const poller = createEvmPoller({ chain: chain satisfies EvmChainConfig, currentWatchlist, beforeStep, cursorStore, sink, lease, logger, metrics, enricher });
           poller.start();
           closers.unshift(() => poller.stop());
           pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.pollOnce() });
         } else {
           const outpointStore = createRedisOutpointStore(redis, settings.redis.prefix);
-          const poller = createBitcoinPoller({ chain: chain satisfies BitcoinChainConfig, currentWatchlist, beforeStep, cursorStore, sink, outpointStore, lease, logger, metrics });
+          const enricher = createMovementEnricher({ settings, logger, metrics });
+          const poller = createBitcoinPoller({ chain: chain satisfies BitcoinChainConfig, currentWatchlist, beforeStep, cursorStore, sink, outpointStore, lease, logger, metrics, enricher });
           poller.start();
           closers.unshift(() => poller.stop());
           pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.follower.pollOnce() });
