@@ -5,16 +5,15 @@ import { PermanentError } from '../core/errors.js';
 import { movementJobId, parseMovementJob } from '../core/movement-job.js';
 import { buildDeliveryJob, parseDeliveryJob, type DeliveryJobData } from '../core/alert/delivery-job.js';
 import { planDeliveries } from '../core/alert/plan-deliveries.js';
-import { renderEmail } from '../core/alert/render-email.js';
 import { buildWebhookPayload } from '../core/alert/build-webhook-payload.js';
 import { buildWebhookId } from '../core/alert/sign-webhook.js';
 import { DEFAULT_RETRY_POLICY, computeRetryDelay, type RetryPolicy } from '../core/alert/compute-retry-delay.js';
-import { EMAIL_QUEUE, MOVEMENTS_QUEUE, webhookQueueName } from '../adapters/redis/queue-names.js';
+import { MOVEMENTS_QUEUE, webhookQueueName } from '../adapters/redis/queue-names.js';
 import { KEEP_COMPLETED, KEEP_FAILED } from '../adapters/redis/job-retention.js';
-import { createEmailSender, type EmailSender } from '../adapters/smtp/send-email.js';
 import { sendWebhook } from '../adapters/webhook/send-webhook.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import { startEmailDispatch } from './email-dispatch.js';
 
 export interface StartAlerterOptions {
   readonly settings: Settings;
@@ -82,7 +81,6 @@ export async function startAlerter(options: StartAlerterOptions): Promise<Alerte
     computeRetryDelay(policy, attemptsMade, retryAfterMsOf(err));
 
   const email = settings.email !== undefined && settings.email.enabled ? settings.email : undefined;
-  const emailQueue = email !== undefined ? openQueue(EMAIL_QUEUE) : undefined;
   const enabledWebhooks = settings.webhooks.filter((w) => w.enabled);
   const webhookQueues = new Map<string, Queue>(enabledWebhooks.map((w) => [w.id, openQueue(webhookQueueName(w.id))]));
 
@@ -112,21 +110,11 @@ export async function startAlerter(options: StartAlerterOptions): Promise<Alerte
     return w;
   };
 
-  let sender: EmailSender | undefined;
-  if (email !== undefined) {
-    const emailSender = createEmailSender(email.smtpUrl);
-    sender = emailSender;
-    openWorker(EMAIL_QUEUE, 1, async (job) => {
-      const d = parseJob(job, parseDeliveryJob);
-      const rendered = renderEmail(d.movement, {
-        subjectPrefix: email.subjectPrefix,
-        explorerUrl: settings.chains.get(d.movement.chain)?.explorerUrl,
-      });
-      await deliver('email', 'email', job, async () => {
-        await emailSender.send({ from: email.from, to: email.to, ...rendered, messageId: `<${String(job.id)}@chainwatch>` });
-      });
-    });
-  }
+  // Issue #8: routes, groups and digests live in email-dispatch.ts.
+  const emailDispatch =
+    email === undefined
+      ? undefined
+      : await startEmailDispatch({ settings, email, connection, logger, metrics, backoffStrategy, jobOptions: { attempts: policy.attempts, backoff: { type: BACKOFF_TYPE } } });
 
   for (const webhook of enabledWebhooks) {
     openWorker(webhookQueueName(webhook.id), options.webhookConcurrency ?? 4, async (job) => {
@@ -141,7 +129,11 @@ export async function startAlerter(options: StartAlerterOptions): Promise<Alerte
     const timestamp = now();
     const data: DeliveryJobData = buildDeliveryJob(key, movement, timestamp);
     for (const planned of planDeliveries(key, { email, webhooks: enabledWebhooks })) {
-      const queue = planned.channel === 'email' ? emailQueue : webhookQueues.get(planned.target);
+      if (planned.channel === 'email' && emailDispatch !== undefined) {
+        await emailDispatch.accept(movement, key, timestamp);
+        continue;
+      }
+      const queue = webhookQueues.get(planned.target);
       if (queue === undefined) {
         logger.warn({ movement_id: movement.id, channel: planned.channel, target: planned.target }, 'no delivery queue for this target; skipped');
         continue;
@@ -160,7 +152,7 @@ export async function startAlerter(options: StartAlerterOptions): Promise<Alerte
       // Workers first: they finish their active jobs, then stop taking new ones.
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all(queues.map((q) => q.close()));
-      sender?.close();
+      await emailDispatch?.close();
       logger.info('alerter stopped');
     },
   };
