@@ -39,13 +39,18 @@ export function renderDigest(items: readonly DigestItem[], options: RenderDigest
   const severity = highestSeverity(movements);
   const who = whoOf(movements);
   const direction = directionOf(movements);
-  const amount = totalAmount(movements);
   const usd = totalUsd(movements);
-  const usdText = usd.known === 0 ? '' : ` (${formatUsdHuman(usd.total)}${usd.unknown > 0 ? '+' : ''})`;
-  const arrow = arrowOf(movements, direction);
   const unconfirmed = movements.every((m) => m.confirmations === 0) ? ' (unconfirmed)' : '';
   const count = movements.length > 1 ? `${movements.length} movements, ` : '';
-  const core = `[${severity.toUpperCase()}] ${who}: ${count}${direction} ${amount}${usdText}${arrow}${unconfirmed}`;
+  // Mixed directions: one total per direction (an inflow never offsets an outflow).
+  const parts = (['out', 'in', 'self'] as const)
+    .map((dir) => movements.filter((m) => m.direction === dir))
+    .filter((ms) => ms.length > 0)
+    .map((ms) => {
+      const u = totalUsd(ms);
+      return `${ms[0]!.direction.toUpperCase()} ${totalAmount(ms)}${u.known === 0 ? '' : ` (${formatUsdHuman(u.total)}${u.unknown > 0 ? '+' : ''})`}`;
+    });
+  const core = `[${severity.toUpperCase()}] ${who}: ${count}${parts.join(', ')}${arrowOf(movements, direction)}${unconfirmed}`;
   const subject = sanitizeHeaderValue(options.subjectPrefix.trim() === '' ? core : `${options.subjectPrefix.trim()} ${core}`);
 
   const summary = [

@@ -30,6 +30,11 @@ describe('email subject and digest', () => {
     for (const { movement } of items) expect(r.text.split(movement.txHash).length - 1).toBe(1);
     expect(r.text).toContain('total $9,000');
   });
+  it('mixed directions: one total per direction', () => {
+    const out = enriched(evmNativeOut(), 'high', '3000.00');
+    const inn = enriched(evmNativeOut({ direction: 'in', txHash: `0x${'5'.repeat(64)}`, from: '0x8589427373D6D84E98730D7795D8f6f8731FDA16', to: RONIN.address }), 'high', '3000.00');
+    expect(renderDigest([{ movement: out, detectedAt: at }, { movement: inn, detectedAt: at }], { subjectPrefix: '', explorerUrls }).subject).toBe('[HIGH] Ronin Bridge exploiter: 2 movements, OUT 1.5 ETH ($3,000), IN 1.5 ETH ($3,000)');
+  });
   it('unknown USD is left out of the subject; partly unknown totals say so', () => {
     const a = enriched(btcOut(), 'high', null);
     expect(renderDigest([{ movement: a, detectedAt: at }], { subjectPrefix: '', explorerUrls }).subject).not.toContain('$');
