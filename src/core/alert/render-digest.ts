@@ -76,6 +76,7 @@ export function renderDigest(items: readonly DigestItem[], options: RenderDigest
       txLink: explorer === undefined ? undefined : link(explorer, 'tx', m.txHash),
       explorer,
       fee: m.fee === undefined || m.fee === null ? undefined : `${formatBaseUnits(m.fee, m.asset.decimals)} ${m.asset.symbol}`,
+      sentBy: typeof m.txFrom === 'string' ? m.txFrom : undefined,
     };
   });
   const entries = uniqueEntries(movements);
@@ -88,6 +89,8 @@ export function renderDigest(items: readonly DigestItem[], options: RenderDigest
       `- ${r.time} UTC  ${r.chain}  ${r.direction}  ${r.amount}  ${r.usd}  [${r.severity}]`,
       `  from ${clean(r.from)}`,
       `  to   ${clean(r.to)}`,
+      // Who signed the transaction: a Transfer "from" a watched wallet in a transaction someone else sent may be forged.
+      ...(r.sentBy === undefined ? [] : [`  Sent by: ${clean(r.sentBy)}`]),
       `  tx   ${r.txLink ?? r.tx}`,
       ...(r.fee === undefined ? [] : [`  fee  ${r.fee}`]),
     ]),
@@ -115,7 +118,7 @@ export function renderDigest(items: readonly DigestItem[], options: RenderDigest
   const htmlRows = rows
     .map(
       (r) =>
-        `<tr><td>${escapeHtml(r.time)}</td><td>${escapeHtml(r.chain)}</td><td>${escapeHtml(r.direction)}</td><td>${addr(r.explorer, r.from)}</td><td>${addr(r.explorer, r.to)}</td><td>${escapeHtml(r.amount)}</td><td>${escapeHtml(r.usd)}</td><td>${escapeHtml(r.severity)}</td><td>${r.txLink === undefined ? escapeHtml(r.tx) : `<a href="${escapeHtml(r.txLink)}">${escapeHtml(r.tx)}</a>`}</td></tr>`,
+        `<tr><td>${escapeHtml(r.time)}</td><td>${escapeHtml(r.chain)}</td><td>${escapeHtml(r.direction)}</td><td>${addr(r.explorer, r.from)}</td><td>${addr(r.explorer, r.to)}${r.sentBy === undefined ? '' : `<br><small>Sent by: ${addr(r.explorer, r.sentBy)}</small>`}</td><td>${escapeHtml(r.amount)}</td><td>${escapeHtml(r.usd)}</td><td>${escapeHtml(r.severity)}</td><td>${r.txLink === undefined ? escapeHtml(r.tx) : `<a href="${escapeHtml(r.txLink)}">${escapeHtml(r.tx)}</a>`}</td></tr>`,
     )
     .join('\n');
   const htmlEntries = entries
