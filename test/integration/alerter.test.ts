@@ -495,6 +495,9 @@ describe('alerter', () => {
     expect(failed[0]!.failedReason).toMatch(/^SMTP_REJECTED: /);
     expect(failed[0]!.failedReason).not.toContain('wrong-pass');
     expect(smtp.messages).toHaveLength(0);
+    // Permanent failures are counted by code (issue #8).
+    const permanent = (await h.metrics.registry.getSingleMetric('chainwatch_email_permanent_failures_total')?.get())?.values ?? [];
+    expect(permanent.find((v) => v.labels['code'] === 'SMTP_REJECTED')?.value).toBe(1);
     expect(h.logs.join('')).not.toContain('wrong-pass');
   });
 
