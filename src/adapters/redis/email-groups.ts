@@ -6,10 +6,11 @@ import type { Redis } from 'ioredis';
  *   <p>:pending:<gid>  LIST  movements waiting for the group's next email
  *   <p>:meta:<gid>     HASH  key, route, to, labels, seq (emails sent so far), lastFlushMs
  *   <p>:due            ZSET  gid -> when its next email is due
- *   <p>:batch:<gid>:<seq> STRING a sealed email's fixed content, until its job exists
- *   <p>:sealed         SET   "<gid>|<seq>" sealed but not yet known to be queued
+ *   <p>:sealed         HASH  "<gid>|<seq>" -> a sealed email's fixed content, until its job exists
  * Adding and sealing are Lua scripts, so they are atomic: every movement
  * lands in exactly one sealed batch, whatever the number of alerter replicas.
+ * Every key a script touches is declared, and all share the prefix (a hash tag
+ * under Redis Cluster keeps them on one slot).
  */
 export interface EmailGroupMeta {
   readonly id: string;
@@ -66,8 +67,7 @@ local seq = redis.call('HINCRBY', KEYS[3], 'seq', 1)
 redis.call('HSET', KEYS[3], 'lastFlushMs', ARGV[2])
 local meta = redis.call('HMGET', KEYS[3], 'key', 'route', 'to', 'labels')
 local batch = cjson.encode({ id = ARGV[1], seq = seq, key = meta[1], route = meta[2], to = meta[3], labels = meta[4], items = items })
-redis.call('SET', KEYS[5] .. ':' .. seq, batch)
-redis.call('SADD', KEYS[4], ARGV[1] .. '|' .. seq)
+redis.call('HSET', KEYS[4], ARGV[1] .. '|' .. seq, batch)
 return batch
 `;
 
@@ -77,7 +77,6 @@ export function createEmailGroupStore(redis: Redis, prefix: string): EmailGroupS
     members: (g: string) => `${p}:members:${g}`,
     pending: (g: string) => `${p}:pending:${g}`,
     meta: (g: string) => `${p}:meta:${g}`,
-    batch: (g: string) => `${p}:batch:${g}`,
     due: `${p}:due`,
     sealed: `${p}:sealed`,
   };
@@ -117,22 +116,14 @@ export function createEmailGroupStore(redis: Redis, prefix: string): EmailGroupS
       return redis.zrangebyscore(k.due, '-inf', String(nowMs), 'LIMIT', 0, limit);
     },
     async seal(groupId, nowMs) {
-      const json = (await redis.eval(SEAL, 5, k.due, k.pending(groupId), k.meta(groupId), k.sealed, k.batch(groupId), groupId, String(nowMs))) as string | null;
+      const json = (await redis.eval(SEAL, 4, k.due, k.pending(groupId), k.meta(groupId), k.sealed, groupId, String(nowMs))) as string | null;
       return json === null ? undefined : parseBatch(json);
     },
     async unqueued() {
-      const members = await redis.smembers(k.sealed);
-      const out: SealedBatch[] = [];
-      for (const member of members) {
-        const [groupId = '', seq = ''] = member.split('|');
-        const json = await redis.get(`${k.batch(groupId)}:${seq}`);
-        if (json === null) await redis.srem(k.sealed, member);
-        else out.push(parseBatch(json));
-      }
-      return out;
+      return Object.values(await redis.hgetall(k.sealed)).map(parseBatch);
     },
     async confirmQueued(groupId, seq) {
-      await redis.multi().srem(k.sealed, `${groupId}|${seq}`).del(`${k.batch(groupId)}:${seq}`).exec();
+      await redis.hdel(k.sealed, `${groupId}|${seq}`);
     },
   };
 }
