@@ -2,7 +2,16 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmailGroupStore, type EmailGroupMeta, type SealedBatch } from '../../src/adapters/redis/email-groups.js';
+import { createRedisConnection } from '../../src/adapters/redis/create-redis-connection.js';
+import { startAlerter } from '../../src/app/alerter.js';
+import { createLogger } from '../../src/app/logger.js';
+import { createMetrics } from '../../src/app/metrics.js';
+import { evmChainSchema, type Settings } from '../../src/config/schema.js';
+import { buildDeliveryJob } from '../../src/core/alert/delivery-job.js';
 import { deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix } from '../helpers/redis.js';
+import { startSmtpCapture } from '../helpers/smtp-capture.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { evmNativeOut } from '../unit/alert/movements.js';
 
 const prefix = uniqueRedisPrefix('email-groups');
 let redis: Redis;
@@ -70,4 +79,42 @@ describe('email group store', () => {
     expect(items.sort()).toEqual(Array.from({ length: 150 }, (_, i) => `item${i}`).sort());
     expect(new Set(sealed.map((s) => s.seq)).size).toBe(sealed.length);
   });
+
+  it('a batch sealed before a crash (its job never created) is emailed once by the next alerter, with the sealed content', async () => {
+    const crashPrefix = uniqueRedisPrefix('email-crash');
+    const smtp = await startSmtpCapture();
+    const connection = await createRedisConnection(TEST_REDIS_URL);
+    try {
+      // The crashed replica: movements added and the group sealed, then nothing (no job).
+      const store = createEmailGroupStore(connection, crashPrefix);
+      const g = { id: 'cc03', key: 'default|incident=ronin-2022', route: 'default', to: ['compliance@example.com'], labels: { incident: 'ronin-2022' } };
+      const movements = [evmNativeOut(), evmNativeOut({ id: 'ethereum-0xbeef-native-x', txHash: `0x${'be'.repeat(32)}` })];
+      for (const m of movements) await store.add(g, m.id, JSON.stringify(buildDeliveryJob(m.id, m, new Date('2026-11-30T10:00:00Z'))), 1, { groupWaitMs: 0, groupIntervalMs: 0 });
+      expect(await store.seal('cc03', 2)).toMatchObject({ seq: 1 });
+
+      const settings: Settings = {
+        chains: new Map([['ethereum', { ...evmChainSchema.parse({ kind: 'evm', rpcUrls: ['http://127.0.0.1:1'] }), id: 'ethereum' }]]),
+        email: { smtpUrl: smtp.url, from: 'chainwatch@example.com', to: ['compliance@example.com'], subjectPrefix: '[chainwatch]', enabled: true },
+        webhooks: [],
+        api: { port: 0, host: '127.0.0.1' },
+        redis: { url: TEST_REDIS_URL, prefix: crashPrefix },
+        reloadIntervalMs: 2000,
+        alerts: { rules: [], email: { minSeverity: 'low', groupBy: ['incident'], groupWaitMs: 0, groupIntervalMs: 0 } },
+      };
+      const alerter = await startAlerter({ settings, connection, logger: createLogger({ level: 'silent' }), metrics: createMetrics(), backoffMs: 50 });
+      try {
+        await waitFor(() => smtp.messages.length >= 1, { what: 'the recovered digest', timeoutMs: 60_000 });
+        await waitFor(async () => (await store.unqueued()).length === 0, { what: 'the sealed copy dropped' });
+        expect(smtp.messages).toHaveLength(1);
+        expect(smtp.messages[0]!.messageId).toBe('<chainwatch-cc03-1@example.com>');
+        for (const m of movements) expect(smtp.messages[0]!.text).toContain(m.txHash);
+      } finally {
+        await alerter.close();
+      }
+    } finally {
+      await connection.quit();
+      await smtp.close();
+      await deleteRedisPrefix(crashPrefix);
+    }
+  }, 90_000);
 });
