@@ -4,6 +4,7 @@ import type { EmailConfig, Settings } from '../config/schema.js';
 import { buildDeliveryJob, parseDeliveryJob } from '../core/alert/delivery-job.js';
 import { buildDigestMessageIds, digestJobId, parseDigestJob, DIGEST_JOB_VERSION, type DigestJobData } from '../core/alert/digest-job.js';
 import { renderDigest } from '../core/alert/render-digest.js';
+import { sanitizeHeaderValue } from '../core/alert/sanitize-header-value.js';
 import { PermanentError } from '../core/errors.js';
 import type { Movement } from '../core/movement.js';
 import { buildEmailGroup } from '../core/route/build-email-group.js';
@@ -121,7 +122,7 @@ export async function startEmailDispatch(options: EmailDispatchOptions): Promise
           ...rendered,
           messageId: ids.messageId,
           ...(ids.threadRootId !== undefined && ids.threadRootId !== ids.messageId ? { inReplyTo: ids.threadRootId, references: [ids.threadRootId] } : {}),
-          headers: { 'Auto-Submitted': 'auto-generated', 'X-Chainwatch-Group': digest?.groupKey.replace(/[^\x20-\x7e]/g, ' ') ?? 'single' },
+          headers: { 'Auto-Submitted': 'auto-generated', 'X-Chainwatch-Group': digest === undefined ? 'single' : sanitizeHeaderValue(digest.groupKey) },
         });
         metrics.deliveries.inc({ channel: 'email', target: 'email' });
         logger.info(fields, 'alert delivered');
