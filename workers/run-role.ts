@@ -8,7 +8,7 @@ export async function runRole(role: Role): Promise<void> {
   const logger = createLogger({ name: `chainwatch-${role}` });
   try {
     const running = await runChainwatch({ configDir: process.env['CHAINWATCH_CONFIG'] ?? 'config', roles: [role], logger, serveHttp: true });
-    closeOnSignal(() => running.close(), logger, { shutdownTimeoutMs: running.settings.shutdownTimeoutMs });
+    closeOnSignal(() => running.close(), logger, { shutdownTimeoutMs: running.settings.shutdownTimeoutMs ?? 10_000 });
   } catch (err) {
     if (!reportConfigError(err)) logger.fatal({ err }, `chainwatch ${role} could not start`);
     process.exitCode = 1;

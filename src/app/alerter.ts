@@ -5,18 +5,17 @@ import { PermanentError } from '../core/errors.js';
 import { movementJobId, parseMovementJob } from '../core/movement-job.js';
 import { buildDeliveryJob, parseDeliveryJob, type DeliveryJobData } from '../core/alert/delivery-job.js';
 import { planDeliveries } from '../core/alert/plan-deliveries.js';
-import { renderEmail } from '../core/alert/render-email.js';
 import { buildWebhookPayload } from '../core/alert/build-webhook-payload.js';
 import { buildWebhookId } from '../core/alert/sign-webhook.js';
 import { DEFAULT_RETRY_POLICY, computeRetryDelay, type RetryPolicy } from '../core/alert/compute-retry-delay.js';
-import { EMAIL_QUEUE, MOVEMENTS_QUEUE, webhookQueueName } from '../adapters/redis/queue-names.js';
+import { MOVEMENTS_QUEUE, webhookQueueName } from '../adapters/redis/queue-names.js';
 import { KEEP_COMPLETED, KEEP_FAILED } from '../adapters/redis/job-retention.js';
-import { createEmailSender, type EmailSender } from '../adapters/smtp/send-email.js';
 import { sendWebhook } from '../adapters/webhook/send-webhook.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { createParkedMovementStore } from '../adapters/redis/parked-movement-store.js';
 import { createUndeliverableMovements } from './undeliverable-movements.js';
+import { startEmailDispatch } from './email-dispatch.js';
 
 export interface StartAlerterOptions {
   readonly settings: Settings;
@@ -86,7 +85,6 @@ export async function startAlerter(options: StartAlerterOptions): Promise<Alerte
     computeRetryDelay(policy, attemptsMade, retryAfterMsOf(err));
 
   const email = settings.email !== undefined && settings.email.enabled ? settings.email : undefined;
-  const emailQueue = email !== undefined ? openQueue(EMAIL_QUEUE) : undefined;
   const enabledWebhooks = settings.webhooks.filter((w) => w.enabled);
   const webhookQueues = new Map<string, Queue>(enabledWebhooks.map((w) => [w.id, openQueue(webhookQueueName(w.id))]));
 
@@ -116,21 +114,11 @@ export async function startAlerter(options: StartAlerterOptions): Promise<Alerte
     return w;
   };
 
-  let sender: EmailSender | undefined;
-  if (email !== undefined) {
-    const emailSender = createEmailSender(email.smtpUrl);
-    sender = emailSender;
-    openWorker(EMAIL_QUEUE, 1, async (job) => {
-      const d = parseJob(job, parseDeliveryJob);
-      const rendered = renderEmail(d.movement, {
-        subjectPrefix: email.subjectPrefix,
-        explorerUrl: settings.chains.get(d.movement.chain)?.explorerUrl,
-      });
-      await deliver('email', 'email', job, async () => {
-        await emailSender.send({ from: email.from, to: email.to, ...rendered, messageId: `<${String(job.id)}@chainwatch>` });
-      });
-    });
-  }
+  // Issue #8: routes, groups and digests live in email-dispatch.ts.
+  const emailDispatch =
+    email === undefined
+      ? undefined
+      : await startEmailDispatch({ settings, email, connection, logger, metrics, backoffStrategy, jobOptions: { attempts: policy.attempts, backoff: { type: BACKOFF_TYPE } } });
 
   for (const webhook of enabledWebhooks) {
     openWorker(webhookQueueName(webhook.id), options.webhookConcurrency ?? 4, async (job) => {
@@ -156,7 +144,11 @@ export async function startAlerter(options: StartAlerterOptions): Promise<Alerte
     const plan = planDeliveries(key, { email, webhooks: enabledWebhooks });
     if (plan.length === 0) return undeliverable.park(job, token);
     for (const planned of plan) {
-      const queue = planned.channel === 'email' ? emailQueue : webhookQueues.get(planned.target);
+      if (planned.channel === 'email' && emailDispatch !== undefined) {
+        await emailDispatch.accept(movement, key, timestamp);
+        continue;
+      }
+      const queue = webhookQueues.get(planned.target);
       if (queue === undefined) {
         logger.warn({ movement_id: movement.id, channel: planned.channel, target: planned.target }, 'no delivery queue for this target; skipped');
         continue;
@@ -177,7 +169,7 @@ export async function startAlerter(options: StartAlerterOptions): Promise<Alerte
       // Workers first: they finish their active jobs, then stop taking new ones.
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all(queues.map((q) => q.close()));
-      sender?.close();
+      await emailDispatch?.close();
       logger.info('alerter stopped');
     },
   };

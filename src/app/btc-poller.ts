@@ -14,6 +14,7 @@ import { btcSeedOutpoints } from './btc-seed-outpoints.js';
 import { ChainFollower, type ChainSource, type PollerWiring } from './chain-follower.js';
 import { integrityMetrics } from './integrity-metrics.js';
 import type { Readiness } from './readiness.js';
+import type { MovementEnricher } from './movement-enricher.js';
 
 export interface BitcoinPollerOptions extends PollerWiring {
   readonly chain: BitcoinChainConfig;
@@ -29,6 +30,8 @@ export interface BitcoinPollerOptions extends PollerWiring {
   readonly maxMempoolTxsPerPoll?: number;
   /** Where seeding reports itself (`seed:<chain>` in /readyz). */
   readonly readiness?: Readiness;
+  /** Issue #8: severity, USD value and flags filled before movements are queued. */
+  readonly enricher?: MovementEnricher;
 }
 
 export interface BitcoinMempoolWatcher {
@@ -97,7 +100,9 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
     const result = matchBitcoinTransactions({ chain: chain.id, network, txs, index: options.currentWatchlist(), remembered, block, confirmations, asset });
     // Saved before publishing: if publishing fails the block is retried and re-saves the same entries.
     await outpointStore.saveMany(chain.id, result.created);
-    return result.movements;
+    if (options.enricher === undefined) return result.movements;
+    if (block === null) options.enricher.reset(); // a mempool poll is its own step
+    return options.enricher.enrich(result.movements);
   }
 
   const follower = new ChainFollower<BitcoinBlock>({
@@ -109,7 +114,7 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
     source,
     cursorStore: options.cursorStore,
     sink,
-    ...(options.beforeStep ? { beforeStep: options.beforeStep } : {}),
+    ...(options.beforeStep || options.enricher ? { beforeStep: () => (options.enricher?.reset(), options.beforeStep?.() ?? Promise.resolve()) } : {}),
     ...(options.lease ? { lease: options.lease } : {}),
     detect: (block, { headNumber }) => matchTxs(block.txs, { number: block.header.number, hash: block.header.hash }, headNumber - block.header.number + 1),
     logger,

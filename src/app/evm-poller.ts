@@ -1,5 +1,6 @@
 import type { EvmChainConfig } from '../config/schema.js';
 import type { WatchlistIndex } from '../core/watchlist.js';
+import type { Movement } from '../core/movement.js';
 import type { EvmBlockData, TokenMetadata } from '../core/evm/evm-block-data.js';
 import type { EvmLeg } from '../core/evm/collect-evm-legs.js';
 import { findEvmLookupNeeds } from '../core/evm/find-evm-lookup-needs.js';
@@ -8,6 +9,7 @@ import { tokenMetadataKey } from '../core/evm/token-metadata-key.js';
 import { createEvmRpcClient } from '../adapters/evm-rpc/create-evm-rpc-client.js';
 import { createEvmRpcSource, type EvmLogsMode, type EvmRpcSource } from '../adapters/evm-rpc/create-evm-rpc-source.js';
 import { ChainFollower, type ChainSource, type PollerWiring } from './chain-follower.js';
+import type { MovementEnricher } from './movement-enricher.js';
 
 export interface EvmPollerOptions extends PollerWiring {
   readonly chain: EvmChainConfig;
@@ -17,6 +19,8 @@ export interface EvmPollerOptions extends PollerWiring {
   readonly maxBackoffMs?: number;
   /** Steps in a row a per-token/per-transaction lookup may fail before it is given up (default 5; tests shorten it). */
   readonly maxLookupAttempts?: number;
+  /** Issue #8: severity, USD value and flags filled before movements are queued. */
+  readonly enricher?: MovementEnricher;
 }
 
 interface StepLookups {
@@ -128,10 +132,15 @@ export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
     sink: options.sink,
     logger,
     metrics,
-    ...(options.beforeStep ? { beforeStep: options.beforeStep } : {}),
+    ...(options.beforeStep || options.enricher ? { beforeStep: () => (options.enricher?.reset(), options.beforeStep?.() ?? Promise.resolve()) } : {}),
     ...(options.maxBackoffMs !== undefined ? { maxBackoffMs: options.maxBackoffMs } : {}),
     ...(options.lease ? { lease: options.lease } : {}),
-    detect: async (block, { headNumber }) => {
+    detect: async (block, context) => {
+      const movements = await detect(block, context);
+      return options.enricher === undefined ? movements : options.enricher.enrich(movements);
+    },
+  });
+  async function detect(block: EvmBlockData, { headNumber }: { readonly headNumber: number }): Promise<readonly Movement[]> {
       const index = options.currentWatchlist();
       const context = { chain: chain.id, index, headNumber, nativeSymbol: chain.nativeSymbol };
       const prefetched = lookups.get(block);
@@ -140,7 +149,6 @@ export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
       const needs = findEvmLookupNeeds(block, chain.id, index);
       const [txStatus, tokens] = await Promise.all([source.fetchTxStatuses(block.header, needs.txHashes), source.fetchTokenMetadata(needs.tokens, block.header.number)]);
       return matchEvmBlock(block, { ...context, txStatus, tokens, legs: needs.legs });
-    },
-  });
+  }
   return Object.assign(follower, { source });
 }

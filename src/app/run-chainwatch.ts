@@ -22,6 +22,7 @@ import { createReadiness, type Readiness } from './readiness.js';
 import { startOpsServer } from './start-ops-server.js';
 import { createWatchlistReloader } from './watchlist-reloader.js';
 import { startOperatorWatchdog, watchedChain, type WatchedChain } from './operator-watchdog.js';
+import { createMovementEnricher } from './movement-enricher.js';
 
 export type Role = 'poller' | 'alerter' | 'api';
 export const ALL_ROLES: readonly Role[] = ['poller', 'alerter', 'api'];
@@ -129,7 +130,8 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
           continue;
         }
         if (chain.kind === 'evm') {
-          const poller = createEvmPoller({ chain: chain satisfies EvmChainConfig, currentWatchlist, beforeStep, cursorStore, sink, lease, logger, metrics });
+          const enricher = createMovementEnricher({ settings, logger, metrics });
+          const poller = createEvmPoller({ chain: chain satisfies EvmChainConfig, currentWatchlist, beforeStep, cursorStore, sink, lease, logger, metrics, enricher });
           poller.start();
           closers.unshift(() => poller.stop());
           pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.pollOnce() });
@@ -142,7 +144,8 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
           watched.push(watchedChain(chain, () => poller.status()));
         } else {
           const outpointStore = createRedisOutpointStore(redis, settings.redis.prefix);
-          const poller = createBitcoinPoller({ chain: chain satisfies BitcoinChainConfig, currentWatchlist, beforeStep, cursorStore, sink, outpointStore, lease, logger, metrics, readiness });
+          const enricher = createMovementEnricher({ settings, logger, metrics });
+          const poller = createBitcoinPoller({ chain: chain satisfies BitcoinChainConfig, currentWatchlist, beforeStep, cursorStore, sink, outpointStore, lease, logger, metrics, readiness, enricher });
           poller.start();
           closers.unshift(() => poller.stop());
           pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.follower.pollOnce() });

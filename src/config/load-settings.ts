@@ -9,6 +9,7 @@ import { interpolateEnv } from './interpolate-env.js';
 import { formatFieldPath, locateYamlNode } from './locate-yaml-node.js';
 import { zodIssuesToProblems, type Locate } from './zod-issues-to-problems.js';
 import { effectiveRedisPrefix, parseRedisTarget, RedisTargetError, type RedisTarget } from '../core/parse-redis-target.js';
+import { checkAlertReferences } from './check-alert-references.js';
 
 export const SETTINGS_FILE = 'chainwatch.yaml';
 
@@ -120,6 +121,7 @@ export function checkSettingsText(text: string, file: string, env: NodeJS.Proces
       if (first === undefined) seen.set(w.id, pos.line);
       else problems.push({ severity: 'error', file, line: pos.line, column: pos.column, field: formatFieldPath(['webhooks', i, 'id']), code: 'duplicate_webhook_id', message: `duplicate webhook id "${w.id}" (first used at line ${first})` });
     });
+    problems.push(...checkAlertReferences(data, chains, file, at));
   }
 
   // An unset variable leaves an empty string that then fails its own check; report the cause once.
@@ -142,6 +144,9 @@ export function checkSettingsText(text: string, file: string, env: NodeJS.Proces
     redis: Object.freeze({ ...d.redis, prefix: redisTarget === undefined ? d.redis.prefix : effectiveRedisPrefix(d.redis.prefix, redisTarget) }),
     reloadIntervalMs: d.reloadIntervalMs,
     shutdownTimeoutMs: d.shutdownTimeoutMs,
+    prices: d.prices,
+    tokens: d.tokens,
+    alerts: d.alerts,
   });
   return { settings, chainIds, chainsKnown: true, problems };
 }

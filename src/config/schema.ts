@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { httpUrlSchema } from './http-url-schema.js';
 import { tronChainSchema, type TronChainConfig } from './tron-chain-schema.js';
 import { UTXO_KINDS, UTXO_NETWORK_NAMES } from '../core/btc/utxo-chain.js';
+import { alertsSchema, emailRouteSchema, pricesSchema, tokensSchema, type AlertsConfig, type PricesConfig, type TokensConfig } from './alerts-schema.js';
 
 /**
  * The configuration contract (issue #2). Keys here are public interface:
@@ -88,6 +89,8 @@ export const emailSchema = z
     /** Who gets operational emails (chain watchdog, disabled subscriptions); default `to`. */
     operatorTo: z.array(z.string().email()).min(1).optional(),
     enabled: z.boolean().default(true),
+    /** Ordered email routes (issue #8, docs/alerts.md); a movement no route takes goes to `to`. */
+    routes: z.array(emailRouteSchema).default([]),
   })
   .strict();
 
@@ -132,6 +135,10 @@ export const chainwatchFileSchema = z
     reloadIntervalMs: positiveInt.min(100).default(2000),
     /** SIGTERM/SIGINT: stop polling, let deliveries finish or return to the queue, close; exit by this deadline whatever peers do. */
     shutdownTimeoutMs: positiveInt.min(100).default(10_000),
+    /** USD prices by asset symbol, listed tokens by chain, severity rules and email policy (docs/alerts.md). */
+    prices: pricesSchema.default({}),
+    tokens: tokensSchema.default({}),
+    alerts: alertsSchema.default({}),
   })
   .strict();
 
@@ -139,10 +146,12 @@ export type EvmChainConfig = z.infer<typeof evmChainSchema> & { readonly id: str
 export type BitcoinChainConfig = z.infer<typeof bitcoinChainSchema> & { readonly id: string };
 export type ChainConfig = EvmChainConfig | BitcoinChainConfig | TronChainConfig;
 export type { TronChainConfig };
-export type EmailConfig = z.infer<typeof emailSchema>;
+/** `routes` optional: settings built by hand (tests, tools) predate issue #8. */
+export type EmailConfig = Omit<z.infer<typeof emailSchema>, 'routes'> & { readonly routes?: z.infer<typeof emailSchema>['routes'] };
 export type WebhookConfig = z.infer<typeof webhookSchema>;
 export type ApiConfig = z.infer<typeof apiSchema>;
 export type RedisConfig = z.infer<typeof redisSchema>;
+export type { AlertsConfig, PriceConfig, PricesConfig, TokensConfig } from './alerts-schema.js';
 
 /** Fully validated, env-interpolated settings from chainwatch.yaml. */
 export interface Settings {
@@ -152,7 +161,12 @@ export interface Settings {
   readonly api: ApiConfig;
   readonly redis: RedisConfig;
   readonly reloadIntervalMs: number;
-  readonly shutdownTimeoutMs: number;
+  /** Optional so hand-built settings stay valid; the loader always sets it (default 10000). */
+  readonly shutdownTimeoutMs?: number;
+  /** Issue #8 (docs/alerts.md); optional so hand-built settings stay valid: absent = none / defaults. */
+  readonly prices?: PricesConfig;
+  readonly tokens?: TokensConfig;
+  readonly alerts?: AlertsConfig;
 }
 
 export const watchlistEntrySchema = z

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ContractFactory, type BaseContract, type ContractRunner, type InterfaceAbi } from 'ethers';
 
 /** The test/demo contracts compiled into src/devchain/artifacts by scripts/compile-contracts.ts. */
-export type DevContractName = 'TestToken' | 'TestNft' | 'TestMultiToken' | 'Splitter' | 'HostileToken' | 'HybridToken';
+export type DevContractName = 'TestToken' | 'TestNft' | 'TestMultiToken' | 'Splitter' | 'HostileToken' | 'HybridToken' | 'TestAggregator' | 'PoisonToken';
 
 export interface DevContractArtifact {
   readonly abi: InterfaceAbi;

@@ -77,6 +77,8 @@ beforeAll(async () => {
     stringify({
       chains: { ethereum: { kind: 'evm', rpcUrls: [chain.rpcUrl], confirmations: 1, pollIntervalMs: 100, startBlock: 0 } },
       email: { smtpUrl: smtp.url, from: 'chainwatch@example.com', to: ['compliance@example.com'] },
+      // One prompt email per movement here (issue #8 grouping would hold later ones for groupIntervalMs).
+      alerts: { email: { minSeverity: 'info', groupBy: ['incident', 'direction', 'kind'], groupWaitMs: 0, groupIntervalMs: 0 } },
       webhooks: [{ id: 'exchange-a', url: hooks.url, secret: SECRET }],
       redis: { url: TEST_REDIS_URL, prefix },
     }),

@@ -84,6 +84,8 @@ beforeAll(async () => {
     stringify({
       chains: { tron: { kind: 'tron', httpUrl: node.httpUrl, apiKey: API_KEY, pollIntervalMs: 100, startBlock: RECORDED_BLOCK } },
       email: { smtpUrl: smtp.url, from: 'chainwatch@example.com', to: ['compliance@example.com'] },
+      // One prompt email per movement here (issue #8 grouping would hold later ones for groupIntervalMs).
+      alerts: { email: { minSeverity: 'info', groupBy: ['incident', 'direction', 'kind'], groupWaitMs: 0, groupIntervalMs: 0 } },
       webhooks: [{ id: 'exchange-a', url: hooks.url, secret: SECRET }],
       redis: { url: TEST_REDIS_URL, prefix },
       reloadIntervalMs: 200,

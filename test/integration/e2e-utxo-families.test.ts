@@ -88,6 +88,8 @@ beforeAll(async () => {
         'bitcoin-cash': { kind: 'bitcoin-cash', ...common, rpcUrl: bchNode.rpcUrl, startBlock: bch.height, explorerUrl: 'https://explorer.bitcoin.com/bch', mempool: true },
       },
       email: { smtpUrl: smtp.url, from: 'chainwatch@example.com', to: ['compliance@example.com'] },
+      // One prompt email per movement here (issue #8 grouping would hold later ones for groupIntervalMs).
+      alerts: { email: { minSeverity: 'info', groupBy: ['incident', 'direction', 'kind'], groupWaitMs: 0, groupIntervalMs: 0 } },
       webhooks: [{ id: 'exchange-a', url: hooks.url, secret: SECRET }],
       redis: { url: TEST_REDIS_URL, prefix },
       reloadIntervalMs: 200,

@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer';
+import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { PermanentError, RetryableError, redactUrl } from '../../core/errors.js';
 
 export interface EmailMessage {
@@ -9,6 +10,11 @@ export interface EmailMessage {
   readonly html: string;
   /** Stable Message-ID per delivery, so a duplicate that slips through threads as the same message. */
   readonly messageId?: string;
+  /** Threading (RFC 5322): the group's thread root. */
+  readonly inReplyTo?: string;
+  readonly references?: readonly string[];
+  /** Extra headers, e.g. Auto-Submitted (RFC 3834); values must already be sanitised. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface EmailSender {
@@ -19,6 +25,8 @@ export interface EmailSender {
 export interface EmailSenderOptions {
   readonly connectionTimeoutMs?: number;
   readonly socketTimeoutMs?: number;
+  /** Pooled SMTP connections (reused across emails); default true. */
+  readonly pool?: boolean;
 }
 
 /**
@@ -29,13 +37,17 @@ export interface EmailSenderOptions {
 export function createEmailSender(smtpUrl: string, options: EmailSenderOptions = {}): EmailSender {
   // An options object with `url` picks nodemailer's SMTP overload, so sendMail() is typed
   // with SMTP's SentMessageInfo instead of `any`.
-  const transport = nodemailer.createTransport({
+  const poolOptions: SMTPPool.Options & { url: string } = {
     url: smtpUrl,
+    pool: true,
+    maxConnections: 2,
     // Short timeouts: a stuck server should fail the attempt and let the queue retry.
     connectionTimeout: options.connectionTimeoutMs ?? 10_000,
     greetingTimeout: options.connectionTimeoutMs ?? 10_000,
     socketTimeout: options.socketTimeoutMs ?? 30_000,
-  });
+  };
+  // Pooled (issue #8): connections are reused across emails instead of one handshake per message.
+  const transport = options.pool === false ? nodemailer.createTransport({ ...poolOptions, pool: false }) : nodemailer.createTransport(poolOptions);
   const where = redactUrl(smtpUrl);
   return {
     async send(message: EmailMessage): Promise<{ readonly messageId: string }> {
@@ -47,6 +59,9 @@ export function createEmailSender(smtpUrl: string, options: EmailSenderOptions =
           text: message.text,
           html: message.html,
           ...(message.messageId !== undefined ? { messageId: message.messageId } : {}),
+          ...(message.inReplyTo !== undefined ? { inReplyTo: message.inReplyTo } : {}),
+          ...(message.references !== undefined ? { references: [...message.references] } : {}),
+          ...(message.headers !== undefined ? { headers: { ...message.headers } } : {}),
         });
         return { messageId: info.messageId };
       } catch (err) {

@@ -11,7 +11,7 @@ import type { Metrics } from '../metrics.js';
 import { runChainwatch } from '../run-chainwatch.js';
 import { ensureRedis } from './ensure-redis.js';
 import { playBtcScenario, prepareBtcHackWallet } from './play-btc-scenario.js';
-import { DEMO_EVM_ACTORS, playEvmScenario } from './play-evm-scenario.js';
+import { DEMO_BURST_SPLITS, DEMO_EVM_ACTORS, deployDemoEvmContracts, playEvmScenario, type DemoEvmContracts } from './play-evm-scenario.js';
 import { startMailSink } from './start-mail-sink.js';
 import { startWebhookReceiver } from './start-webhook-receiver.js';
 
@@ -32,7 +32,16 @@ const SOURCE = 'https://github.com/chainwatch/chainwatch#demo';
  * flagged wallet while a short laundering scenario plays, and every alert is
  * printed as it is delivered. Returns the number of alerts delivered.
  */
-export async function runDemo(options: DemoOptions): Promise<{ emails: number; webhooks: number; movements: number }> {
+export interface DemoResult {
+  readonly emails: number;
+  readonly webhooks: number;
+  readonly movements: number;
+  /** Transactions of the laundering burst and of the address-poisoning attempt (issue #8). */
+  readonly burst: readonly string[];
+  readonly spam: readonly string[];
+}
+
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const { print } = options;
   const outDir = resolve(options.outDir);
   rmSync(outDir, { recursive: true, force: true });
@@ -53,6 +62,8 @@ export async function runDemo(options: DemoOptions): Promise<{ emails: number; w
     const chain = await startLocalEvmChain();
     cleanups.push(() => chain.stop());
     print(`  EVM chain: ${chain.rpcUrl} (hardhat)`);
+    const contracts = await deployDemoEvmContracts(chain.rpcUrl);
+    print(`  price feed: a Chainlink-style ETH/USD aggregator at ${contracts.ethUsdFeed}; dUSD listed at ${contracts.token}`);
     const btcChain = createRegtestChain({ initialBlocks: 101 });
     const btcHackWallet = prepareBtcHackWallet(btcChain);
     const btcServer = await startRegtestServer(btcChain);
@@ -60,6 +71,9 @@ export async function runDemo(options: DemoOptions): Promise<{ emails: number; w
     print(`  Bitcoin regtest chain: ${btcServer.esploraUrl} (Esplora API, built and signed in-process)`);
 
     let emails = 0;
+    const mailTexts: string[] = [];
+    const emailable = new Set<string>();
+    let keptOut = 0;
     let webhooks = 0;
     let confirmedWebhooks = 0;
     const unconfirmedSeen = new Set<string>();
@@ -67,6 +81,8 @@ export async function runDemo(options: DemoOptions): Promise<{ emails: number; w
       dir: mailDir,
       onMessage: (file, raw) => {
         emails++;
+        // Quoted-printable soft line breaks would split a tx hash.
+        mailTexts.push(raw.replace(/=\r?\n/g, ''));
         const subject = /^Subject: (.*(?:\r?\n[ \t].*)*)/m.exec(raw)?.[1]?.replace(/\r?\n[ \t]/g, ' ') ?? '(no subject)';
         print(`  📧 email    ${subject}\n             -> ${file}`);
       },
@@ -79,17 +95,22 @@ export async function runDemo(options: DemoOptions): Promise<{ emails: number; w
         webhooks++;
         const d = hook.body.data;
         const confirmations = Number(d['confirmations']);
+        const severity = typeof d['severity'] === 'string' ? d['severity'] : 'medium';
+        if (severity === 'info') keptOut++;
+        else emailable.add(String(d['txHash']));
         if (confirmations > 0) confirmedWebhooks++;
         else unconfirmedSeen.add(String(d['txHash']));
         const asset = d['asset'] as { symbol: string; decimals: number; contract: string | null };
         const amount = formatAmount({ kind: d['kind'] as 'native', amount: BigInt(String(d['amount'])), asset, tokenId: d['tokenId'] === null ? null : BigInt(d['tokenId'] as string) });
-        print(`  🔔 webhook  ${String(d['chain'])} ${String(d['kind'])} ${String(d['direction']).toUpperCase()} ${amount}${confirmations === 0 ? ' (UNCONFIRMED, mempool)' : ''} tx ${String(d['txHash']).slice(0, 12)}… (signature verified)`);
+        const usd = typeof d['usdValue'] === 'string' ? ` ($${d['usdValue']})` : '';
+        const flags = `${d['spoofed'] === true ? ' SPOOFED' : ''}${(d['asset'] as { known?: boolean }).known === false ? ' unlisted-token' : ''}`;
+        print(`  🔔 webhook  [${severity.toUpperCase()}]${flags} ${String(d['chain'])} ${String(d['kind'])} ${String(d['direction']).toUpperCase()} ${amount}${usd}${confirmations === 0 ? ' (UNCONFIRMED, mempool)' : ''} tx ${String(d['txHash']).slice(0, 12)}… (signature verified)${severity === 'info' ? ' — webhook only, no email' : ''}`);
       },
     });
     cleanups.push(() => receiver.close());
 
     const prefix = `chainwatch-demo-${randomBytes(4).toString('hex')}`;
-    writeDemoConfig(configDir, { rpcUrl: chain.rpcUrl, esploraUrl: btcServer.esploraUrl, btcAddress: btcHackWallet.address, smtpUrl: mail.smtpUrl, webhookUrl: receiver.url, redisUrl: redis.url, prefix });
+    writeDemoConfig(configDir, { contracts, rpcUrl: chain.rpcUrl, esploraUrl: btcServer.esploraUrl, btcAddress: btcHackWallet.address, smtpUrl: mail.smtpUrl, webhookUrl: receiver.url, redisUrl: redis.url, prefix });
     print(`  config: ${configDir}`);
 
     const logger = createLogger({ level: process.env['LOG_LEVEL'] ?? 'error' });
@@ -101,7 +122,13 @@ export async function runDemo(options: DemoOptions): Promise<{ emails: number; w
     print(`  chainwatch: polling, alerting, API at ${running.apiUrl ?? '-'} (/healthz, /metrics)`);
     print('');
     print('Playing the laundering scenario:');
-    await playEvmScenario(chain.rpcUrl, (step) => print(`  ⛓  ${step.description}  (tx ${step.txHash.slice(0, 12)}…)`));
+    let burstSeen = 0;
+    const evmSteps = await playEvmScenario(chain.rpcUrl, contracts, (step) => {
+      // The burst is dozens of lines: show the first and the last.
+      burstSeen += step.tag === 'burst' ? 1 : 0;
+      if (step.tag !== 'burst' || burstSeen === 1 || burstSeen === DEMO_BURST_SPLITS) print(`  ⛓  ${step.description}  (tx ${step.txHash.slice(0, 12)}…)`);
+      else if (burstSeen === 2) print('  ⛓  ...');
+    });
 
     await playBtcScenario(
       btcChain,
@@ -115,20 +142,22 @@ export async function runDemo(options: DemoOptions): Promise<{ emails: number; w
     provider.destroy();
     print('');
     print('Waiting for every alert to be delivered...');
-    const movements = await waitForDelivery(running.metrics, finalHeights, () => ({ emails, webhooks, confirmedWebhooks }), options.timeoutMs);
+    const inSomeEmail = (tx: string): boolean => mailTexts.some((t) => t.includes(tx));
+    const movements = await waitForDelivery(running.metrics, finalHeights, () => ({ webhooks, confirmedWebhooks, emailsDone: [...emailable].every(inSomeEmail) }), options.timeoutMs);
     print('');
-    print(`Done: ${movements - unconfirmedSeen.size} confirmed movements and ${unconfirmedSeen.size} mempool early warnings: ${emails} emails and ${webhooks} signed webhooks delivered (the unrelated transfer raised none).`);
+    print(`Done: ${movements - unconfirmedSeen.size} confirmed movements and ${unconfirmedSeen.size} mempool early warnings: ${webhooks} signed webhooks delivered (the unrelated transfer raised none).`);
+    print(`Email: ${emails} grouped, threaded digest emails for the ${emailable.size} transactions at or above severity low; ${keptOut} spam, dust and unlisted-token movements stayed out of the inbox (webhooks only).`);
     print('Where to look:');
     print(`  emails (open in any mail client): ${mailDir}/*.eml`);
     print(`  webhooks as received (JSON lines): ${webhookLog}`);
     print(`  the config chainwatch ran with:    ${configDir}`);
-    return { emails, webhooks, movements };
+    return { emails, webhooks, movements, burst: evmSteps.filter((st) => st.tag === 'burst').map((st) => st.txHash), spam: evmSteps.filter((st) => st.tag === 'spam').map((st) => st.txHash) };
   } finally {
     await cleanup();
   }
 }
 
-function writeDemoConfig(dir: string, p: { rpcUrl: string; esploraUrl: string; btcAddress: string; smtpUrl: string; webhookUrl: string; redisUrl: string; prefix: string }): void {
+function writeDemoConfig(dir: string, p: { contracts: DemoEvmContracts; rpcUrl: string; esploraUrl: string; btcAddress: string; smtpUrl: string; webhookUrl: string; redisUrl: string; prefix: string }): void {
   mkdirSync(join(dir, 'watchlists'), { recursive: true });
   const settings = {
     chains: {
@@ -139,6 +168,26 @@ function writeDemoConfig(dir: string, p: { rpcUrl: string; esploraUrl: string; b
     webhooks: [{ id: 'exchange-a', url: p.webhookUrl, secret: DEMO_SECRET }],
     redis: { url: p.redisUrl, prefix: p.prefix },
     reloadIntervalMs: 500,
+    // Issue #8: prices (a local Chainlink-style feed for ETH, fixed prices otherwise), the listed token,
+    // the shipped severity rules, and short group windows so the demo ends promptly.
+    prices: {
+      ETH: { chain: 'ethereum', chainlinkFeed: p.contracts.ethUsdFeed, heartbeatSeconds: 3600 },
+      BTC: { usd: '60000' },
+      dUSD: { usd: '1' },
+    },
+    tokens: { ethereum: [{ address: p.contracts.token, symbol: 'dUSD', decimals: 6 }] },
+    alerts: {
+      rules: [
+        { match: { token: 'spoofed' }, severity: 'info' },
+        { match: { token: 'unknown' }, severity: 'info' },
+        { match: { direction: 'out', minUsd: '100000' }, severity: 'critical' },
+        { match: { maxUsd: '1' }, severity: 'info' },
+        { match: { direction: 'out' }, severity: 'high' },
+        { match: { direction: 'in', minUsd: '10000' }, severity: 'medium' },
+        { match: { direction: 'in' }, severity: 'low' },
+      ],
+      email: { minSeverity: 'low', groupBy: ['incident'], groupWaitMs: 2000, groupIntervalMs: 4000 },
+    },
   };
   writeFileSync(join(dir, 'chainwatch.yaml'), `# Generated by \`chainwatch demo\`: local chain, SMTP sink and webhook receiver.\n${stringify(settings)}`);
   const watchlist = {
@@ -159,7 +208,7 @@ async function counterTotal(metrics: Metrics): Promise<number> {
 async function waitForDelivery(
   metrics: Metrics,
   finalHeights: Readonly<Record<string, number>>,
-  delivered: () => { emails: number; webhooks: number; confirmedWebhooks: number },
+  delivered: () => { webhooks: number; confirmedWebhooks: number; emailsDone: boolean },
   timeoutMs: number,
 ): Promise<number> {
   const deadline = Date.now() + timeoutMs;
@@ -167,11 +216,11 @@ async function waitForDelivery(
     const processed = (await metrics.lastProcessedBlock.get()).values;
     const caughtUp = Object.entries(finalHeights).every(([chain, height]) => (processed.find((v) => v.labels['chain'] === chain)?.value ?? -1) >= height);
     const movements = await counterTotal(metrics);
-    const { emails, webhooks, confirmedWebhooks } = delivered();
-    // Mempool early warnings count as movements too: every one is delivered once.
-    if (caughtUp && movements > 0 && confirmedWebhooks > 0 && webhooks >= movements && emails >= movements) return movements;
+    const { webhooks, confirmedWebhooks, emailsDone } = delivered();
+    // Mempool early warnings count as movements too: every one is delivered once; grouped emails follow their group windows.
+    if (caughtUp && movements > 0 && confirmedWebhooks > 0 && webhooks >= movements && emailsDone) return movements;
     if (Date.now() > deadline) {
-      throw new Error(`demo timed out: caught up ${String(caughtUp)}, ${movements} movements, ${emails} emails, ${webhooks} webhooks`);
+      throw new Error(`demo timed out: caught up ${String(caughtUp)}, ${movements} movements, ${webhooks} webhooks, every emailable movement emailed ${String(emailsDone)}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

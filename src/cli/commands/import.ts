@@ -4,6 +4,8 @@ import { checkSettings } from '../../config/load-settings.js';
 import type { InvalidImportRow } from '../../core/import/import-candidate.js';
 import { importAddressCsvFile } from '../../importers/import-address-csv-file.js';
 import { importOfacFile, type ImportedFile } from '../../importers/import-ofac-file.js';
+import { importTokenListFile } from '../../importers/import-token-list-file.js';
+import { EIP155_CHAIN_IDS } from '../../core/import/parse-uniswap-token-list.js';
 import { resolveConfigDir } from '../config-dir.js';
 
 /**
@@ -73,6 +75,24 @@ export function registerImportCommand(program: Command): void {
         process.stdout.write(`CSV import from ${path.basename(file)}: ${report.rows} rows\n`);
         printFiles([report.file]);
         printTotals([report.file], report.invalid);
+      } catch (err) {
+        fail(`cannot import ${path.basename(file)}: ${(err as Error).message}`);
+      }
+    });
+
+  cmd
+    .command('tokenlist')
+    .description('Add the tokens of one chain from a Uniswap token-list JSON file to tokens.<chain> in chainwatch.yaml (issue #8: listed tokens are known and valued)')
+    .argument('<file>', 'token list JSON ({name, tokens: [{chainId, address, symbol, decimals, name}]})')
+    .option('--chain <id>', 'chainwatch chain id the tokens go under', 'ethereum')
+    .option('--chain-id <n>', 'EIP-155 chain id of the tokens to take (default: from --chain, e.g. ethereum = 1)')
+    .action(async (file: string, opts: { chain: string; chainId?: string }, command: Command) => {
+      const eip155 = opts.chainId === undefined ? EIP155_CHAIN_IDS[opts.chain] : /^\d+$/.test(opts.chainId) ? Number(opts.chainId) : undefined;
+      if (eip155 === undefined) return usage(`--chain-id is needed for chain "${opts.chain}" (a number, e.g. 1 for Ethereum mainnet)`);
+      try {
+        const r = await importTokenListFile({ inputFile: file, configDir: resolveConfigDir(command), chain: opts.chain, eip155ChainId: eip155 });
+        process.stdout.write(`token list ${r.listName ?? path.basename(file)}: ${r.added} token(s) added to tokens.${opts.chain}, ${r.alreadyListed} already listed, ${r.invalid.length} skipped\n`);
+        for (const i of r.invalid) process.stdout.write(`  skipped tokens[${i.index}]: ${i.reason}\n`);
       } catch (err) {
         fail(`cannot import ${path.basename(file)}: ${(err as Error).message}`);
       }

@@ -17,7 +17,7 @@ export function registerStartCommand(program: Command): void {
       try {
         const running = await runChainwatch({ configDir: resolveConfigDir(command), roles, logger, serveHttp: true, ...(opts.port !== undefined ? { apiPort: opts.port } : {}) });
         logger.info({ roles, chains: [...running.pollers.keys()] }, 'chainwatch started');
-        closeOnSignal(() => running.close(), logger, { shutdownTimeoutMs: running.settings.shutdownTimeoutMs });
+        closeOnSignal(() => running.close(), logger, { shutdownTimeoutMs: running.settings.shutdownTimeoutMs ?? 10_000 });
       } catch (err) {
         if (reportConfigError(err)) {
           process.exitCode = 1;

@@ -1,4 +1,4 @@
-import { sanitizeHeaderValue } from './sanitize-header-value.js';
+import { sanitizeHeaderValue } from '../alert/sanitize-header-value.js';
 import type { ChainHealth } from './judge-chain-health.js';
 
 export interface WatchdogEmail {
