@@ -135,7 +135,7 @@ describe('Tron end to end', () => {
     const [usdtMail] = emailsFor(usdtTx.txID);
     expect(usdtMail).toContain(`https://tronscan.org/#/transaction/${usdtTx.txID}`);
     expect(usdtMail).toContain(usdtRecipient);
-    expect(usdtMail).toMatch(/Amount:\s+50 USDT/);
+    expect(usdtMail).toMatch(/\bIN\s+50 USDT/);
 
     await waitFor(() => hooksFor(trxTx.txID).length >= 1 && emailsFor(trxTx.txID).length >= 1, { what: 'TRX alert', timeoutMs: 60_000 });
     const amount = BigInt(trxTx.raw_data.contract[0]!.parameter.value['amount'] as number);
@@ -150,7 +150,7 @@ describe('Tron end to end', () => {
     node.head = RECORDED_BLOCK + 1 + 18;
     await waitFor(() => hooksFor(LEDGER_USDT_TX).length >= 1 && hooksFor(LEDGER_FAILED_TX).length >= 1 && emailsFor(LEDGER_USDT_TX).length >= 1, { what: 'ledger-live alerts', timeoutMs: 60_000 });
     expect(hooksFor(LEDGER_USDT_TX)[0]!.body.data).toMatchObject({ kind: 'trc20', direction: 'out', from: ledgerSender, amount: '41677389', asset: { contract: USDT, symbol: 'USDT' }, txFrom: ledgerSender });
-    expect(emailsFor(LEDGER_USDT_TX)[0]).toMatch(/Amount:\s+41\.677389 USDT/);
+    expect(emailsFor(LEDGER_USDT_TX)[0]).toMatch(/\bOUT\s+41\.677389 USDT|\bIN\s+41\.677389 USDT/);
     // The failed call moved nothing: only an activity alert.
     expect(hooksFor(LEDGER_FAILED_TX).map((h) => h.body.data['kind'])).toEqual(['activity']);
 

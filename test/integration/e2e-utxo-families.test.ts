@@ -122,7 +122,8 @@ function hooksFor(txHash: string, confirmed = true): CapturedWebhook[] {
   return hooks.received.filter((h) => h.body.data['txHash'] === txHash && (h.body.data['confirmations'] === 0) !== confirmed);
 }
 function emailFor(txHash: string, confirmed = true): string | undefined {
-  return smtp.messages.map((m) => m.text ?? '').find((t) => t.includes(txHash) && t.includes(confirmed ? 'Status:        confirmed' : 'UNCONFIRMED'));
+  // Digest rows mark a mempool sighting as "IN (mempool)".
+  return smtp.messages.map((m) => m.text ?? '').find((t) => t.includes(txHash) && t.includes('(mempool)') !== confirmed);
 }
 async function alerted(txHash: string, confirmed = true): Promise<{ hook: CapturedWebhook; email: string }> {
   return waitFor(

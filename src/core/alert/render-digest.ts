@@ -1,3 +1,4 @@
+import { buildExplorerLink } from './build-explorer-link.js';
 import { formatUsdHuman, formatUsdScaled, groupThousands, usdToScaled } from '../enrich/decimal.js';
 import { SEVERITIES, type Movement, type Severity } from '../movement.js';
 import { formatBaseUnits } from './format-amount.js';
@@ -73,7 +74,7 @@ export function renderDigest(items: readonly DigestItem[], options: RenderDigest
       usd: m.enrichment?.usdValue == null ? '-' : `$${groupThousands(m.enrichment.usdValue)}`,
       severity: `${m.enrichment?.severity ?? 'medium'}${m.enrichment?.spoofed === true ? ' (spoofed)' : ''}${m.enrichment?.assetKnown === false ? ' (unlisted token)' : ''}`,
       tx: m.txHash,
-      txLink: explorer === undefined ? undefined : link(explorer, 'tx', m.txHash),
+      txLink: explorer === undefined ? undefined : buildExplorerLink(explorer, 'tx', m.txHash),
       explorer,
       fee: m.fee === undefined || m.fee === null ? undefined : `${formatBaseUnits(m.fee, m.asset.decimals)} ${m.asset.symbol}`,
       sentBy: typeof m.txFrom === 'string' ? m.txFrom : undefined,
@@ -100,7 +101,7 @@ export function renderDigest(items: readonly DigestItem[], options: RenderDigest
       const explorer = options.explorerUrls.get(chain);
       return [
         `- ${clean(w.label)} (${clean(w.incident)}) on ${chain}`,
-        `  Address: ${clean(w.address)}${explorer === undefined ? '' : `  ${link(explorer, 'address', w.address)}`}`,
+        `  Address: ${clean(w.address)}${addressLink(explorer, w.address)}`,
         `  Source:  ${clean(w.source)}`,
         `  Tags:    ${w.tags.length > 0 ? w.tags.map(clean).join(', ') : '-'}`,
       ];
@@ -113,7 +114,7 @@ export function renderDigest(items: readonly DigestItem[], options: RenderDigest
   const addr = (explorer: string | undefined, value: string): string =>
     value
       .split(', ')
-      .map((a) => (explorer === undefined || a === '-' || a === '' ? escapeHtml(clean(a)) : `<a href="${escapeHtml(link(explorer, 'address', a))}">${escapeHtml(clean(a))}</a>`))
+      .map((a) => (a === '-' || a === '' ? escapeHtml(clean(a)) : htmlAddressLink(explorer, a)))
       .join(', ');
   const htmlRows = rows
     .map(
@@ -124,7 +125,7 @@ export function renderDigest(items: readonly DigestItem[], options: RenderDigest
   const htmlEntries = entries
     .map(({ chain, w }) => {
       const explorer = options.explorerUrls.get(chain);
-      const address = explorer === undefined ? escapeHtml(clean(w.address)) : `<a href="${escapeHtml(link(explorer, 'address', w.address))}">${escapeHtml(clean(w.address))}</a>`;
+      const address = htmlAddressLink(explorer, w.address);
       const source = /^https?:\/\//i.test(w.source) ? `<a href="${escapeHtml(clean(w.source))}">${escapeHtml(clean(w.source))}</a>` : escapeHtml(clean(w.source));
       return `<li><strong>${escapeHtml(clean(w.label))}</strong> (${escapeHtml(clean(w.incident))}) on ${escapeHtml(chain)}<br>Address: ${address}<br>Source: ${source}<br>Tags: ${escapeHtml(w.tags.length > 0 ? w.tags.map(clean).join(', ') : '-')}</li>`;
     })
@@ -150,9 +151,6 @@ function clean(v: string): string {
   return sanitizeHeaderValue(v);
 }
 
-function link(explorer: string, kind: 'tx' | 'address', value: string): string {
-  return `${explorer.replace(/\/+$/, '')}/${kind}/${encodeURIComponent(value)}`;
-}
 
 function list(v: string | readonly string[]): string {
   return typeof v === 'string' ? v : v.length === 0 ? '-' : v.join(', ');
@@ -240,4 +238,14 @@ function uniqueEntries(ms: readonly Movement[]): { chain: string; w: Movement['w
     if (!seen.has(key)) seen.set(key, { chain: m.chain, w });
   }
   return [...seen.values()];
+}
+
+function addressLink(explorer: string | undefined, address: string): string {
+  const url = buildExplorerLink(explorer, 'address', address);
+  return url === undefined ? '' : `  ${url}`;
+}
+
+function htmlAddressLink(explorer: string | undefined, address: string): string {
+  const url = buildExplorerLink(explorer, 'address', address);
+  return url === undefined ? escapeHtml(clean(address)) : `<a href="${escapeHtml(url)}">${escapeHtml(clean(address))}</a>`;
 }

@@ -1,3 +1,4 @@
+import { buildExplorerLink } from './build-explorer-link.js';
 import type { Movement } from '../movement.js';
 import { formatAmount, formatBaseUnits } from './format-amount.js';
 
@@ -33,7 +34,7 @@ export function renderEmail(m: Movement, options: RenderEmailOptions): RenderedE
     `${options.subjectPrefix} ${unconfirmed ? 'UNCONFIRMED ' : ''}${who}: ${direction} ${amount} on ${m.chain}${unconfirmed ? ' (mempool)' : ''}`,
   ).trim();
 
-  const explorerLink = buildExplorerLink(options.explorerUrl, m.txHash);
+  const explorerLink = buildExplorerLink(options.explorerUrl, 'tx', m.txHash);
   const rows: [string, string][] = [
     ['Status', unconfirmed ? 'UNCONFIRMED (seen in mempool, not yet in a block)' : 'confirmed'],
     ['Chain', m.chain],
@@ -108,13 +109,6 @@ export function renderEmail(m: Movement, options: RenderEmailOptions): RenderedE
 }
 
 /** `<explorerUrl>/tx/<txHash>`, or undefined when the chain has no explorer configured. */
-export function buildExplorerLink(explorerUrl: string | undefined, txHash: string): string | undefined {
-  if (explorerUrl === undefined || explorerUrl === '') return undefined;
-  // Explorers whose transaction page is not at /tx/ (Tronscan: #/transaction/<hash>) give the whole pattern.
-  if (explorerUrl.includes('{tx}')) return explorerUrl.replace('{tx}', encodeURIComponent(txHash));
-  return `${explorerUrl.replace(/\/+$/, '')}/tx/${encodeURIComponent(txHash)}`;
-}
-
 /** Removes CR, LF and every other control character (header injection, forged lines). */
 export function oneLine(value: string): string {
   // eslint-disable-next-line no-control-regex
