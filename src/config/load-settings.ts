@@ -94,7 +94,8 @@ export function checkSettingsText(text: string, file: string, env: NodeJS.Proces
 
   if (top.success) {
     const data = top.data;
-    if (data.email === undefined && data.webhooks.length === 0) {
+    // Tenants' subscriptions (issue #9) are a channel too when the operator configured the section.
+    if (data.email === undefined && data.webhooks.length === 0 && !('subscriptions' in input)) {
       problems.push({ severity: 'error', file, line: 1, column: 1, field: '', code: 'no_notification_channel', message: 'no notification channel: configure email or at least one webhook, or alerts go nowhere' });
     } else if ((data.email === undefined || !data.email.enabled) && data.webhooks.every((w) => !w.enabled)) {
       problems.push({ severity: 'warning', file, line: 1, column: 1, field: '', code: 'no_notification_channel', message: 'every notification channel is disabled: alerts will be queued but not sent' });
@@ -126,6 +127,7 @@ export function checkSettingsText(text: string, file: string, env: NodeJS.Proces
     api: Object.freeze({ ...d.api }),
     redis: Object.freeze({ ...d.redis }),
     reloadIntervalMs: d.reloadIntervalMs,
+    subscriptions: Object.freeze({ ...d.subscriptions, allowPrivateTargets: Object.freeze([...d.subscriptions.allowPrivateTargets]) as string[] }),
   });
   return { settings, chainIds, chainsKnown: true, problems };
 }
