@@ -13,6 +13,7 @@ import { EMAIL_QUEUE, MOVEMENTS_QUEUE, webhookQueueName } from '../adapters/redi
 import { KEEP_COMPLETED, KEEP_FAILED } from '../adapters/redis/job-retention.js';
 import { createEmailSender, type EmailSender } from '../adapters/smtp/send-email.js';
 import { sendWebhook } from '../adapters/webhook/send-webhook.js';
+import type { Movement } from '../core/movement.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 
@@ -30,6 +31,8 @@ export interface StartAlerterOptions {
   readonly backoffMs?: number;
   /** Parallel deliveries per webhook endpoint (default 4). Email is sent one at a time. */
   readonly webhookConcurrency?: number;
+  /** Further fan-out of every movement (tenant subscriptions, issue #9); a throw retries the movement job. */
+  readonly onMovement?: (movement: Movement, movementJobId: string, timestamp: Date) => Promise<unknown>;
 }
 
 export interface Alerter {
@@ -140,7 +143,9 @@ export async function startAlerter(options: StartAlerterOptions): Promise<Alerte
     const key = movementJobId(movement);
     const timestamp = now();
     const data: DeliveryJobData = buildDeliveryJob(key, movement, timestamp);
-    for (const planned of planDeliveries(key, { email, webhooks: enabledWebhooks })) {
+    // A tenant's own addresses alert that tenant only, never the operator's channels.
+    const operatorSees = movement.watchlist.some((r) => r.owner === undefined || !r.owner.startsWith('tenant:'));
+    for (const planned of operatorSees ? planDeliveries(key, { email, webhooks: enabledWebhooks }) : []) {
       const queue = planned.channel === 'email' ? emailQueue : webhookQueues.get(planned.target);
       if (queue === undefined) {
         logger.warn({ movement_id: movement.id, channel: planned.channel, target: planned.target }, 'no delivery queue for this target; skipped');
@@ -149,6 +154,7 @@ export async function startAlerter(options: StartAlerterOptions): Promise<Alerte
       // Same jobId as an existing (even completed) job: bullmq ignores the add. That is the dedupe.
       await queue.add(DELIVERY_JOB_NAME, data, deliveryJobOptions(planned.jobId));
     }
+    await options.onMovement?.(movement, key, timestamp);
     logger.info({ movement_id: movement.id, job_id: key, chain: movement.chain, tx_hash: movement.txHash }, 'movement fanned out');
   });
 

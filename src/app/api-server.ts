@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Metrics } from './metrics.js';
 
 export interface HealthReport {
@@ -10,6 +10,8 @@ export interface ApiServerOptions {
   readonly metrics: Metrics;
   /** Health of the parts this process runs (Redis reachable, pollers not stuck...). */
   readonly health: () => Promise<HealthReport>;
+  /** More routes on the same server (the tenant API, issue #9). */
+  readonly plugins?: readonly FastifyPluginAsync[];
 }
 
 /**
@@ -18,6 +20,7 @@ export interface ApiServerOptions {
  */
 export function buildApiServer(options: ApiServerOptions): FastifyInstance {
   const app = Fastify({ logger: false });
+  for (const plugin of options.plugins ?? []) void app.register(plugin);
   app.get('/healthz', async (_request, reply) => {
     const report = await options.health();
     return reply.code(report.ok ? 200 : 503).send({ status: report.ok ? 'ok' : 'unhealthy', checks: report.checks });

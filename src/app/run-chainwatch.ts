@@ -17,6 +17,9 @@ import { createEvmPoller } from './evm-poller.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createWatchlistReloader } from './watchlist-reloader.js';
+import { createWatchlistOverlaySync } from './watchlist-overlay-sync.js';
+import { startTenantServices, type TenantServicesOptions } from './tenant-services.js';
+import { DEFAULT_SUBSCRIPTIONS_CONFIG, startSubscriptionDeliveries } from './subscription-deliveries.js';
 
 export type Role = 'poller' | 'alerter' | 'api';
 export const ALL_ROLES: readonly Role[] = ['poller', 'alerter', 'api'];
@@ -32,6 +35,8 @@ export interface RunChainwatchOptions {
   readonly apiPort?: number;
   /** Poller lease lifetime (default: 15 s or three poll intervals); tests shorten it. */
   readonly pollerLeaseTtlMs?: number;
+  /** Tenant subscriptions (issue #9): DNS for the SSRF guard, clock. */
+  readonly tenants?: TenantServicesOptions;
 }
 
 /** A step-able poller, for tests and the demo. */
@@ -90,8 +95,10 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
     });
     reloader.start();
     closers.push(() => Promise.resolve(reloader.stop()));
-    const currentWatchlist = (): WatchlistIndex => reloader.current();
-    const beforeStep = (): Promise<unknown> => reloader.refreshIfChanged();
+    // Tenants' address lists (issue #9) overlay the files: one index, refreshed once per step.
+    const overlaySync = createWatchlistOverlaySync({ redis, prefix: settings.redis.prefix, chains: [...settings.chains.keys()], logger });
+    const currentWatchlist = (): WatchlistIndex => overlaySync.combine(reloader.current());
+    const beforeStep = (): Promise<unknown> => Promise.all([reloader.refreshIfChanged(), overlaySync.refresh()]);
 
     if (roles.includes('poller')) {
       const cursorStore = createRedisCursorStore(redis, settings.redis.prefix);
@@ -125,15 +132,19 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
     }
 
     if (roles.includes('alerter')) {
-      const alerter = await startAlerter({ settings, connection: redis, logger, metrics, ...(options.deliveryBackoffMs !== undefined ? { backoffMs: options.deliveryBackoffMs } : {}) });
+      const subscriptionDeliveries = await startSubscriptionDeliveries({ connection: redis, prefix: settings.redis.prefix, config: settings.subscriptions ?? DEFAULT_SUBSCRIPTIONS_CONFIG, email: settings.email, logger, metrics, ...(options.tenants?.resolveHost !== undefined ? { resolveHost: options.tenants.resolveHost } : {}) });
+      closers.unshift(() => subscriptionDeliveries.close());
+      const alerter = await startAlerter({ settings, connection: redis, logger, metrics, ...(options.deliveryBackoffMs !== undefined ? { backoffMs: options.deliveryBackoffMs } : {}), onMovement: (m, key, at) => subscriptionDeliveries.fanOut(m, key, at) });
       closers.unshift(() => alerter.close());
     }
 
     if (roles.includes('api')) {
-      const app = buildApiServer({ metrics, health: () => checkHealth(redis) });
+      const tenantApi = startTenantServices({ settings, redis, logger, ...options.tenants });
+      closers.push(() => tenantApi.close());
+      const app = buildApiServer({ metrics, health: () => checkHealth(redis), plugins: [tenantApi.plugin] });
       const port = options.apiPort ?? settings.api.port;
       apiUrl = await app.listen({ port, host: settings.api.host });
-      logger.info({ url: apiUrl }, 'API listening (/healthz, /metrics)');
+      logger.info({ url: apiUrl }, 'API listening (/healthz, /metrics, /v1, /docs)');
       closers.unshift(() => app.close());
     }
   } catch (err) {

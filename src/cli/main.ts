@@ -5,6 +5,7 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerWatchlistCommand } from './commands/watchlist.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerBtcSeedCommand } from './commands/btc-seed.js';
+import { registerTenantsCommand } from './commands/tenants.js';
 
 /**
  * `chainwatch <command>`. Each command lives in its own file under commands/
@@ -22,5 +23,6 @@ registerDemoCommand(program);
 registerWatchlistCommand(program);
 registerImportCommand(program);
 registerBtcSeedCommand(program);
+registerTenantsCommand(program);
 
 await program.parseAsync(process.argv);
