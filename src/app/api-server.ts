@@ -19,7 +19,8 @@ export interface ApiServerOptions {
  * Prometheus. Built without listening so tests use `inject()`.
  */
 export function buildApiServer(options: ApiServerOptions): FastifyInstance {
-  const app = Fastify({ logger: false });
+  // Unknown fields are errors (400 naming them), not silently dropped: a typo in a filter must not widen it.
+  const app = Fastify({ logger: false, ajv: { customOptions: { removeAdditional: false } } });
   for (const plugin of options.plugins ?? []) void app.register(plugin);
   app.get('/healthz', async (_request, reply) => {
     const report = await options.health();
