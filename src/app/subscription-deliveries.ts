@@ -175,6 +175,7 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
     const rec = await deliveries.get(job.data.deliveryId);
     if (rec === undefined) return;
     if (rec.status === 'succeeded' || rec.status === 'dead') return; // an old job of a finished record
+    if (rec.jobId !== String(job.id)) return; // superseded by a replay: only the newest job sends
     const sub = await subscriptions.get(rec.subscriptionId);
     if (sub === undefined || !sub.enabled) {
       await deliveries.update(rec.id, { status: 'dead', lastError: sub === undefined ? 'subscription deleted' : 'subscription disabled', nextAttemptAt: null });
@@ -265,8 +266,9 @@ export async function replayDeliveries(store: DeliveryStore, enqueuer: DeliveryE
   const jobs: { deliveryId: string; jobId: string }[] = [];
   for (const rec of records) {
     const replays = rec.replays + 1;
-    await store.update(rec.id, { status: 'pending', attempts: 0, replays, nextAttemptAt: null });
-    jobs.push({ deliveryId: rec.id, jobId: `${rec.id}-r${replays}-${randomBytes(3).toString('hex')}` });
+    const jobId = `${rec.id}-r${replays}-${randomBytes(3).toString('hex')}`;
+    await store.update(rec.id, { status: 'pending', attempts: 0, replays, nextAttemptAt: null, jobId });
+    jobs.push({ deliveryId: rec.id, jobId });
   }
   await enqueuer.enqueue(jobs);
   return jobs.length;

@@ -30,11 +30,13 @@ export interface DeliveryRecord {
   readonly seq: number;
   /** Times it was replayed (each replay is a new queue job for the same record). */
   readonly replays: number;
+  /** The queue job that owns the record now; an older job (superseded by a replay) does nothing. */
+  readonly jobId: string;
   /** The exact JSON body, signed anew on every attempt. */
   readonly body: string;
 }
 
-export type NewDelivery = Omit<DeliveryRecord, 'seq' | 'status' | 'attempts' | 'lastStatusCode' | 'lastError' | 'nextAttemptAt' | 'latencyMs' | 'replays'>;
+export type NewDelivery = Omit<DeliveryRecord, 'seq' | 'status' | 'attempts' | 'lastStatusCode' | 'lastError' | 'nextAttemptAt' | 'latencyMs' | 'replays' | 'jobId'>;
 
 export interface DeliveryStore {
   /** Creates the records that do not exist yet (idempotent by id); returns the ids created. Two round trips for any number. */
@@ -71,7 +73,7 @@ export function createDeliveryStore(redis: Redis, prefix: string): DeliveryStore
       const first = top - records.length + 1;
       const pipe = redis.pipeline();
       records.forEach((r, i) => {
-        const rec: DeliveryRecord = { ...r, seq: first + i, status: 'pending', attempts: 0, lastStatusCode: null, lastError: null, nextAttemptAt: null, latencyMs: null, replays: 0 };
+        const rec: DeliveryRecord = { ...r, seq: first + i, status: 'pending', attempts: 0, lastStatusCode: null, lastError: null, nextAttemptAt: null, latencyMs: null, replays: 0, jobId: r.id };
         pipe.eval(CREATE_SCRIPT, 4, recKey(r.id), allKey(r.subscriptionId), statusKey(r.subscriptionId, 'pending'), timeKey(r.subscriptionId), JSON.stringify(rec), rec.seq, Date.parse(r.createdAt), r.id);
       });
       const results = (await pipe.exec()) ?? [];
