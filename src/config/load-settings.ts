@@ -97,7 +97,7 @@ export function checkSettingsText(text: string, file: string, env: NodeJS.Proces
     // Tenants' subscriptions (issue #9) are a channel too when the operator configured the section.
     if (data.email === undefined && data.webhooks.length === 0 && !('subscriptions' in input)) {
       problems.push({ severity: 'error', file, line: 1, column: 1, field: '', code: 'no_notification_channel', message: 'no notification channel: configure email or at least one webhook, or alerts go nowhere' });
-    } else if ((data.email === undefined || !data.email.enabled) && data.webhooks.every((w) => !w.enabled)) {
+    } else if ((data.email === undefined || !data.email.enabled) && data.webhooks.every((w) => !w.enabled) && !('subscriptions' in input)) {
       problems.push({ severity: 'warning', file, line: 1, column: 1, field: '', code: 'no_notification_channel', message: 'every notification channel is disabled: alerts will be queued but not sent' });
     }
     const seen = new Map<string, number>();
