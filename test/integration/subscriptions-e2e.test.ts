@@ -277,8 +277,13 @@ describe('tenant subscriptions end to end', () => {
     expect(idsDuringOutage.size).toBe(3);
     up = true;
 
-    // One delivery...
+    // Another tenant can neither read nor replay them.
     const one = deadOnes[0]!;
+    expect((await call(keyB, 'GET', `/v1/subscriptions/${sub.id}/deliveries`)).status).toBe(404);
+    expect((await call(keyB, 'POST', `/v1/subscriptions/${sub.id}/deliveries/${one.id}/replay`)).status).toBe(404);
+    expect((await call(keyB, 'POST', `/v1/subscriptions/${sub.id}/replay`, { since })).status).toBe(404);
+
+    // One delivery...
     const replayOne = await call(keyA, 'POST', `/v1/subscriptions/${sub.id}/deliveries/${one.id}/replay`);
     expect(replayOne).toMatchObject({ status: 202, json: { count: 1 } });
     // Every attempt during the outage plus the replay carry the same webhook-id.
