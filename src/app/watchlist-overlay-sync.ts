@@ -25,7 +25,16 @@ export function createWatchlistOverlaySync(options: { readonly redis: Redis; rea
   let memo: { base: WatchlistIndex; version: number; combined: WatchlistIndex } | undefined;
 
   const refresh = async (): Promise<boolean> => {
-    if (cursors === undefined) {
+    if (cursors !== undefined) {
+      const next = await store.readSince(cursors);
+      if (next.reset === undefined) {
+        cursors = next.cursors;
+        return overlay.apply(next.changes);
+      }
+      options.logger.warn('watchlist overlay log trimmed past this process; reloading the whole overlay');
+      cursors = undefined;
+    }
+    {
       const loaded = await store.loadAll(options.chains);
       overlay.clear();
       overlay.apply(loaded.changes);
@@ -33,9 +42,6 @@ export function createWatchlistOverlaySync(options: { readonly redis: Redis; rea
       if (overlay.size > 0) options.logger.info({ entries: overlay.size }, 'watchlist overlay loaded (tenant address lists)');
       return true;
     }
-    const next = await store.readSince(cursors);
-    cursors = next.cursors;
-    return overlay.apply(next.changes);
   };
 
   return {

@@ -47,3 +47,29 @@ describe('watchlist overlay sync', () => {
     expect(late.combine(EMPTY_WATCHLIST_INDEX).size).toBe(100_001);
   });
 });
+
+describe('watchlist overlay log trimming', () => {
+  it('reloads the whole overlay when the change log was trimmed past a process', async () => {
+    const p = uniqueRedisPrefix('overlay-trim');
+    const logger = createLogger({ level: 'silent' });
+    try {
+      const store = createTenantAddressStore(redis, p);
+      await store.add('ten_a', [addr(1)]);
+      const sync = createWatchlistOverlaySync({ redis, prefix: p, chains: ['ethereum'], logger });
+      await sync.refresh();
+      await store.add('ten_a', [addr(2)]);
+      await sync.refresh(); // cursor now at the entry for addr(2)
+      // More changes than the log keeps (the default length is a million: trim by hand as MAXLEN would).
+      await store.add('ten_a', Array.from({ length: 20 }, (_, i) => addr(100 + i)));
+      await store.remove('ten_a', 'ethereum', key(1));
+      await redis.xtrim(`${p}:overlay:ethereum:log`, 'MAXLEN', 5);
+      expect(await sync.refresh()).toBe(true);
+      const index = sync.combine(EMPTY_WATCHLIST_INDEX);
+      expect(index.size).toBe(21);
+      expect(index.lookup('ethereum', key(1))).toBeUndefined();
+      expect(index.lookup('ethereum', key(100))).toHaveLength(1);
+    } finally {
+      await deleteRedisPrefix(p);
+    }
+  });
+});

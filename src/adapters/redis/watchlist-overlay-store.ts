@@ -19,13 +19,29 @@ export interface WatchlistOverlayStore {
   write(changes: readonly OverlayChange[]): Promise<void>;
   /** Full state of these chains plus where each log stands. */
   loadAll(chains: readonly string[]): Promise<{ readonly changes: readonly OverlayChange[]; readonly cursors: readonly OverlayCursor[] }>;
-  /** Changes logged after the cursors (one pipelined round trip). */
-  readSince(cursors: readonly OverlayCursor[]): Promise<{ readonly changes: readonly OverlayChange[]; readonly cursors: readonly OverlayCursor[] }>;
+  /**
+   * Changes logged after the cursors (one pipelined round trip). `reset` when the
+   * log was trimmed past a cursor (a process far behind): the caller reloads with loadAll.
+   */
+  readSince(cursors: readonly OverlayCursor[]): Promise<{ readonly changes: readonly OverlayChange[]; readonly cursors: readonly OverlayCursor[]; readonly reset?: true }>;
+}
+
+/** The change log keeps this many entries per chain (the set itself is complete). */
+export const DEFAULT_MAX_LOG_LENGTH = 1_000_000;
+
+function compareStreamIds(a: string, b: string): number {
+  const [am = '0', as = '0'] = a.split('-');
+  const [bm = '0', bs = '0'] = b.split('-');
+  const d = BigInt(am) - BigInt(bm);
+  if (d !== 0n) return d < 0n ? -1 : 1;
+  const e = BigInt(as) - BigInt(bs);
+  return e === 0n ? 0 : e < 0n ? -1 : 1;
 }
 
 const READ_BATCH = 10_000;
 
-export function createWatchlistOverlayStore(redis: Redis, prefix: string): WatchlistOverlayStore {
+export function createWatchlistOverlayStore(redis: Redis, prefix: string, options: { readonly maxLogLength?: number } = {}): WatchlistOverlayStore {
+  const maxLogLength = options.maxLogLength ?? DEFAULT_MAX_LOG_LENGTH;
   const entriesKey = (chain: string): string => `${prefix}:overlay:${chain}:entries`;
   const logKey = (chain: string): string => `${prefix}:overlay:${chain}:log`;
   const fieldOf = (owner: string, matchKey: string): string => `${owner}|${matchKey}`;
@@ -73,11 +89,11 @@ export function createWatchlistOverlayStore(redis: Redis, prefix: string): Watch
             const value = JSON.stringify(c.entry);
             const field = fieldOf(c.entry.ref.owner, c.entry.matchKey);
             multi.hset(entriesKey(c.entry.chain), field, value);
-            multi.xadd(logKey(c.entry.chain), '*', 'op', 'add', 'field', field, 'value', value);
+            multi.xadd(logKey(c.entry.chain), 'MAXLEN', maxLogLength, '*', 'op', 'add', 'field', field, 'value', value);
           } else {
             const field = fieldOf(c.owner, c.matchKey);
             multi.hdel(entriesKey(c.chain), field);
-            multi.xadd(logKey(c.chain), '*', 'op', 'remove', 'field', field);
+            multi.xadd(logKey(c.chain), 'MAXLEN', maxLogLength, '*', 'op', 'remove', 'field', field);
           }
         }
         await multi.exec();
@@ -106,14 +122,21 @@ export function createWatchlistOverlayStore(redis: Redis, prefix: string): Watch
         let pending = [...cursors];
         const done = new Map<string, string>();
         // Usually one pass; a burst above READ_BATCH per chain takes a few more.
+        let reset = false;
         while (pending.length > 0) {
           const pipe = redis.pipeline();
-          for (const c of pending) pipe.xrange(logKey(c.chain), `(${c.lastId}`, '+', 'COUNT', READ_BATCH);
+          for (const c of pending) pipe.xrange(logKey(c.chain), '-', '+', 'COUNT', 1).xrange(logKey(c.chain), `(${c.lastId}`, '+', 'COUNT', READ_BATCH);
           const results = (await pipe.exec()) ?? [];
           const next: OverlayCursor[] = [];
           pending.forEach((c, i) => {
-            const [err, rows] = results[i] ?? [null, []];
+            const [firstErr, firstRows] = results[2 * i] ?? [null, []];
+            const [err, rows] = results[2 * i + 1] ?? [null, []];
             if (err) throw err;
+            if (firstErr) throw firstErr;
+            // The oldest kept entry is newer than the cursor: the cursor's entry was trimmed, and
+            // maybe entries after it too. Rare (a million changes behind): reload to be safe.
+            const oldest = (firstRows as [string, string[]][])[0]?.[0];
+            if (c.lastId !== '0-0' && oldest !== undefined && compareStreamIds(oldest, c.lastId) > 0) reset = true;
             const list = rows as [string, string[]][];
             let lastId = c.lastId;
             for (const [id, fields] of list) {
@@ -124,8 +147,9 @@ export function createWatchlistOverlayStore(redis: Redis, prefix: string): Watch
             if (list.length === READ_BATCH) next.push({ chain: c.chain, lastId });
             else done.set(c.chain, lastId);
           });
-          pending = next;
+          pending = reset ? [] : next;
         }
+        if (reset) return { changes: [], cursors, reset: true };
         return { changes, cursors: cursors.map((c) => ({ chain: c.chain, lastId: done.get(c.chain) ?? c.lastId })) };
       });
     },
