@@ -11,6 +11,7 @@ import { DEFAULT_RETRY_POLICY, computeRetryDelay, type RetryPolicy } from '../co
 import { MOVEMENTS_QUEUE, webhookQueueName } from '../adapters/redis/queue-names.js';
 import { KEEP_COMPLETED, KEEP_FAILED } from '../adapters/redis/job-retention.js';
 import { sendWebhook } from '../adapters/webhook/send-webhook.js';
+import type { Movement } from '../core/movement.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { createParkedMovementStore } from '../adapters/redis/parked-movement-store.js';
@@ -33,6 +34,8 @@ export interface StartAlerterOptions {
   readonly webhookConcurrency?: number;
   /** How often a movement parked for want of a channel is re-checked (default 60 s). */
   readonly parkRecheckMs?: number;
+  /** Further fan-out of every movement (tenant subscriptions, issue #9); a throw retries the movement job. */
+  readonly onMovement?: (movement: Movement, movementJobId: string, timestamp: Date) => Promise<unknown>;
 }
 
 export interface Alerter {
@@ -141,9 +144,12 @@ export async function startAlerter(options: StartAlerterOptions): Promise<Alerte
     const key = movementJobId(movement);
     const timestamp = now();
     const data: DeliveryJobData = buildDeliveryJob(key, movement, timestamp);
+    // A tenant's own addresses alert that tenant only, never the operator's channels.
+    const operatorSees = movement.watchlist.some((r) => r.owner === undefined || !r.owner.startsWith('tenant:'));
     const plan = planDeliveries(key, { email, webhooks: enabledWebhooks });
-    if (plan.length === 0) return undeliverable.park(job, token);
-    for (const planned of plan) {
+    // Tenant subscriptions (onMovement) are a channel too: park only when nothing at all could take it.
+    if (plan.length === 0 && options.onMovement === undefined) return undeliverable.park(job, token);
+    for (const planned of operatorSees ? plan : []) {
       if (planned.channel === 'email' && emailDispatch !== undefined) {
         await emailDispatch.accept(movement, key, timestamp);
         continue;
@@ -156,6 +162,7 @@ export async function startAlerter(options: StartAlerterOptions): Promise<Alerte
       // Same jobId as an existing (even completed) job: bullmq ignores the add. That is the dedupe.
       await queue.add(DELIVERY_JOB_NAME, data, deliveryJobOptions(planned.jobId));
     }
+    await options.onMovement?.(movement, key, timestamp);
     await undeliverable.fannedOut(String(job.id));
     logger.info({ movement_id: movement.id, job_id: key, chain: movement.chain, tx_hash: movement.txHash }, 'movement fanned out');
   });

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Metrics } from './metrics.js';
 import type { ReadinessReport } from './readiness.js';
 
@@ -13,6 +13,8 @@ export interface ApiServerOptions {
   readonly health: () => Promise<HealthReport>;
   /** Readiness of the parts this process runs (see readiness.ts); /readyz answers 200 when absent. */
   readonly readiness?: () => Promise<ReadinessReport>;
+  /** More routes on the same server (the tenant API, issue #9). */
+  readonly plugins?: readonly FastifyPluginAsync[];
 }
 
 /**
@@ -22,7 +24,9 @@ export interface ApiServerOptions {
  * for Prometheus. Built without listening so tests use `inject()`.
  */
 export function buildApiServer(options: ApiServerOptions): FastifyInstance {
-  const app = Fastify({ logger: false });
+  // Unknown fields are errors (400 naming them), not silently dropped: a typo in a filter must not widen it.
+  const app = Fastify({ logger: false, ajv: { customOptions: { removeAdditional: false } } });
+  for (const plugin of options.plugins ?? []) void app.register(plugin);
   app.get('/healthz', async (_request, reply) => {
     const report = await options.health();
     return reply.code(report.ok ? 200 : 503).send({ status: report.ok ? 'ok' : 'unhealthy', checks: report.checks });

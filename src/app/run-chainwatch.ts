@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
+import type { FastifyPluginAsync } from 'fastify';
 import { loadConfig } from '../config/load-config.js';
 import type { BitcoinChainConfig, ChainConfig, EvmChainConfig, Settings } from '../config/schema.js';
 import { redactUrl } from '../core/errors.js';
@@ -23,6 +24,9 @@ import { startOpsServer } from './start-ops-server.js';
 import { createWatchlistReloader } from './watchlist-reloader.js';
 import { startOperatorWatchdog, watchedChain, type WatchedChain } from './operator-watchdog.js';
 import { createMovementEnricher } from './movement-enricher.js';
+import { createWatchlistOverlaySync } from './watchlist-overlay-sync.js';
+import { startTenantServices, type TenantServicesOptions } from './tenant-services.js';
+import { DEFAULT_SUBSCRIPTIONS_CONFIG, startSubscriptionDeliveries } from './subscription-deliveries.js';
 
 export type Role = 'poller' | 'alerter' | 'api';
 export const ALL_ROLES: readonly Role[] = ['poller', 'alerter', 'api'];
@@ -45,6 +49,8 @@ export interface RunChainwatchOptions {
    * worker entry points do, so every role is observable). Default: only with the api role.
    */
   readonly serveHttp?: boolean;
+  /** Tenant subscriptions (issue #9): DNS for the SSRF guard, clock. */
+  readonly tenants?: TenantServicesOptions;
 }
 
 /** A step-able poller, for tests and the demo. */
@@ -110,8 +116,10 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
     });
     reloader.start();
     closers.push(() => Promise.resolve(reloader.stop()));
-    const currentWatchlist = (): WatchlistIndex => reloader.current();
-    const beforeStep = (): Promise<unknown> => reloader.refreshIfChanged();
+    // Tenants' address lists (issue #9) overlay the files: one index, refreshed once per step.
+    const overlaySync = createWatchlistOverlaySync({ redis, prefix: settings.redis.prefix, chains: [...settings.chains.keys()], logger });
+    const currentWatchlist = (): WatchlistIndex => overlaySync.combine(reloader.current());
+    const beforeStep = (): Promise<unknown> => Promise.all([reloader.refreshIfChanged(), overlaySync.refresh()]);
 
     if (roles.includes('poller')) {
       const cursorStore = createRedisCursorStore(redis, settings.redis.prefix);
@@ -160,13 +168,21 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
     }
 
     if (roles.includes('alerter')) {
-      const alerter = await startAlerter({ settings, connection: redis, logger, metrics, ...(options.deliveryBackoffMs !== undefined ? { backoffMs: options.deliveryBackoffMs } : {}) });
+      const subscriptionDeliveries = await startSubscriptionDeliveries({ connection: redis, prefix: settings.redis.prefix, config: settings.subscriptions ?? DEFAULT_SUBSCRIPTIONS_CONFIG, email: settings.email, logger, metrics, ...(options.tenants?.resolveHost !== undefined ? { resolveHost: options.tenants.resolveHost } : {}) });
+      closers.unshift(() => subscriptionDeliveries.close());
+      const alerter = await startAlerter({ settings, connection: redis, logger, metrics, ...(options.deliveryBackoffMs !== undefined ? { backoffMs: options.deliveryBackoffMs } : {}), onMovement: (m, key, at) => subscriptionDeliveries.fanOut(m, key, at) });
       closers.unshift(() => alerter.close());
     }
 
     if (options.serveHttp ?? roles.includes('api')) {
+      const plugins: FastifyPluginAsync[] = [];
+      if (roles.includes('api')) {
+        const tenantApi = startTenantServices({ settings, redis, logger, ...options.tenants });
+        closers.push(() => tenantApi.close());
+        plugins.push(tenantApi.plugin);
+      }
       const port = options.apiPort ?? settings.api.port;
-      const server = await startOpsServer({ metrics, health: () => checkHealth(redis), readiness, port, host: settings.api.host, roles, logger });
+      const server = await startOpsServer({ metrics, health: () => checkHealth(redis), readiness, port, host: settings.api.host, roles, logger, plugins });
       apiUrl = server.url;
       closers.unshift(() => server.close());
     }

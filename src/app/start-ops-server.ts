@@ -1,3 +1,4 @@
+import type { FastifyPluginAsync } from 'fastify';
 import { buildApiServer, type HealthReport } from './api-server.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -12,6 +13,8 @@ export interface StartOpsServerOptions {
   readonly host: string;
   readonly roles: readonly string[];
   readonly logger: Logger;
+  /** More routes on the same server (the tenant API of the api role, issue #9). */
+  readonly plugins?: readonly FastifyPluginAsync[];
 }
 
 export interface OpsServer {
@@ -28,7 +31,12 @@ export interface OpsServer {
  */
 export async function startOpsServer(options: StartOpsServerOptions): Promise<OpsServer> {
   const { port, host, logger } = options;
-  const app = buildApiServer({ metrics: options.metrics, health: options.health, readiness: () => options.readiness.report() });
+  const app = buildApiServer({
+    metrics: options.metrics,
+    health: options.health,
+    readiness: () => options.readiness.report(),
+    ...(options.plugins !== undefined ? { plugins: options.plugins } : {}),
+  });
   let url: string;
   try {
     url = await app.listen({ port, host });

@@ -6,6 +6,7 @@ import { registerWatchlistCommand } from './commands/watchlist.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerBtcSeedCommand } from './commands/btc-seed.js';
 import { registerEmailCommand } from './commands/email.js';
+import { registerTenantsCommand } from './commands/tenants.js';
 
 /**
  * `chainwatch <command>`. Each command lives in its own file under commands/
@@ -24,5 +25,6 @@ registerWatchlistCommand(program);
 registerImportCommand(program);
 registerBtcSeedCommand(program);
 registerEmailCommand(program);
+registerTenantsCommand(program);
 
 await program.parseAsync(process.argv);

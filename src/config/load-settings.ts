@@ -109,9 +109,10 @@ export function checkSettingsText(text: string, file: string, env: NodeJS.Proces
 
   if (top.success) {
     const data = top.data;
-    if (data.email === undefined && data.webhooks.length === 0) {
+    // Tenants' subscriptions (issue #9) are a channel too when the operator configured the section.
+    if (data.email === undefined && data.webhooks.length === 0 && !('subscriptions' in input)) {
       problems.push({ severity: 'error', file, line: 1, column: 1, field: '', code: 'no_notification_channel', message: 'no notification channel: configure email or at least one webhook, or alerts go nowhere' });
-    } else if ((data.email === undefined || !data.email.enabled) && data.webhooks.every((w) => !w.enabled)) {
+    } else if ((data.email === undefined || !data.email.enabled) && data.webhooks.every((w) => !w.enabled) && !('subscriptions' in input)) {
       problems.push({ severity: 'warning', file, line: 1, column: 1, field: '', code: 'no_notification_channel', message: 'every notification channel is disabled: alerts are kept pending, not sent, until one is enabled' });
     }
     const seen = new Map<string, number>();
@@ -147,6 +148,7 @@ export function checkSettingsText(text: string, file: string, env: NodeJS.Proces
     prices: d.prices,
     tokens: d.tokens,
     alerts: d.alerts,
+    subscriptions: Object.freeze({ ...d.subscriptions, allowPrivateTargets: Object.freeze([...d.subscriptions.allowPrivateTargets]) as string[] }),
   });
   return { settings, chainIds, chainsKnown: true, problems };
 }

@@ -124,6 +124,35 @@ export const redisSchema = z
   })
   .strict();
 
+/** Tenant subscriptions (issue #9): what the SSRF guard lets through, and delivery tuning. */
+export const subscriptionsSchema = z
+  .object({
+    /** true: http:// subscription URLs are allowed (default: https only). */
+    allowHttp: z.boolean().default(false),
+    /** CIDRs exempt from the SSRF guard, for on-premise receivers, e.g. ["10.20.0.0/16"]. */
+    allowPrivateTargets: z.array(z.string().refine(isCidr, 'must be a CIDR like 10.20.0.0/16 or fd00::/8')).default([]),
+    /** Delays between delivery attempts (ms); about 3 days in all by default. Tests shrink it. */
+    retryScheduleMs: z.array(positiveInt).min(1).max(50).optional(),
+    /** Longest Retry-After (429/503) honoured. */
+    maxRetryAfterMs: positiveInt.default(6 * 60 * 60_000),
+    /** Per-attempt timeout. */
+    timeoutMs: positiveInt.min(100).max(60_000).default(15_000),
+    /** Deliveries in flight at once per subscription. */
+    concurrencyPerSubscription: positiveInt.min(1).max(64).default(4),
+    /** A subscription failing every delivery for this long is disabled (default 5 days). */
+    disableAfterFailingMs: positiveInt.min(1).default(5 * 24 * 60 * 60_000),
+    /** API requests per tenant per minute. */
+    rateLimitPerMinute: positiveInt.min(1).default(600),
+  })
+  .strict();
+
+function isCidr(value: string): boolean {
+  const m = /^([0-9a-fA-F:.]+)\/(\d{1,3})$/.exec(value);
+  if (m === null) return false;
+  const bits = Number(m[2]);
+  return m[1]!.includes(':') ? bits <= 128 : /^\d{1,3}(\.\d{1,3}){3}$/.test(m[1]!) && m[1]!.split('.').every((o) => Number(o) <= 255) && bits <= 32;
+}
+
 export const chainwatchFileSchema = z
   .object({
     chains: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'chain ids are lowercase letters, digits, _ and -'), z.unknown()),
@@ -131,6 +160,7 @@ export const chainwatchFileSchema = z
     webhooks: z.array(webhookSchema).default([]),
     api: apiSchema.default({}),
     redis: redisSchema.default({}),
+    subscriptions: subscriptionsSchema.default({}),
     /** How often each process re-reads the watchlist directory. */
     reloadIntervalMs: positiveInt.min(100).default(2000),
     /** SIGTERM/SIGINT: stop polling, let deliveries finish or return to the queue, close; exit by this deadline whatever peers do. */
@@ -152,6 +182,7 @@ export type WebhookConfig = z.infer<typeof webhookSchema>;
 export type ApiConfig = z.infer<typeof apiSchema>;
 export type RedisConfig = z.infer<typeof redisSchema>;
 export type { AlertsConfig, PriceConfig, PricesConfig, TokensConfig } from './alerts-schema.js';
+export type SubscriptionsConfig = z.infer<typeof subscriptionsSchema>;
 
 /** Fully validated, env-interpolated settings from chainwatch.yaml. */
 export interface Settings {
@@ -167,6 +198,8 @@ export interface Settings {
   readonly prices?: PricesConfig;
   readonly tokens?: TokensConfig;
   readonly alerts?: AlertsConfig;
+  /** Absent only in Settings built by hand before issue #9 (tests); the loader always sets it. */
+  readonly subscriptions?: SubscriptionsConfig;
 }
 
 export const watchlistEntrySchema = z

@@ -66,7 +66,7 @@ export function serializeMovement(m: Movement): MovementJobData {
       ? { outputs: m.outputs === null ? null : m.outputs.map((o) => ({ vout: o.vout, address: o.address, amount: o.amount.toString() })) }
       : {}),
     watchedAddress: m.watchedAddress,
-    watchlist: m.watchlist.map((w) => ({ address: w.address, label: w.label, incident: w.incident, source: w.source, tags: [...w.tags] })),
+    watchlist: m.watchlist.map((w) => ({ address: w.address, label: w.label, incident: w.incident, source: w.source, tags: [...w.tags], ...(w.owner !== undefined ? { owner: w.owner } : {}) })),
     confirmations: m.confirmations,
     ...(m.txFrom !== undefined ? { txFrom: m.txFrom } : {}),
     ...(m.enrichment !== undefined ? { enrichment: { ...m.enrichment } } : {}),
@@ -99,7 +99,7 @@ const movementSchema = z.object({
   outputs: z.array(z.object({ vout: index, address: z.string().nullable(), amount: decimal })).nullable().optional(),
   watchedAddress: z.string().min(1),
   watchlist: z.array(
-    z.object({ address: z.string(), label: z.string(), incident: z.string(), source: z.string(), tags: z.array(z.string()) }),
+    z.object({ address: z.string(), label: z.string(), incident: z.string(), source: z.string(), tags: z.array(z.string()), owner: z.string().optional() }),
   ),
   confirmations: index,
   txFrom: z.string().nullable().optional(),
@@ -150,7 +150,7 @@ export function parseMovementJob(data: unknown): Movement {
     ...(m.fee !== undefined ? { fee: m.fee } : {}),
     ...(m.outputs !== undefined ? { outputs: m.outputs } : {}),
     watchedAddress: m.watchedAddress,
-    watchlist: m.watchlist,
+    watchlist: m.watchlist.map(({ owner, ...w }) => (owner !== undefined ? { ...w, owner } : w)),
     confirmations: m.confirmations,
     ...(m.txFrom !== undefined ? { txFrom: m.txFrom } : {}),
     ...(m.enrichment !== undefined ? { enrichment: m.enrichment } : {}),

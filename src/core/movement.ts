@@ -54,6 +54,12 @@ export interface WatchlistRef {
   readonly incident: string;
   readonly source: string;
   readonly tags: readonly string[];
+  /**
+   * Who added the entry at runtime (watchlist overlay, issue #9): `tenant:<id>` for a
+   * tenant's own address list (its movements go to that tenant only), or another
+   * owner such as `derived:<rule>`. Absent for the shipped and operator watchlists.
+   */
+  readonly owner?: string;
 }
 
 /** A Bitcoin output in a movement: where coins went. */

@@ -12,3 +12,6 @@ export function webhookQueueName(webhookId: string): string {
 }
 
 export const queueNames = { movements: MOVEMENTS_QUEUE, email: EMAIL_QUEUE, webhook: webhookQueueName } as const;
+
+/** Tenant subscriptions (issue #9): one shared queue, a per-subscription in-flight cap inside. */
+export const SUBSCRIPTION_DELIVERIES_QUEUE = 'subscription-deliveries';

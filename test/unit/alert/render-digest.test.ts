@@ -71,7 +71,7 @@ describe('formatter', () => {
 describe('digest: sender and raw units', () => {
   it('shows who sent the transaction, and raw-unit amounts without separators', () => {
     const sender = '0x2222222222222222222222222222222222222222';
-    const m = enriched(evmNativeOut({ kind: 'erc20', txFrom: sender, amount: 1_000_000n, asset: { contract: '0x3333333333333333333333333333333333333333', symbol: 'UNKNOWN', decimals: 0, rawUnits: true } as Movement['asset'] }), 'info', null);
+    const m = enriched(evmNativeOut({ kind: 'erc20', txFrom: sender, amount: 1_000_000n, asset: { contract: '0x3333333333333333333333333333333333333333', symbol: 'UNKNOWN', decimals: 0, rawUnits: true } }), 'info', null);
     const r = renderDigest([{ movement: m, detectedAt: at }], { subjectPrefix: '', explorerUrls });
     expect(r.subject).toContain('1000000 UNKNOWN (raw units)');
     expect(r.text).toMatch(new RegExp(`Sent by:\\s+${sender}`));

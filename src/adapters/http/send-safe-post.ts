@@ -1,0 +1,92 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { RetryableError } from '../../core/errors.js';
+import { resolveSafeTarget, type TargetPolicy } from './resolve-safe-target.js';
+
+export interface SafePostParams {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+  readonly timeoutMs: number;
+  readonly policy: TargetPolicy;
+}
+
+export interface SafePostResult {
+  readonly status: number;
+  /** Lowercase response header names. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly latencyMs: number;
+}
+
+/** A transport failure (timeout, refused, reset); `kind` says which, the message names only the host. */
+export class HttpTransportError extends RetryableError {
+  readonly kind: 'timeout' | 'network';
+  constructor(kind: 'timeout' | 'network', message: string) {
+    super(kind === 'timeout' ? 'HTTP_TIMEOUT' : 'HTTP_UNREACHABLE', message);
+    this.kind = kind;
+  }
+}
+
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
+/**
+ * The one HTTP client for tenant webhooks: the SSRF guard checks the target at
+ * every call, and the socket connects to the address that was checked (a
+ * custom `lookup` that answers with it, so DNS is never asked twice and a
+ * rebinding answer never reaches the socket). TLS still verifies the
+ * certificate for the URL's host name (SNI). Redirects are never followed
+ * (node:http does not), the whole exchange is bounded by `timeoutMs`, and the
+ * response body is drained and discarded (at most 64 KiB read).
+ */
+export async function sendSafePost(params: SafePostParams): Promise<SafePostResult> {
+  const target = await resolveSafeTarget(params.url, params.policy);
+  const pinned: LookupFunction = (_hostname, options, callback) => {
+    if (options.all === true) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: target.address, family: target.family }]);
+    else callback(null, target.address, target.family);
+  };
+  const isHttps = target.url.protocol === 'https:';
+  const request = isHttps ? httpsRequest : httpRequest;
+  const started = performance.now();
+  return new Promise<SafePostResult>((resolve, reject) => {
+    let settled = false;
+    const fail = (err: Error): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.destroy();
+      reject(err);
+    };
+    const req = request(
+      target.url,
+      {
+        method: 'POST',
+        lookup: pinned,
+        ...(isHttps ? { servername: target.hostname } : {}),
+        headers: { ...params.headers, 'content-length': String(Buffer.byteLength(params.body)) },
+        agent: false,
+      },
+      (res: IncomingMessage) => {
+        let read = 0;
+        res.on('data', (chunk: Buffer) => {
+          read += chunk.length;
+          if (read > MAX_RESPONSE_BYTES) res.destroy();
+        });
+        const done = (): void => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          const headers: Record<string, string | undefined> = {};
+          for (const [k, v] of Object.entries(res.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+          resolve({ status: res.statusCode ?? 0, headers, latencyMs: Math.round(performance.now() - started) });
+        };
+        res.on('end', done);
+        res.on('close', done);
+        res.on('error', done);
+      },
+    );
+    const timer = setTimeout(() => fail(new HttpTransportError('timeout', `${target.hostname} did not answer within ${params.timeoutMs} ms`)), params.timeoutMs);
+    req.on('error', (err: NodeJS.ErrnoException) => fail(new HttpTransportError('network', `${target.hostname} is unreachable (${err.code ?? 'network error'})`)));
+    req.end(params.body);
+  });
+}

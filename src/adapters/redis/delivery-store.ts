@@ -1,0 +1,126 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * Delivery records: one per (event, subscription), kept after the queue job is
+ * gone, so tenants read their delivery log and replay from it.
+ *   `<prefix>:dlv:<id>`                   JSON DeliveryRecord (with the exact body sent)
+ *   `<prefix>:sub-dlv:<sub>`              zset id by sequence (newest first listing)
+ *   `<prefix>:sub-dlv:<sub>:<status>`     zset id by sequence, per status
+ *   `<prefix>:sub-dlv-t:<sub>`            zset id by creation time (replay since)
+ * Sequence numbers come from one counter, so a cursor (the last sequence seen)
+ * never skips or repeats a record while new ones arrive.
+ */
+export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed', 'dead'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export interface DeliveryRecord {
+  readonly id: string;
+  readonly subscriptionId: string;
+  readonly tenantId: string;
+  /** The `webhook-id` header: the same on every attempt and replay. */
+  readonly webhookId: string;
+  readonly type: string;
+  readonly status: DeliveryStatus;
+  readonly attempts: number;
+  readonly lastStatusCode: number | null;
+  readonly lastError: string | null;
+  readonly nextAttemptAt: string | null;
+  readonly createdAt: string;
+  readonly latencyMs: number | null;
+  readonly seq: number;
+  /** Times it was replayed (each replay is a new queue job for the same record). */
+  readonly replays: number;
+  /** The queue job that owns the record now; an older job (superseded by a replay) does nothing. */
+  readonly jobId: string;
+  /** The exact JSON body, signed anew on every attempt. */
+  readonly body: string;
+}
+
+export type NewDelivery = Omit<DeliveryRecord, 'seq' | 'status' | 'attempts' | 'lastStatusCode' | 'lastError' | 'nextAttemptAt' | 'latencyMs' | 'replays' | 'jobId'>;
+
+export interface DeliveryStore {
+  /** Creates the records that do not exist yet (idempotent by id); returns the ids created. Two round trips for any number. */
+  createMany(records: readonly NewDelivery[]): Promise<ReadonlySet<string>>;
+  get(id: string): Promise<DeliveryRecord | undefined>;
+  update(id: string, patch: Partial<Omit<DeliveryRecord, 'id' | 'subscriptionId' | 'tenantId' | 'seq' | 'body' | 'webhookId'>>): Promise<DeliveryRecord | undefined>;
+  /** Newest first; `cursor` is the last `seq` of the previous page. */
+  list(subscriptionId: string, options: { status?: DeliveryStatus; cursor?: number; limit: number }): Promise<{ readonly data: readonly DeliveryRecord[]; readonly nextCursor: number | null }>;
+  /** Every record created at or after `since`, oldest first. */
+  listSince(subscriptionId: string, since: Date): Promise<readonly DeliveryRecord[]>;
+}
+
+const CREATE_SCRIPT = `
+if redis.call('SET', KEYS[1], ARGV[1], 'NX') then
+  redis.call('ZADD', KEYS[2], ARGV[2], ARGV[4])
+  redis.call('ZADD', KEYS[3], ARGV[2], ARGV[4])
+  redis.call('ZADD', KEYS[4], ARGV[3], ARGV[4])
+  return 1
+end
+return 0`;
+
+export function createDeliveryStore(redis: Redis, prefix: string): DeliveryStore {
+  const recKey = (id: string): string => `${prefix}:dlv:${id}`;
+  const allKey = (sub: string): string => `${prefix}:sub-dlv:${sub}`;
+  const statusKey = (sub: string, status: DeliveryStatus): string => `${prefix}:sub-dlv:${sub}:${status}`;
+  const timeKey = (sub: string): string => `${prefix}:sub-dlv-t:${sub}`;
+  const seqKey = `${prefix}:dlv-seq`;
+  const parse = (raw: string | null | undefined): DeliveryRecord | undefined => (raw === null || raw === undefined ? undefined : (JSON.parse(raw) as DeliveryRecord));
+
+  const store: DeliveryStore = {
+    async createMany(records) {
+      if (records.length === 0) return new Set();
+      const top = await redis.incrby(seqKey, records.length);
+      const first = top - records.length + 1;
+      const pipe = redis.pipeline();
+      records.forEach((r, i) => {
+        const rec: DeliveryRecord = { ...r, seq: first + i, status: 'pending', attempts: 0, lastStatusCode: null, lastError: null, nextAttemptAt: null, latencyMs: null, replays: 0, jobId: r.id };
+        pipe.eval(CREATE_SCRIPT, 4, recKey(r.id), allKey(r.subscriptionId), statusKey(r.subscriptionId, 'pending'), timeKey(r.subscriptionId), JSON.stringify(rec), rec.seq, Date.parse(r.createdAt), r.id);
+      });
+      const results = (await pipe.exec()) ?? [];
+      const created = new Set<string>();
+      records.forEach((r, i) => {
+        const [err, value] = results[i] ?? [null, 0];
+        if (err) throw err;
+        if (value === 1) created.add(r.id);
+      });
+      return created;
+    },
+    async get(id) {
+      return parse(await redis.get(recKey(id)));
+    },
+    async update(id, patch) {
+      const before = await store.get(id);
+      if (before === undefined) return undefined;
+      const after: DeliveryRecord = { ...before, ...patch };
+      const multi = redis.multi().set(recKey(id), JSON.stringify(after));
+      if (after.status !== before.status) {
+        multi.zrem(statusKey(before.subscriptionId, before.status), id).zadd(statusKey(before.subscriptionId, after.status), before.seq, id);
+      }
+      await multi.exec();
+      return after;
+    },
+    async list(subscriptionId, { status, cursor, limit }) {
+      const key = status === undefined ? allKey(subscriptionId) : statusKey(subscriptionId, status);
+      const max = cursor === undefined ? '+inf' : `(${cursor}`;
+      const ids = await redis.zrevrangebyscore(key, max, '-inf', 'LIMIT', 0, limit + 1);
+      const page = ids.slice(0, limit);
+      const raws = page.length === 0 ? [] : await redis.mget(page.map(recKey));
+      const data = raws.map(parse).filter((r): r is DeliveryRecord => r !== undefined);
+      const last = data[data.length - 1];
+      return { data, nextCursor: ids.length > limit && last !== undefined ? last.seq : null };
+    },
+    async listSince(subscriptionId, since) {
+      const ids = await redis.zrangebyscore(timeKey(subscriptionId), since.getTime(), '+inf');
+      const out: DeliveryRecord[] = [];
+      for (let i = 0; i < ids.length; i += 1000) {
+        const raws = await redis.mget(ids.slice(i, i + 1000).map(recKey));
+        for (const r of raws) {
+          const rec = parse(r);
+          if (rec !== undefined) out.push(rec);
+        }
+      }
+      return out;
+    },
+  };
+  return store;
+}

@@ -1,0 +1,286 @@
+import { randomBytes } from 'node:crypto';
+import { DelayedError, Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { EmailConfig, SubscriptionsConfig } from '../config/schema.js';
+import { buildWebhookPayload } from '../core/alert/build-webhook-payload.js';
+import { buildWebhookId } from '../core/alert/sign-webhook.js';
+import type { Movement } from '../core/movement.js';
+import { buildDeliveryId } from '../core/route/build-delivery-id.js';
+import { computeSubscriptionRetryDelay, DEFAULT_RETRY_SCHEDULE_MS } from '../core/route/compute-subscription-retry-delay.js';
+import { matchSubscription } from '../core/route/match-subscription.js';
+import { signWithSecrets } from '../core/route/sign-with-secrets.js';
+import type { Subscription } from '../core/route/subscription.js';
+import { HttpTransportError, sendSafePost } from '../adapters/http/send-safe-post.js';
+import { TargetRefusedError, type ResolveHost } from '../adapters/http/resolve-safe-target.js';
+import { createDeliveryStore, type DeliveryRecord, type DeliveryStore, type NewDelivery } from '../adapters/redis/delivery-store.js';
+import { KEEP_COMPLETED } from '../adapters/redis/job-retention.js';
+import { SUBSCRIPTION_DELIVERIES_QUEUE } from '../adapters/redis/queue-names.js';
+import { createSubscriptionStore, type SubscriptionStore } from '../adapters/redis/subscription-store.js';
+import { createEmailSender } from '../adapters/smtp/send-email.js';
+import { WEBHOOK_USER_AGENT } from '../adapters/webhook/send-webhook.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+
+export const DEFAULT_SUBSCRIPTIONS_CONFIG: SubscriptionsConfig = {
+  allowHttp: false,
+  allowPrivateTargets: [],
+  maxRetryAfterMs: 6 * 60 * 60_000,
+  timeoutMs: 15_000,
+  concurrencyPerSubscription: 4,
+  disableAfterFailingMs: 5 * 24 * 60 * 60_000,
+  rateLimitPerMinute: 600,
+};
+
+export interface SubscriptionDeliveryJobData {
+  readonly v: 1;
+  readonly deliveryId: string;
+}
+
+/** What the API and the fan-out both need to put deliveries on the queue. */
+export interface DeliveryEnqueuer {
+  enqueue(jobs: readonly { readonly deliveryId: string; readonly jobId: string }[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createDeliveryEnqueuer(connection: Redis, prefix: string, logger: Logger): DeliveryEnqueuer {
+  const queue = new Queue<SubscriptionDeliveryJobData>(SUBSCRIPTION_DELIVERIES_QUEUE, { connection, prefix });
+  queue.on('error', (err) => logger.error({ err, component: 'queue subscription-deliveries' }, 'queue error'));
+  return {
+    async enqueue(jobs) {
+      if (jobs.length === 0) return;
+      // One round trip for the whole fan-out; an existing jobId is ignored (dedupe while the job is kept).
+      await queue.addBulk(jobs.map((j) => ({ name: 'deliver', data: { v: 1 as const, deliveryId: j.deliveryId }, opts: { jobId: j.jobId, removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_COMPLETED } })));
+    },
+    close: () => queue.close(),
+  };
+}
+
+export interface SubscriptionDeliveriesOptions {
+  readonly connection: Redis;
+  readonly prefix: string;
+  readonly config: SubscriptionsConfig;
+  readonly email: EmailConfig | undefined;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly now?: () => Date;
+  readonly random?: () => number;
+  readonly resolveHost?: ResolveHost;
+  /** Worker slots shared by every subscription (default 32). */
+  readonly concurrency?: number;
+}
+
+export interface SubscriptionDeliveries {
+  /** Fans one movement out to every matching subscription: a few round trips whatever their number. */
+  fanOut(movement: Movement, movementJobId: string, timestamp: Date): Promise<number>;
+  close(): Promise<void>;
+}
+
+const SLOT_SCRIPT = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])
+if redis.call('ZSCORE', KEYS[1], ARGV[4]) then return 1 end
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[3]) then
+  redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
+  redis.call('PEXPIRE', KEYS[1], ARGV[5])
+  return 1
+end
+return 0`;
+
+/**
+ * The delivery engine for tenant subscriptions. One job per (event,
+ * subscription) on one shared queue; each attempt checks the target with the
+ * SSRF guard and signs with every active secret. The worker holds at most
+ * `concurrencyPerSubscription` attempts per subscription (a Redis slot set):
+ * excess jobs are put back a moment later, so a slow or dead endpoint only ever
+ * occupies its own few slots and never delays another subscription.
+ * Retries follow the schedule in the delivery record (not BullMQ attempts), so
+ * a replay restarts it and Retry-After can lengthen one wait.
+ */
+export async function startSubscriptionDeliveries(options: SubscriptionDeliveriesOptions): Promise<SubscriptionDeliveries> {
+  const { connection, prefix, config, metrics } = options;
+  const logger = options.logger.child({ component: 'subscriptions' });
+  const now = options.now ?? (() => new Date());
+  const random = options.random ?? Math.random;
+  const schedule = config.retryScheduleMs ?? DEFAULT_RETRY_SCHEDULE_MS;
+  const subscriptions = createSubscriptionStore(connection, prefix);
+  const deliveries = createDeliveryStore(connection, prefix);
+  const enqueuer = createDeliveryEnqueuer(connection, prefix, logger);
+  const policy = { allowHttp: config.allowHttp, allowPrivateTargets: config.allowPrivateTargets, resolveHost: options.resolveHost };
+  const slotKey = (subId: string): string => `${prefix}:sub-inflight:${subId}`;
+  const slotTtlMs = config.timeoutMs + 30_000;
+  const emailSender = options.email?.enabled === true ? createEmailSender(options.email.smtpUrl) : undefined;
+
+  let cache: { version: string; subscriptions: readonly Subscription[] } | undefined;
+  const currentSubscriptions = async (): Promise<readonly Subscription[]> => {
+    const loaded = await subscriptions.loadAllIfChanged(cache?.version);
+    if (loaded.subscriptions !== undefined) cache = { version: loaded.version, subscriptions: loaded.subscriptions };
+    return cache?.subscriptions ?? [];
+  };
+
+  const acquireSlot = async (subId: string, jobId: string): Promise<boolean> => {
+    const t = Date.now();
+    const got = await connection.eval(SLOT_SCRIPT, 1, slotKey(subId), t, t - slotTtlMs, config.concurrencyPerSubscription, jobId, slotTtlMs);
+    return got === 1;
+  };
+  const releaseSlot = async (subId: string, jobId: string): Promise<void> => {
+    await connection.zrem(slotKey(subId), jobId);
+  };
+
+  const disable = async (sub: Subscription, reason: string): Promise<void> => {
+    const fresh = (await subscriptions.get(sub.id)) ?? sub;
+    if (!fresh.enabled) return;
+    await subscriptions.save({ ...fresh, enabled: false, disabledReason: reason, updatedAt: now().toISOString() });
+    logger.warn({ subscription_id: sub.id, tenant_id: sub.tenantId, reason }, 'subscription disabled');
+  };
+
+  const notifyOperator = async (sub: Subscription, reason: string): Promise<void> => {
+    if (emailSender === undefined || options.email === undefined) return;
+    const text = `chainwatch disabled webhook subscription ${sub.id} of tenant ${sub.tenantId}: ${reason}.\n\nIts deliveries are kept as dead and can be replayed once the receiver works and the tenant re-enables the subscription (PATCH /v1/subscriptions/${sub.id} {"enabled": true}).\n`;
+    try {
+      await emailSender.send({ from: options.email.from, to: options.email.to, subject: `${options.email.subjectPrefix} webhook subscription ${sub.id} disabled`, text, html: `<p>${text.replace(/\n/g, '<br>')}</p>` });
+    } catch (err) {
+      logger.error({ err, subscription_id: sub.id }, 'could not email the operator about a disabled subscription');
+    }
+  };
+
+  /** Records a failed attempt; returns the delay before the next one, or undefined when the delivery is dead. */
+  const recordFailure = async (rec: DeliveryRecord, sub: Subscription, outcome: { status: number | null; error: string; retryAfterMs?: number | undefined; final?: string | undefined; latencyMs: number | null }): Promise<number | undefined> => {
+    const at = now();
+    const attempts = rec.attempts + 1;
+    metrics.deliveryFailures.inc({ channel: 'subscription', target: 'subscriptions' });
+    let dead = outcome.final;
+    // A subscription that has failed everything for days is switched off and the operator told.
+    const failingSince = sub.failingSince ?? at.toISOString();
+    if (sub.failingSince === null) await subscriptions.save({ ...((await subscriptions.get(sub.id)) ?? sub), failingSince });
+    else if (at.getTime() - Date.parse(failingSince) >= config.disableAfterFailingMs) {
+      const reason = `every delivery failed since ${failingSince}`;
+      await disable(sub, reason);
+      await notifyOperator(sub, reason);
+      dead ??= 'subscription disabled after failing for too long';
+    }
+    const delay = dead === undefined ? computeSubscriptionRetryDelay({ schedule, attemptsMade: attempts, random: random(), retryAfterMs: outcome.retryAfterMs, maxRetryAfterMs: config.maxRetryAfterMs }) : undefined;
+    const status = delay === undefined ? 'dead' : 'failed';
+    await deliveries.update(rec.id, {
+      status,
+      attempts,
+      lastStatusCode: outcome.status,
+      lastError: dead !== undefined && dead !== outcome.error ? `${outcome.error} (${dead})` : outcome.error,
+      latencyMs: outcome.latencyMs,
+      nextAttemptAt: delay === undefined ? null : new Date(at.getTime() + delay).toISOString(),
+    });
+    logger.warn({ delivery_id: rec.id, subscription_id: sub.id, attempt: attempts, status_code: outcome.status, err: { message: outcome.error }, retry_in_ms: delay ?? null }, delay === undefined ? 'subscription delivery dead' : 'subscription delivery failed; will retry');
+    return delay;
+  };
+
+  const attempt = async (job: Job<SubscriptionDeliveryJobData>, token: string | undefined): Promise<void> => {
+    const rec = await deliveries.get(job.data.deliveryId);
+    if (rec === undefined) return;
+    if (rec.status === 'succeeded' || rec.status === 'dead') return; // an old job of a finished record
+    if (rec.jobId !== String(job.id)) return; // superseded by a replay: only the newest job sends
+    const sub = await subscriptions.get(rec.subscriptionId);
+    if (sub === undefined || !sub.enabled) {
+      await deliveries.update(rec.id, { status: 'dead', lastError: sub === undefined ? 'subscription deleted' : 'subscription disabled', nextAttemptAt: null });
+      return;
+    }
+    const jobId = String(job.id);
+    if (!(await acquireSlot(sub.id, jobId))) {
+      // This subscription already has its share of attempts in flight: try again shortly.
+      await job.moveToDelayed(Date.now() + 100 + Math.floor(random() * 400), token);
+      throw new DelayedError();
+    }
+    let delay: number | undefined;
+    try {
+      const at = now();
+      const headers = signWithSecrets({ secrets: sub.secrets, id: rec.webhookId, timestampSeconds: Math.floor(at.getTime() / 1000), body: rec.body, now: at });
+      let result;
+      try {
+        result = await sendSafePost({ url: sub.url, headers: { 'content-type': 'application/json', 'user-agent': WEBHOOK_USER_AGENT, ...headers }, body: rec.body, timeoutMs: config.timeoutMs, policy });
+      } catch (err) {
+        if (err instanceof TargetRefusedError || err instanceof HttpTransportError) {
+          delay = await recordFailure(rec, sub, { status: null, error: err.message, latencyMs: null });
+        } else throw err;
+      }
+      if (result !== undefined) {
+        const { status, headers: res, latencyMs } = result;
+        if (status >= 200 && status < 300) {
+          await deliveries.update(rec.id, { status: 'succeeded', attempts: rec.attempts + 1, lastStatusCode: status, lastError: null, latencyMs, nextAttemptAt: null });
+          if (sub.failingSince !== null) {
+            const fresh = await subscriptions.get(sub.id);
+            if (fresh !== undefined) await subscriptions.save({ ...fresh, failingSince: null });
+          }
+          metrics.deliveries.inc({ channel: 'subscription', target: 'subscriptions' });
+          logger.info({ delivery_id: rec.id, subscription_id: sub.id, status_code: status, duration_ms: latencyMs }, 'subscription delivery succeeded');
+        } else {
+          let final: string | undefined;
+          if (status === 410) {
+            final = 'receiver answered 410 Gone; subscription disabled';
+            await disable(sub, 'the receiver answered 410 Gone');
+          } else if ((res['webhook-delivery'] ?? '').toLowerCase() === 'abort-message') {
+            final = 'receiver asked to stop retrying this message (webhook-delivery: abort-message)';
+          }
+          const retryAfterMs = status === 429 || status === 503 ? parseRetryAfterMs(res['retry-after'], now()) : undefined;
+          const error = status >= 300 && status < 400 ? `HTTP ${status} (redirects are not followed)` : `HTTP ${status}`;
+          delay = await recordFailure(rec, sub, { status, error, retryAfterMs, final, latencyMs });
+        }
+      }
+    } finally {
+      await releaseSlot(sub.id, jobId);
+    }
+    if (delay !== undefined) {
+      await job.moveToDelayed(Date.now() + delay, token);
+      throw new DelayedError();
+    }
+  };
+
+  const worker = new Worker<SubscriptionDeliveryJobData>(SUBSCRIPTION_DELIVERIES_QUEUE, attempt, { connection, prefix, concurrency: options.concurrency ?? 32 });
+  worker.on('error', (err) => logger.error({ err, component: 'worker subscription-deliveries' }, 'worker error'));
+  await worker.waitUntilReady();
+
+  return {
+    async fanOut(movement, movementJobId, timestamp) {
+      const subs = await currentSubscriptions();
+      const records: NewDelivery[] = [];
+      for (const sub of subs) {
+        if (!sub.enabled) continue;
+        const refs = matchSubscription(movement, sub.filters, sub.tenantId);
+        if (refs === undefined) continue;
+        const webhookId = buildWebhookId(movementJobId, sub.id);
+        const body = JSON.stringify(buildWebhookPayload({ ...movement, watchlist: refs }, timestamp));
+        records.push({ id: buildDeliveryId(webhookId), subscriptionId: sub.id, tenantId: sub.tenantId, webhookId, type: 'movement.detected', createdAt: timestamp.toISOString(), body });
+      }
+      if (records.length === 0) return 0;
+      await deliveries.createMany(records);
+      await enqueuer.enqueue(records.map((r) => ({ deliveryId: r.id, jobId: r.id })));
+      logger.info({ movement_id: movement.id, subscriptions: records.length }, 'movement fanned out to subscriptions');
+      return records.length;
+    },
+    async close() {
+      await worker.close();
+      await enqueuer.close();
+      emailSender?.close();
+    },
+  };
+}
+
+/** Queues a replay of existing records: same record, same webhook-id, schedule restarted. */
+export async function replayDeliveries(store: DeliveryStore, enqueuer: DeliveryEnqueuer, records: readonly DeliveryRecord[]): Promise<number> {
+  const jobs: { deliveryId: string; jobId: string }[] = [];
+  for (const rec of records) {
+    const replays = rec.replays + 1;
+    const jobId = `${rec.id}-r${replays}-${randomBytes(3).toString('hex')}`;
+    await store.update(rec.id, { status: 'pending', attempts: 0, replays, nextAttemptAt: null, jobId });
+    jobs.push({ deliveryId: rec.id, jobId });
+  }
+  await enqueuer.enqueue(jobs);
+  return jobs.length;
+}
+
+export type { SubscriptionStore };
+
+/** Retry-After is delay-seconds or an HTTP-date (RFC 9110 section 10.2.3). */
+function parseRetryAfterMs(value: string | undefined, at: Date): number | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const t = Date.parse(trimmed);
+  return Number.isNaN(t) ? undefined : Math.max(0, t - at.getTime());
+}
