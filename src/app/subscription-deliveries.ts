@@ -136,7 +136,7 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
     if (emailSender === undefined || options.email === undefined) return;
     const text = `chainwatch disabled webhook subscription ${sub.id} of tenant ${sub.tenantId}: ${reason}.\n\nIts deliveries are kept as dead and can be replayed once the receiver works and the tenant re-enables the subscription (PATCH /v1/subscriptions/${sub.id} {"enabled": true}).\n`;
     try {
-      await emailSender.send({ from: options.email.from, to: options.email.to, subject: `${options.email.subjectPrefix} webhook subscription ${sub.id} disabled`, text, html: `<p>${text.replace(/\n/g, '<br>')}</p>` });
+      await emailSender.send({ from: options.email.from, to: options.email.operatorTo ?? options.email.to, subject: `${options.email.subjectPrefix} webhook subscription ${sub.id} disabled`, text, html: `<p>${text.replace(/\n/g, '<br>')}</p>` });
     } catch (err) {
       logger.error({ err, subscription_id: sub.id }, 'could not email the operator about a disabled subscription');
     }
