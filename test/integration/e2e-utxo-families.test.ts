@@ -122,8 +122,11 @@ function hooksFor(txHash: string, confirmed = true): CapturedWebhook[] {
   return hooks.received.filter((h) => h.body.data['txHash'] === txHash && (h.body.data['confirmations'] === 0) !== confirmed);
 }
 function emailFor(txHash: string, confirmed = true): string | undefined {
-  // Digest rows mark a mempool sighting as "IN (mempool)".
-  return smtp.messages.map((m) => m.text ?? '').find((t) => t.includes(txHash) && t.includes('(mempool)') !== confirmed);
+  // A digest lists one row per movement ("- <time>  <chain>  IN (mempool)  ..." then its from/to/tx lines);
+  // a mempool sighting's row says "(mempool)". Judge the row of this transaction, not the whole digest.
+  return smtp.messages
+    .map((m) => m.text ?? '')
+    .find((t) => t.split('\n- ').some((row) => row.includes(txHash) && row.includes('(mempool)') !== confirmed));
 }
 async function alerted(txHash: string, confirmed = true): Promise<{ hook: CapturedWebhook; email: string }> {
   return waitFor(
