@@ -36,6 +36,8 @@ export interface StartAlerterOptions {
   readonly parkRecheckMs?: number;
   /** Further fan-out of every movement (tenant subscriptions, issue #9); a throw retries the movement job. */
   readonly onMovement?: (movement: Movement, movementJobId: string, timestamp: Date) => Promise<unknown>;
+  /** Whether onMovement has anywhere to deliver (an enabled tenant subscription exists); absent = no. */
+  readonly hasOtherChannels?: () => Promise<boolean>;
 }
 
 export interface Alerter {
@@ -147,8 +149,8 @@ export async function startAlerter(options: StartAlerterOptions): Promise<Alerte
     // A tenant's own addresses alert that tenant only, never the operator's channels.
     const operatorSees = movement.watchlist.some((r) => r.owner === undefined || !r.owner.startsWith('tenant:'));
     const plan = planDeliveries(key, { email, webhooks: enabledWebhooks });
-    // Tenant subscriptions (onMovement) are a channel too: park only when nothing at all could take it.
-    if (plan.length === 0 && options.onMovement === undefined) return undeliverable.park(job, token);
+    // Tenant subscriptions are a channel too: park only when nothing at all could take the movement.
+    if (plan.length === 0 && !(await (options.hasOtherChannels?.() ?? Promise.resolve(false)))) return undeliverable.park(job, token);
     for (const planned of operatorSees ? plan : []) {
       if (planned.channel === 'email' && emailDispatch !== undefined) {
         await emailDispatch.accept(movement, key, timestamp);

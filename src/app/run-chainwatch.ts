@@ -170,7 +170,7 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
     if (roles.includes('alerter')) {
       const subscriptionDeliveries = await startSubscriptionDeliveries({ connection: redis, prefix: settings.redis.prefix, config: settings.subscriptions ?? DEFAULT_SUBSCRIPTIONS_CONFIG, email: settings.email, logger, metrics, ...(options.tenants?.resolveHost !== undefined ? { resolveHost: options.tenants.resolveHost } : {}) });
       closers.unshift(() => subscriptionDeliveries.close());
-      const alerter = await startAlerter({ settings, connection: redis, logger, metrics, ...(options.deliveryBackoffMs !== undefined ? { backoffMs: options.deliveryBackoffMs } : {}), onMovement: (m, key, at) => subscriptionDeliveries.fanOut(m, key, at) });
+      const alerter = await startAlerter({ settings, connection: redis, logger, metrics, ...(options.deliveryBackoffMs !== undefined ? { backoffMs: options.deliveryBackoffMs } : {}), onMovement: (m, key, at) => subscriptionDeliveries.fanOut(m, key, at), hasOtherChannels: () => subscriptionDeliveries.hasEnabledSubscriptions() });
       closers.unshift(() => alerter.close());
     }
 

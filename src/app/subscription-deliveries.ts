@@ -72,6 +72,8 @@ export interface SubscriptionDeliveriesOptions {
 export interface SubscriptionDeliveries {
   /** Fans one movement out to every matching subscription: a few round trips whatever their number. */
   fanOut(movement: Movement, movementJobId: string, timestamp: Date): Promise<number>;
+  /** True while at least one tenant subscription is enabled (the alerter parks movements otherwise). */
+  hasEnabledSubscriptions(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -252,6 +254,9 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
       await enqueuer.enqueue(records.map((r) => ({ deliveryId: r.id, jobId: r.id })));
       logger.info({ movement_id: movement.id, subscriptions: records.length }, 'movement fanned out to subscriptions');
       return records.length;
+    },
+    async hasEnabledSubscriptions() {
+      return (await currentSubscriptions()).some((sub) => sub.enabled);
     },
     async close() {
       await worker.close();

@@ -62,7 +62,16 @@ describe('a movement raised while no channel is enabled', () => {
     const logs: string[] = [];
     const logger = pino({ level: 'info' }, new Writable({ write: (chunk: Buffer, _e, cb) => (logs.push(chunk.toString()), cb()) }));
     const start = async (settings: Settings, metrics: Metrics): Promise<Alerter> => {
-      const a = await startAlerter({ settings, connection, logger, metrics, backoff: { baseDelayMs: 25, maxDelayMs: 200 } });
+      // Wired as in production: tenant subscriptions are a further channel, and none exists here.
+      const a = await startAlerter({
+        settings,
+        connection,
+        logger,
+        metrics,
+        backoff: { baseDelayMs: 25, maxDelayMs: 200 },
+        onMovement: () => Promise.resolve(0),
+        hasOtherChannels: () => Promise.resolve(false),
+      });
       cleanups.push(() => a.close());
       return a;
     };
