@@ -31,6 +31,9 @@ export const DEFAULT_SUBSCRIPTIONS_CONFIG: SubscriptionsConfig = {
   rateLimitPerMinute: 600,
 };
 
+/** Settled delivery records are kept as long as completed queue jobs (the dedupe window). */
+export const DEFAULT_DELIVERY_RETENTION_MS = 30 * 24 * 60 * 60_000;
+
 export interface SubscriptionDeliveryJobData {
   readonly v: 1;
   readonly deliveryId: string;
@@ -74,6 +77,8 @@ export interface SubscriptionDeliveries {
   fanOut(movement: Movement, movementJobId: string, timestamp: Date): Promise<number>;
   /** True while at least one tenant subscription is enabled (the alerter parks movements otherwise). */
   hasEnabledSubscriptions(): Promise<boolean>;
+  /** Deletes settled delivery records past `deliveryRetentionMs` (runs hourly); returns how many. */
+  pruneOnce(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -237,6 +242,22 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
   worker.on('error', (err) => logger.error({ err, component: 'worker subscription-deliveries' }, 'worker error'));
   await worker.waitUntilReady();
 
+  // Delivery records are the tenants' log and replay source; without retention they would grow Redis forever.
+  const pruneOnce = async (): Promise<number> => {
+    const before = new Date(now().getTime() - (config.deliveryRetentionMs ?? DEFAULT_DELIVERY_RETENTION_MS));
+    let pruned = 0;
+    for (const sub of (await subscriptions.loadAllIfChanged(undefined)).subscriptions ?? []) {
+      for (let n = -1; n !== 0; ) {
+        n = await deliveries.prune(sub.id, before);
+        pruned += n;
+      }
+    }
+    if (pruned > 0) logger.info({ pruned, before: before.toISOString() }, 'old delivery records deleted');
+    return pruned;
+  };
+  const pruneTimer = setInterval(() => void pruneOnce().catch((err: unknown) => logger.warn({ err }, 'pruning delivery records failed; will retry')), 3_600_000);
+  pruneTimer.unref();
+
   return {
     async fanOut(movement, movementJobId, timestamp) {
       const subs = await currentSubscriptions();
@@ -255,10 +276,12 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
       logger.info({ movement_id: movement.id, subscriptions: records.length }, 'movement fanned out to subscriptions');
       return records.length;
     },
+    pruneOnce,
     async hasEnabledSubscriptions() {
       return (await currentSubscriptions()).some((sub) => sub.enabled);
     },
     async close() {
+      clearInterval(pruneTimer);
       await worker.close();
       await enqueuer.close();
       emailSender?.close();

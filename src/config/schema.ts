@@ -143,6 +143,8 @@ export const subscriptionsSchema = z
     disableAfterFailingMs: positiveInt.min(1).default(5 * 24 * 60 * 60_000),
     /** API requests per tenant per minute. */
     rateLimitPerMinute: positiveInt.min(1).default(600),
+    /** Settled delivery records (succeeded, dead) older than this are deleted; pending and retrying ones are kept until they settle. Default 30 days. */
+    deliveryRetentionMs: positiveInt.min(60_000).optional(),
   })
   .strict();
 

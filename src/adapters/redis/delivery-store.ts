@@ -47,6 +47,11 @@ export interface DeliveryStore {
   list(subscriptionId: string, options: { status?: DeliveryStatus; cursor?: number; limit: number }): Promise<{ readonly data: readonly DeliveryRecord[]; readonly nextCursor: number | null }>;
   /** Every record created at or after `since`, oldest first. */
   listSince(subscriptionId: string, since: Date): Promise<readonly DeliveryRecord[]>;
+  /**
+   * Deletes a subscription's settled records (succeeded, dead) created before `before` (retention),
+   * with their index entries; at most `limit` per call. Returns how many were deleted.
+   */
+  prune(subscriptionId: string, before: Date, limit?: number): Promise<number>;
 }
 
 const CREATE_SCRIPT = `
@@ -108,6 +113,18 @@ export function createDeliveryStore(redis: Redis, prefix: string): DeliveryStore
       const data = raws.map(parse).filter((r): r is DeliveryRecord => r !== undefined);
       const last = data[data.length - 1];
       return { data, nextCursor: ids.length > limit && last !== undefined ? last.seq : null };
+    },
+    async prune(subscriptionId, before, limit = 1000) {
+      const ids = await redis.zrangebyscore(timeKey(subscriptionId), '-inf', `(${before.getTime()}`, 'LIMIT', 0, limit);
+      if (ids.length === 0) return 0;
+      const records = (await redis.mget(ids.map(recKey))).map(parse);
+      // A record still being delivered (pending, or failed with a retry ahead) is kept until it settles.
+      const gone = ids.filter((_, i) => records[i] === undefined || records[i].status === 'succeeded' || records[i].status === 'dead');
+      if (gone.length === 0) return 0;
+      const multi = redis.multi().del(...gone.map(recKey)).zrem(allKey(subscriptionId), ...gone).zrem(timeKey(subscriptionId), ...gone);
+      for (const status of DELIVERY_STATUSES) multi.zrem(statusKey(subscriptionId, status), ...gone);
+      await multi.exec();
+      return gone.length;
     },
     async listSince(subscriptionId, since) {
       const ids = await redis.zrangebyscore(timeKey(subscriptionId), since.getTime(), '+inf');
