@@ -146,7 +146,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const movements = await waitForDelivery(running.metrics, finalHeights, () => ({ webhooks, confirmedWebhooks, emailsDone: [...emailable].every(inSomeEmail) }), options.timeoutMs);
     print('');
     print(`Done: ${movements - unconfirmedSeen.size} confirmed movements and ${unconfirmedSeen.size} mempool early warnings: ${webhooks} signed webhooks delivered (the unrelated transfer raised none).`);
-    print(`Email: ${emails} grouped, threaded digest emails for the ${emailable.size} transactions at or above severity low; ${keptOut} spam, dust and unlisted-token movements stayed out of the inbox (webhooks only).`);
+    print(`Email: ${emails} grouped, threaded digest email${emails === 1 ? '' : 's'} for the ${emailable.size} transactions at or above severity low; ${keptOut} spam, dust and unlisted-token movements stayed out of the inbox (webhooks only).`);
     print('Where to look:');
     print(`  emails (open in any mail client): ${mailDir}/*.eml`);
     print(`  webhooks as received (JSON lines): ${webhookLog}`);
