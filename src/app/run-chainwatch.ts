@@ -145,7 +145,8 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
           pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.pollOnce() });
           watched.push(watchedChain(chain, () => poller.status()));
         } else if (chain.kind === 'tron') {
-          const poller = createTronPoller({ chain, currentWatchlist, beforeStep, cursorStore, sink, lease, logger, metrics });
+          const enricher = createMovementEnricher({ settings, logger, metrics });
+          const poller = createTronPoller({ chain, currentWatchlist, beforeStep, cursorStore, sink, lease, logger, metrics, enricher });
           poller.start();
           closers.unshift(() => poller.stop());
           pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.pollOnce() });

@@ -5,12 +5,15 @@ import type { TronBlockData } from '../core/tron/tron-block-data.js';
 import type { RetryPolicy } from '../adapters/shared/retry-policy.js';
 import { createTronHttpSource } from '../adapters/tron-http/create-tron-http-source.js';
 import { ChainFollower, type PollerWiring } from './chain-follower.js';
+import type { MovementEnricher } from './movement-enricher.js';
 
 export interface TronPollerOptions extends PollerWiring {
   readonly chain: TronChainConfig;
   /** HTTP retry tuning (tests shorten it). */
   readonly retry?: Pick<RetryPolicy, 'attempts' | 'baseDelayMs' | 'maxDelayMs'>;
   readonly maxBackoffMs?: number;
+  /** Issue #8: severity, USD value and flags filled before movements are queued. */
+  readonly enricher?: MovementEnricher;
 }
 
 /**
@@ -47,7 +50,7 @@ export function createTronPoller(options: TronPollerOptions): ChainFollower<Tron
     sink: options.sink,
     logger,
     metrics,
-    ...(options.beforeStep ? { beforeStep: options.beforeStep } : {}),
+    ...(options.beforeStep || options.enricher ? { beforeStep: () => (options.enricher?.reset(), options.beforeStep?.() ?? Promise.resolve()) } : {}),
     ...(options.maxBackoffMs !== undefined ? { maxBackoffMs: options.maxBackoffMs } : {}),
     ...(options.lease ? { lease: options.lease } : {}),
     detect: async (block, { headNumber }) => {
@@ -55,7 +58,8 @@ export function createTronPoller(options: TronPollerOptions): ChainFollower<Tron
       // Symbol and decimals only for tokens outside the built-in table that moved a watched address's funds.
       const needs = findTronTokenNeeds(block, chain.id, index);
       const tokens = needs.length === 0 ? undefined : await source.fetchTrc20Metadata(needs);
-      return matchTronBlock(block, { chain: chain.id, index, headNumber, ...(tokens ? { tokens } : {}) });
+      const movements = matchTronBlock(block, { chain: chain.id, index, headNumber, ...(tokens ? { tokens } : {}) });
+      return options.enricher === undefined ? movements : options.enricher.enrich(movements);
     },
   });
 }

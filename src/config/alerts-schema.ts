@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { normalizeEvmAddress } from '../core/address/normalize-evm-address.js';
+import { normalizeTronAddress } from '../core/address/normalize-tron-address.js';
 import { GROUP_LABELS } from '../core/route/email-route.js';
 import { SEVERITIES } from '../core/movement.js';
 
@@ -86,9 +87,19 @@ export const priceSchema = z
 
 export const pricesSchema = z.record(z.string().regex(/^[A-Za-z0-9._-]+$/, 'a price key is an asset symbol like ETH or USDT'), priceSchema);
 
+/** A listed token's contract: EIP-55 on EVM chains, a T-address (Base58Check) on Tron. */
+const tokenContract = z.string().superRefine((value, ctx) => {
+  try {
+    if (value.startsWith('T')) normalizeTronAddress(value);
+    else normalizeEvmAddress(value);
+  } catch (err) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: (err as Error).message });
+  }
+});
+
 export const listedTokenSchema = z
   .object({
-    address: evmAddress,
+    address: tokenContract,
     symbol: z.string().min(1).max(32),
     decimals: z.number().int().min(0).max(77),
     name: z.string().optional(),

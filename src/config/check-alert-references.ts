@@ -24,10 +24,10 @@ export function checkAlertReferences(
   }
   for (const chainId of Object.keys(data.tokens)) {
     const chain = chains.get(chainId);
-    if (chain === undefined || chain.kind !== 'evm') {
+    if (chain === undefined || (chain.kind !== 'evm' && chain.kind !== 'tron')) {
       const path = ['tokens', chainId];
       const pos = at(path);
-      problems.push({ severity: 'warning', file, line: pos.line, column: pos.column, field: formatFieldPath(path), code: 'unknown_chain', message: `"${chainId}" is not an evm chain in chains: these tokens are never seen` });
+      problems.push({ severity: 'warning', file, line: pos.line, column: pos.column, field: formatFieldPath(path), code: 'unknown_chain', message: `"${chainId}" is not an evm or tron chain in chains: these tokens are never seen` });
     }
   }
   return problems;

@@ -18,7 +18,7 @@ export interface EnrichContext {
   readonly rules: readonly SeverityRule[];
 }
 
-const TOKEN_KINDS = new Set<Movement['kind']>(['erc20', 'erc721', 'erc1155']);
+const TOKEN_KINDS = new Set<Movement['kind']>(['erc20', 'erc721', 'erc1155', 'trc10', 'trc20']);
 
 /**
  * The symbol whose price values this movement, or null when it is never
