@@ -144,6 +144,15 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
           closers.unshift(() => poller.stop());
           pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.pollOnce() });
           watched.push(watchedChain(chain, () => poller.status()));
+          // What this node offers (issue #14: nodes differ): informational, never makes the process unready.
+          readiness.register(`node:${chain.id}`, () => {
+            const node = poller.source.status();
+            return {
+              ready: true,
+              detail: `logs via ${node.logs ?? 'not probed yet'}, internal transfers via ${node.traces ?? 'not probed yet'}${node.traces === 'none' ? ' (none: internal transfers are not detected)' : ''}`,
+              data: { logs: node.logs ?? null, traces: node.traces ?? null, ...(node.arbtraceBelowBlock !== undefined ? { arbtraceBelowBlock: node.arbtraceBelowBlock } : {}) },
+            };
+          });
         } else if (chain.kind === 'tron') {
           const enricher = createMovementEnricher({ settings, logger, metrics });
           const poller = createTronPoller({ chain, currentWatchlist, beforeStep, cursorStore, sink, lease, logger, metrics, enricher });

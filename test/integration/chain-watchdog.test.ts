@@ -76,6 +76,17 @@ describe('chain watchdog', () => {
     expect((await readyz()).status).toBe(200);
   });
 
+  it('/readyz says how the node serves logs and traces (hardhat: per-block or range logs, no traces)', async () => {
+    const node = await waitFor(async () => {
+      const check = (await readyz()).body.checks['node:ethereum'] as { ready: boolean; detail?: string; data?: { logs?: string | null; traces?: string | null } } | undefined;
+      return check?.data?.traces !== null && check?.data?.traces !== undefined && check.data.logs !== null ? check : undefined;
+    }, { what: 'the node capabilities to be probed' });
+    expect(node.ready).toBe(true);
+    expect(node.data?.traces).toBe('none');
+    expect(['rangeLogs', 'blockLogs', 'blockReceipts', 'txReceipts']).toContain(node.data?.logs);
+    expect(node.detail).toContain('internal transfers are not detected');
+  });
+
   it('a stalled node turns /readyz 503 and emails the operator once; recovery emails again', async () => {
     nodeDown = true;
     const down = await waitFor(async () => {
