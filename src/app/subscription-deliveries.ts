@@ -246,12 +246,16 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
   const pruneOnce = async (): Promise<number> => {
     const before = new Date(now().getTime() - (config.deliveryRetentionMs ?? DEFAULT_DELIVERY_RETENTION_MS));
     let pruned = 0;
-    for (const sub of (await subscriptions.loadAllIfChanged(undefined)).subscriptions ?? []) {
+    const live = ((await subscriptions.loadAllIfChanged(undefined)).subscriptions ?? []).map((sub) => sub.id);
+    const deleted = await subscriptions.listDeletedIds();
+    for (const id of [...live, ...deleted]) {
       for (let n = -1; n !== 0; ) {
-        n = await deliveries.prune(sub.id, before);
+        n = await deliveries.prune(id, before);
         pruned += n;
       }
     }
+    // A deleted subscription is forgotten once retention has removed its last record.
+    for (const id of deleted) if ((await deliveries.count(id)) === 0) await subscriptions.forgetDeleted(id);
     if (pruned > 0) logger.info({ pruned, before: before.toISOString() }, 'old delivery records deleted');
     return pruned;
   };

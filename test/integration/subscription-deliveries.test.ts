@@ -124,4 +124,21 @@ describe('subscription delivery engine', () => {
     // The slow endpoint holds only its own two slots; its other six deliveries wait their turn.
     expect(slow.received.length).toBeLessThanOrEqual(2);
   });
+
+  it('deletes settled delivery records past retention, also of deleted subscriptions, then forgets the deleted id', async () => {
+    const { engine, subs, deliveries, subscribe } = await setup({ deliveryRetentionMs: 60_000 });
+    const kept = await subscribe('sub_kept', 'http://127.0.0.1:9/hook');
+    const gone = await subscribe('sub_gone', 'http://127.0.0.1:9/hook');
+    const old = new Date(Date.now() - 3_600_000).toISOString();
+    const rec = (id: string, sub: Subscription, createdAt: string) => ({ id, subscriptionId: sub.id, tenantId: sub.tenantId, webhookId: `wh-${id}`, type: 'movement.detected', createdAt, body: '{}' });
+    await deliveries.createMany([rec('k-old', kept, old), rec('k-new', kept, new Date().toISOString()), rec('g-old', gone, old)]);
+    for (const id of ['k-old', 'k-new', 'g-old']) await deliveries.update(id, { status: 'succeeded' });
+    await subs.delete(gone);
+    expect(await subs.listDeletedIds()).toEqual(['sub_gone']);
+
+    expect(await engine.pruneOnce()).toBe(2);
+    expect((await deliveries.list('sub_kept', { limit: 10 })).data.map((r) => r.id)).toEqual(['k-new']);
+    expect(await deliveries.count('sub_gone')).toBe(0);
+    expect(await subs.listDeletedIds()).toEqual([]);
+  });
 });

@@ -52,6 +52,8 @@ export interface DeliveryStore {
    * with their index entries; at most `limit` per call. Returns how many were deleted.
    */
   prune(subscriptionId: string, before: Date, limit?: number): Promise<number>;
+  /** How many records a subscription still has. */
+  count(subscriptionId: string): Promise<number>;
 }
 
 const CREATE_SCRIPT = `
@@ -125,6 +127,9 @@ export function createDeliveryStore(redis: Redis, prefix: string): DeliveryStore
       for (const status of DELIVERY_STATUSES) multi.zrem(statusKey(subscriptionId, status), ...gone);
       await multi.exec();
       return gone.length;
+    },
+    async count(subscriptionId) {
+      return redis.zcard(timeKey(subscriptionId));
     },
     async listSince(subscriptionId, since) {
       const ids = await redis.zrangebyscore(timeKey(subscriptionId), since.getTime(), '+inf');

@@ -7,6 +7,7 @@ import type { Subscription } from '../../core/route/subscription.js';
  *   `<prefix>:tenant-subs:<tenant>` zset id by creation time (listing)
  *   `<prefix>:subs`                 set of every id (fan-out)
  *   `<prefix>:subs:version`         bumped by every change, so fan-out reloads only then
+ *   `<prefix>:subs:deleted`         ids of deleted subscriptions whose delivery records await retention
  */
 export interface SubscriptionStore {
   save(sub: Subscription): Promise<void>;
@@ -15,6 +16,9 @@ export interface SubscriptionStore {
   getForTenant(tenantId: string, id: string): Promise<Subscription | undefined>;
   listForTenant(tenantId: string): Promise<readonly Subscription[]>;
   delete(sub: Subscription): Promise<void>;
+  /** Ids of deleted subscriptions whose delivery records are still kept (until retention removes them). */
+  listDeletedIds(): Promise<readonly string[]>;
+  forgetDeleted(id: string): Promise<void>;
   /** Current version and, when it differs from `knownVersion`, every subscription. */
   loadAllIfChanged(knownVersion: string | undefined): Promise<{ readonly version: string; readonly subscriptions?: readonly Subscription[] }>;
 }
@@ -24,6 +28,7 @@ export function createSubscriptionStore(redis: Redis, prefix: string): Subscript
   const tenantKey = (tenantId: string): string => `${prefix}:tenant-subs:${tenantId}`;
   const allKey = `${prefix}:subs`;
   const versionKey = `${prefix}:subs:version`;
+  const deletedKey = `${prefix}:subs:deleted`;
   const parse = (raw: string | null): Subscription | undefined => (raw === null ? undefined : (JSON.parse(raw) as Subscription));
   const store: SubscriptionStore = {
     async save(sub) {
@@ -49,7 +54,13 @@ export function createSubscriptionStore(redis: Redis, prefix: string): Subscript
       return raws.map(parse).filter((s): s is Subscription => s !== undefined && s.tenantId === tenantId);
     },
     async delete(sub) {
-      await redis.multi().del(subKey(sub.id)).zrem(tenantKey(sub.tenantId), sub.id).srem(allKey, sub.id).incr(versionKey).exec();
+      await redis.multi().del(subKey(sub.id)).zrem(tenantKey(sub.tenantId), sub.id).srem(allKey, sub.id).sadd(deletedKey, sub.id).incr(versionKey).exec();
+    },
+    async listDeletedIds() {
+      return redis.smembers(deletedKey);
+    },
+    async forgetDeleted(id) {
+      await redis.srem(deletedKey, id);
     },
     async loadAllIfChanged(knownVersion) {
       const version = (await redis.get(versionKey)) ?? '0';
