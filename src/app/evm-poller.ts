@@ -21,6 +21,8 @@ export interface EvmPollerOptions extends PollerWiring {
   readonly maxLookupAttempts?: number;
   /** Issue #8: severity, USD value and flags filled before movements are queued. */
   readonly enricher?: MovementEnricher;
+  /** Follow the node's `finalized` block instead of the newest one (the finality follower, issue #10). */
+  readonly followFinalized?: boolean;
 }
 
 interface StepLookups {
@@ -58,6 +60,7 @@ export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
     chain: chain.id,
     client,
     traces: chain.traces,
+    ...(options.followFinalized === true ? { head: 'finalized' as const } : {}),
     ...(chain.arbtraceBelowBlock !== undefined ? { arbtraceBelowBlock: chain.arbtraceBelowBlock } : {}),
     ...(options.traceReprobeMs !== undefined ? { traceReprobeMs: options.traceReprobeMs } : {}),
     ...(options.maxLookupAttempts !== undefined ? { maxLookupAttempts: options.maxLookupAttempts } : {}),

@@ -23,6 +23,7 @@ import { createReadiness, type Readiness } from './readiness.js';
 import { startOpsServer } from './start-ops-server.js';
 import { createWatchlistReloader } from './watchlist-reloader.js';
 import { startOperatorWatchdog, watchedChain, type WatchedChain } from './operator-watchdog.js';
+import { finalityOf, finalityWiring } from './finality-follower.js';
 import { createMovementEnricher } from './movement-enricher.js';
 import { createWatchlistOverlaySync } from './watchlist-overlay-sync.js';
 import { startTenantServices, type TenantServicesOptions } from './tenant-services.js';
@@ -142,6 +143,18 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
           const poller = createEvmPoller({ chain: chain satisfies EvmChainConfig, currentWatchlist, beforeStep, cursorStore, sink, lease, logger, metrics, enricher });
           poller.start();
           closers.unshift(() => poller.stop());
+          const finality = finalityOf(chain);
+          if (finality !== undefined) {
+            // Its own metrics registry: the trailing pass must not double the chain's block and movement counts.
+            const confirmer = createEvmPoller({
+              chain: { ...chain, confirmations: finality === 'finalized' ? 1 : finality },
+              followFinalized: finality === 'finalized',
+              currentWatchlist, beforeStep, logger: logger.child({ follower: 'finality' }), metrics: createMetrics(), enricher,
+              ...finalityWiring({ cursorStore, lease, sink }),
+            });
+            confirmer.start();
+            closers.unshift(() => confirmer.stop());
+          }
           pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.pollOnce() });
           watched.push(watchedChain(chain, () => poller.status()));
           // What this node offers (issue #14: nodes differ): informational, never makes the process unready.
@@ -166,6 +179,16 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
           const poller = createBitcoinPoller({ chain: chain satisfies BitcoinChainConfig, currentWatchlist, beforeStep, cursorStore, sink, outpointStore, lease, logger, metrics, readiness, enricher });
           poller.start();
           closers.unshift(() => poller.stop());
+          const finality = finalityOf(chain);
+          if (typeof finality === 'number') {
+            const confirmer = createBitcoinPoller({
+              chain: { ...chain, confirmations: finality, mempool: false, seedOnStart: false },
+              currentWatchlist, beforeStep, outpointStore, logger: logger.child({ follower: 'finality' }), metrics: createMetrics(), enricher,
+              ...finalityWiring({ cursorStore, lease, sink }),
+            });
+            confirmer.start();
+            closers.unshift(() => confirmer.stop());
+          }
           pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.follower.pollOnce() });
           watched.push(watchedChain(chain, () => poller.follower.status()));
         }

@@ -36,6 +36,8 @@ export const evmChainSchema = z
     maxLagBlocks: positiveInt.min(1).optional(),
     /** Watchdog: no successful poll step for this long is a stall (default max(5 min, 20 poll intervals)). */
     stallAfterMs: positiveInt.min(1000).optional(),
+    /** Lifecycle (issue #10): send movement.confirmed when a movement's block has this many confirmations, or is `finalized` (the node's finalized tag); `off` (default). */
+    finality: z.union([positiveInt.min(1), z.literal('finalized'), z.literal('off')]).optional(),
     /** Arbitrum One: trace blocks below this number (the Nitro genesis, 22207817) with arbtrace_block. */
     arbtraceBelowBlock: positiveInt.optional(),
   })
@@ -61,6 +63,8 @@ export const bitcoinChainSchema = z
     maxLagBlocks: positiveInt.min(1).optional(),
     /** Watchdog: no successful poll step for this long is a stall (default max(5 min, 20 poll intervals)). */
     stallAfterMs: positiveInt.min(1000).optional(),
+    /** Lifecycle (issue #10): send movement.confirmed when a movement's block has this many confirmations; `off` (default). */
+    finality: z.union([positiveInt.min(1), z.literal('off')]).optional(),
   })
   .strict();
 

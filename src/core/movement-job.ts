@@ -35,6 +35,7 @@ export interface SerializedMovement {
   readonly confirmations: number;
   readonly txFrom?: string | null;
   readonly enrichment?: Movement['enrichment'];
+  readonly event?: Movement['event'];
 }
 
 export interface MovementJobData {
@@ -70,6 +71,7 @@ export function serializeMovement(m: Movement): MovementJobData {
     confirmations: m.confirmations,
     ...(m.txFrom !== undefined ? { txFrom: m.txFrom } : {}),
     ...(m.enrichment !== undefined ? { enrichment: { ...m.enrichment } } : {}),
+    ...(m.event !== undefined ? { event: m.event } : {}),
   };
   return { v: MOVEMENT_JOB_VERSION, movement };
 }
@@ -111,6 +113,7 @@ const movementSchema = z.object({
       spoofed: z.boolean(),
     })
     .optional(),
+  event: z.enum(['movement.detected', 'movement.confirmed']).optional(),
 });
 
 const jobSchema = z.object({ v: z.literal(MOVEMENT_JOB_VERSION), movement: movementSchema });
@@ -154,6 +157,7 @@ export function parseMovementJob(data: unknown): Movement {
     confirmations: m.confirmations,
     ...(m.txFrom !== undefined ? { txFrom: m.txFrom } : {}),
     ...(m.enrichment !== undefined ? { enrichment: m.enrichment } : {}),
+    ...(m.event !== undefined ? { event: m.event } : {}),
   };
   return movement;
 }
@@ -166,7 +170,9 @@ export function parseMovementJob(data: unknown): Movement {
  * BullMQ custom ids must not contain ':' (buildMovementId already replaces it;
  * done again here so a hand-built id cannot break the queue).
  */
-export function movementJobId(m: Pick<Movement, 'id' | 'confirmations'>): string {
+export function movementJobId(m: Pick<Movement, 'id' | 'confirmations' | 'event'>): string {
   const base = m.id.replaceAll(':', '_');
+  // A lifecycle event is a delivery of its own (its own webhook-id), never deduped against the detection.
+  if (m.event === 'movement.confirmed') return `${base}-confirmed`;
   return m.confirmations === 0 ? `${base}-unconfirmed` : base;
 }

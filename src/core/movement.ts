@@ -110,7 +110,14 @@ export interface Movement {
   readonly legacyIds?: readonly string[];
   /** Set by the enrich stage before the movement is queued. */
   readonly enrichment?: MovementEnrichment;
+  /**
+   * The lifecycle event this job announces (issue #10): absent = `movement.detected`;
+   * `movement.confirmed` = its block reached the chain's `finality`. Each event is its own delivery.
+   */
+  readonly event?: MovementEvent;
 }
+
+export type MovementEvent = 'movement.detected' | 'movement.confirmed';
 
 /**
  * Builds the deterministic movement id. BullMQ custom ids must not contain ':'

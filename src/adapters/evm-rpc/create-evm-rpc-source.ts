@@ -62,6 +62,8 @@ export interface EvmRpcSourceOptions {
   readonly client: EvmRpcClient;
   /** 'off' never asks for traces. */
   readonly traces: 'auto' | 'off';
+  /** Which head to follow: the newest block (default) or the node's `finalized` block (the finality follower). */
+  readonly head?: 'latest' | 'finalized';
   /** How often to probe again for trace support (a node may be upgraded or another URL may offer it). */
   readonly traceReprobeMs?: number;
   readonly now?: () => number;
@@ -206,6 +208,11 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
   }
 
   async function fetchHeadNumber(): Promise<number> {
+    if (options.head === 'finalized') {
+      const block = await client.call('eth_getBlockByNumber', ['finalized', false]);
+      const number = typeof block === 'object' && block !== null && 'number' in block ? block.number : undefined;
+      return parseQuantity(number, `finalized block number of chain ${chain}`);
+    }
     const result = await client.call('eth_blockNumber', []);
     return parseQuantity(result, `head block number of chain ${chain}`);
   }

@@ -34,7 +34,7 @@ export function createMovementSink(connection: Redis, prefix: string, options: {
   async function skipLegacyDuplicates(byId: Map<string, Movement>): Promise<void> {
     const checks: { jobId: string; key: string }[] = [];
     for (const [jobId, m] of byId) {
-      for (const legacy of m.legacyIds ?? []) checks.push({ jobId, key: queue.toKey(movementJobId({ id: legacy, confirmations: m.confirmations })) });
+      for (const legacy of m.legacyIds ?? []) checks.push({ jobId, key: queue.toKey(movementJobId({ id: legacy, confirmations: m.confirmations, ...(m.event !== undefined ? { event: m.event } : {}) })) });
     }
     if (checks.length === 0) return;
     const pipeline = connection.pipeline();

@@ -6,7 +6,8 @@ import type { Movement, MovementEnrichment, Severity } from '../movement.js';
  * carries them (producers already EIP-55 EVM addresses).
  */
 export interface WebhookPayload {
-  readonly type: 'movement.detected';
+  /** `movement.detected`, or a later lifecycle event of the same movement (`movement.confirmed`). */
+  readonly type: 'movement.detected' | 'movement.confirmed';
   readonly timestamp: string;
   readonly data: WebhookMovementData;
 }
@@ -93,7 +94,7 @@ export function buildWebhookPayload(m: Movement, timestamp: Date): WebhookPayloa
     usdValue: enrichment.usdValue,
     spoofed: enrichment.spoofed,
   };
-  return { type: 'movement.detected', timestamp: timestamp.toISOString(), data };
+  return { type: m.event ?? 'movement.detected', timestamp: timestamp.toISOString(), data };
 }
 
 function toList(v: string | readonly string[]): readonly string[] {
