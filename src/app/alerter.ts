@@ -152,8 +152,8 @@ export async function startAlerter(options: StartAlerterOptions): Promise<Alerte
     // Tenant subscriptions are a channel too: park only when nothing at all could take the movement.
     if (plan.length === 0 && !(await (options.hasOtherChannels?.() ?? Promise.resolve(false)))) return undeliverable.park(job, token);
     for (const planned of operatorSees ? plan : []) {
-      // movement.confirmed goes to webhooks and subscriptions; the inbox already has the detection.
-      if (planned.channel === 'email' && movement.event === 'movement.confirmed') continue;
+      // Lifecycle events (movement.confirmed, movement.dropped) go to webhooks and subscriptions; the inbox has the detection.
+      if (planned.channel === 'email' && movement.event !== undefined && movement.event !== 'movement.detected') continue;
       if (planned.channel === 'email' && emailDispatch !== undefined) {
         await emailDispatch.accept(movement, key, timestamp);
         continue;

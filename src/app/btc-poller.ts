@@ -15,6 +15,7 @@ import { ChainFollower, type ChainSource, type PollerWiring } from './chain-foll
 import { integrityMetrics } from './integrity-metrics.js';
 import type { Readiness } from './readiness.js';
 import type { MovementEnricher } from './movement-enricher.js';
+import type { EarlyWarningStore } from '../adapters/redis/early-warning-store.js';
 
 export interface BitcoinPollerOptions extends PollerWiring {
   readonly chain: BitcoinChainConfig;
@@ -28,6 +29,10 @@ export interface BitcoinPollerOptions extends PollerWiring {
   readonly maxMempoolSeenTxids?: number;
   /** Largest number of new mempool transactions fetched per poll; the rest wait for the next one. */
   readonly maxMempoolTxsPerPoll?: number;
+  /** Mempool early warnings awaiting confirmation, for `movement.dropped` (issue #10). */
+  readonly earlyWarnings?: EarlyWarningStore;
+  /** Clock for `movement.dropped` (tests). */
+  readonly now?: () => number;
   /** Where seeding reports itself (`seed:<chain>` in /readyz). */
   readonly readiness?: Readiness;
   /** Issue #8: severity, USD value and flags filled before movements are queued. */
@@ -116,7 +121,12 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
     sink,
     ...(options.beforeStep || options.enricher ? { beforeStep: () => (options.enricher?.reset(), options.beforeStep?.() ?? Promise.resolve()) } : {}),
     ...(options.lease ? { lease: options.lease } : {}),
-    detect: (block, { headNumber }) => matchTxs(block.txs, { number: block.header.number, hash: block.header.hash }, headNumber - block.header.number + 1),
+    detect: async (block, { headNumber }) => {
+      const movements = await matchTxs(block.txs, { number: block.header.number, hash: block.header.hash }, headNumber - block.header.number + 1);
+      // Mined: its early warning (if any) is settled and will never be announced dropped.
+      if (movements.length > 0) await options.earlyWarnings?.forget(chain.id, movements.map((m) => m.id));
+      return movements;
+    },
     logger,
     metrics,
   });
@@ -198,6 +208,10 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
     let inFlight: Promise<unknown> | undefined;
     const ttlMs = options.mempoolSeenTtlMs ?? 14 * 24 * 3600_000;
     const maxPerPoll = options.maxMempoolTxsPerPoll ?? 2000;
+    const now = options.now ?? Date.now;
+    const dropAfterMs = (chain as { readonly mempoolDropAfterMs?: number }).mempoolDropAfterMs ?? 6 * 3600_000;
+    /** When each early warning's transaction was last seen in the mempool (this process). */
+    const lastInMempool = new Map<string, number>();
 
     async function pollOnce(): Promise<readonly Movement[]> {
       const txids = await backend.fetchMempoolTxids();
@@ -220,6 +234,10 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
       // Parents before children, so a child spending a watched parent output is matched in memory.
       const movements = await matchTxs(orderParentsFirst(txs), null, 0);
       await sink.publish(movements);
+      if (options.earlyWarnings !== undefined) {
+        await options.earlyWarnings.remember(chain.id, movements, now());
+        await announceDropped(options.earlyWarnings, txids);
+      }
       await outpointStore.markMempoolTxidsSeen(chain.id, [...new Set(movements.map((m) => m.txHash))], ttlMs);
       const kept = await outpointStore.pruneMempoolTxids(chain.id, txids, maxSeen);
       integrityMetrics(metrics).mempoolSeenTxids.set({ chain: chain.id }, kept);
@@ -228,6 +246,29 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
       for (const m of movements) metrics.movementsDetected.inc({ chain: chain.id, kind: m.kind });
       if (movements.length > 0) logger.info({ chain: chain.id, movements: movements.length }, 'unconfirmed movements detected in the mempool');
       return movements;
+    }
+
+    /**
+     * `movement.dropped`: an early warning whose transaction has been out of the mempool, and not mined,
+     * for `mempoolDropAfterMs` (replaced by fee bumping, expired, evicted). Mined ones leave the store
+     * when their block is processed, so the default (6 h) must exceed the confirmations wait.
+     */
+    async function announceDropped(store: EarlyWarningStore, inMempool: readonly string[]): Promise<void> {
+      const present = new Set(inMempool);
+      const at = now();
+      const dropped: Movement[] = [];
+      for (const w of await store.all(chain.id)) {
+        if (present.has(w.movement.txHash)) {
+          lastInMempool.set(w.movement.id, at);
+          continue;
+        }
+        if (at - (lastInMempool.get(w.movement.id) ?? w.seenAt) >= dropAfterMs) dropped.push({ ...w.movement, event: 'movement.dropped' });
+      }
+      if (dropped.length === 0) return;
+      await sink.publish(dropped);
+      await store.forget(chain.id, dropped.map((m) => m.id));
+      for (const m of dropped) lastInMempool.delete(m.id);
+      logger.warn({ chain: chain.id, movements: dropped.length, txids: [...new Set(dropped.map((m) => m.txHash))] }, 'mempool early warnings dropped: their transactions left the mempool without confirming');
     }
 
     return {

@@ -12,6 +12,7 @@ import { createRedisChainLease } from '../adapters/redis/chain-lease.js';
 import { createRedisCursorStore } from '../adapters/redis/cursor-store.js';
 import { createMovementSink } from '../adapters/redis/create-movement-sink.js';
 import { createRedisOutpointStore } from '../adapters/redis/outpoint-store.js';
+import { createEarlyWarningStore } from '../adapters/redis/early-warning-store.js';
 import { startAlerter } from './alerter.js';
 import type { HealthReport } from './api-server.js';
 import { createBitcoinPoller } from './btc-poller.js';
@@ -176,7 +177,8 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
         } else {
           const outpointStore = createRedisOutpointStore(redis, settings.redis.prefix);
           const enricher = createMovementEnricher({ settings, logger, metrics });
-          const poller = createBitcoinPoller({ chain: chain satisfies BitcoinChainConfig, currentWatchlist, beforeStep, cursorStore, sink, outpointStore, lease, logger, metrics, readiness, enricher });
+          const earlyWarnings = createEarlyWarningStore(redis, settings.redis.prefix);
+          const poller = createBitcoinPoller({ chain: chain satisfies BitcoinChainConfig, currentWatchlist, beforeStep, cursorStore, sink, outpointStore, lease, logger, metrics, readiness, enricher, earlyWarnings });
           poller.start();
           closers.unshift(() => poller.stop());
           const finality = finalityOf(chain);

@@ -55,6 +55,8 @@ export const bitcoinChainSchema = z
     startBlock: startBlockSchema.default('latest'),
     explorerUrl: httpUrl.optional(),
     mempool: z.boolean().default(false),
+    /** With mempool: an early warning whose transaction is out of the mempool and unmined this long is announced `movement.dropped` (default 6 h). */
+    mempoolDropAfterMs: positiveInt.min(1).optional(),
     /** Load watched addresses' unspent outputs from the backend when the poller starts. */
     seedOnStart: z.boolean().default(true),
     rpcTimeoutMs: positiveInt.min(100).default(30_000),

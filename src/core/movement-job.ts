@@ -113,7 +113,7 @@ const movementSchema = z.object({
       spoofed: z.boolean(),
     })
     .optional(),
-  event: z.enum(['movement.detected', 'movement.confirmed']).optional(),
+  event: z.enum(['movement.detected', 'movement.confirmed', 'movement.dropped']).optional(),
 });
 
 const jobSchema = z.object({ v: z.literal(MOVEMENT_JOB_VERSION), movement: movementSchema });
@@ -174,5 +174,6 @@ export function movementJobId(m: Pick<Movement, 'id' | 'confirmations' | 'event'
   const base = m.id.replaceAll(':', '_');
   // A lifecycle event is a delivery of its own (its own webhook-id), never deduped against the detection.
   if (m.event === 'movement.confirmed') return `${base}-confirmed`;
+  if (m.event === 'movement.dropped') return `${base}-dropped`;
   return m.confirmations === 0 ? `${base}-unconfirmed` : base;
 }

@@ -112,12 +112,13 @@ export interface Movement {
   readonly enrichment?: MovementEnrichment;
   /**
    * The lifecycle event this job announces (issue #10): absent = `movement.detected`;
-   * `movement.confirmed` = its block reached the chain's `finality`. Each event is its own delivery.
+   * `movement.confirmed` = its block reached the chain's `finality`; `movement.dropped` = a Bitcoin
+   * mempool early warning whose transaction left the mempool without confirming. Each event is its own delivery.
    */
   readonly event?: MovementEvent;
 }
 
-export type MovementEvent = 'movement.detected' | 'movement.confirmed';
+export type MovementEvent = 'movement.detected' | 'movement.confirmed' | 'movement.dropped';
 
 /**
  * Builds the deterministic movement id. BullMQ custom ids must not contain ':'

@@ -7,7 +7,7 @@ import type { Movement, MovementEnrichment, Severity } from '../movement.js';
  */
 export interface WebhookPayload {
   /** `movement.detected`, or a later lifecycle event of the same movement (`movement.confirmed`). */
-  readonly type: 'movement.detected' | 'movement.confirmed';
+  readonly type: 'movement.detected' | 'movement.confirmed' | 'movement.dropped';
   readonly timestamp: string;
   readonly data: WebhookMovementData;
 }
