@@ -14,7 +14,7 @@ import { btcSeedOutpoints } from './btc-seed-outpoints.js';
 import { ChainFollower, type ChainSource, type PollerWiring } from './chain-follower.js';
 import { integrityMetrics } from './integrity-metrics.js';
 import type { Readiness } from './readiness.js';
-import type { MovementEnricher } from './movement-enricher.js';
+import { beforeStepWithEnricher, type MovementEnricher } from './movement-enricher.js';
 import type { EarlyWarningStore } from '../adapters/redis/early-warning-store.js';
 
 export interface BitcoinPollerOptions extends PollerWiring {
@@ -119,7 +119,7 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
     source,
     cursorStore: options.cursorStore,
     sink,
-    ...(options.beforeStep || options.enricher ? { beforeStep: () => (options.enricher?.reset(), options.beforeStep?.() ?? Promise.resolve()) } : {}),
+    ...beforeStepWithEnricher(options.enricher, options.beforeStep),
     ...(options.lease ? { lease: options.lease } : {}),
     detect: async (block, { headNumber }) => {
       const movements = await matchTxs(block.txs, { number: block.header.number, hash: block.header.hash }, headNumber - block.header.number + 1);

@@ -4,6 +4,7 @@ import { reconcileCursor, rewindCursor } from '../core/reconcile-cursor.js';
 import type { WatchlistIndex } from '../core/watchlist.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import type { ChainHealthInput } from '../core/health/judge-chain-health.js';
 
 /** What a chain adapter offers the follower. Blocks come back in the order asked. */
 export interface ChainSource<TBlock extends { readonly header: BlockHeader }> {
@@ -63,19 +64,9 @@ export interface StepResult {
  * enqueue and cursor save re-enqueues the same deterministic job ids, which the
  * queue dedupes (at-least-once in, exactly-once alerts out).
  */
-export interface ChainFollowerStatus {
+/** What the health checks and the watchdog read: the judge's input plus the chain it is about. */
+export interface ChainFollowerStatus extends ChainHealthInput {
   readonly chain: string;
-  /** Last head the node reported (null before the first successful head request). */
-  readonly headNumber: number | null;
-  readonly processedNumber: number | null;
-  readonly lagBlocks: number | null;
-  /** Epoch ms of the last poll step that succeeded. */
-  readonly lastStepOkAt: number | null;
-  readonly startedAt: number;
-  readonly consecutiveFailures: number;
-  readonly lastErrorCode: string | null;
-  /** Another replica holds the poller lease: this one does not poll. */
-  readonly standby: boolean;
 }
 
 export class ChainFollower<TBlock extends { readonly header: BlockHeader }> {

@@ -9,7 +9,7 @@ import { tokenMetadataKey } from '../core/evm/token-metadata-key.js';
 import { createEvmRpcClient } from '../adapters/evm-rpc/create-evm-rpc-client.js';
 import { createEvmRpcSource, type EvmLogsMode, type EvmRpcSource } from '../adapters/evm-rpc/create-evm-rpc-source.js';
 import { ChainFollower, type ChainSource, type PollerWiring } from './chain-follower.js';
-import type { MovementEnricher } from './movement-enricher.js';
+import { beforeStepWithEnricher, type MovementEnricher } from './movement-enricher.js';
 
 export interface EvmPollerOptions extends PollerWiring {
   readonly chain: EvmChainConfig;
@@ -135,7 +135,7 @@ export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
     sink: options.sink,
     logger,
     metrics,
-    ...(options.beforeStep || options.enricher ? { beforeStep: () => (options.enricher?.reset(), options.beforeStep?.() ?? Promise.resolve()) } : {}),
+    ...beforeStepWithEnricher(options.enricher, options.beforeStep),
     ...(options.maxBackoffMs !== undefined ? { maxBackoffMs: options.maxBackoffMs } : {}),
     ...(options.lease ? { lease: options.lease } : {}),
     detect: async (block, context) => {

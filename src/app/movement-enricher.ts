@@ -100,3 +100,17 @@ function defaultEthCall(settings: Settings): (chainId: string) => EthCall | unde
     };
   };
 }
+
+/**
+ * A poller's beforeStep with the enricher's per-step price cache reset first, so each step reads
+ * its prices once; undefined when there is neither (ChainFollower then runs no hook).
+ */
+export function beforeStepWithEnricher(enricher: MovementEnricher | undefined, beforeStep: (() => Promise<unknown>) | undefined): { beforeStep?: () => Promise<unknown> } {
+  if (enricher === undefined && beforeStep === undefined) return {};
+  return {
+    beforeStep: () => {
+      enricher?.reset();
+      return beforeStep?.() ?? Promise.resolve();
+    },
+  };
+}

@@ -5,7 +5,7 @@ import type { TronBlockData } from '../core/tron/tron-block-data.js';
 import type { RetryPolicy } from '../adapters/shared/retry-policy.js';
 import { createTronHttpSource } from '../adapters/tron-http/create-tron-http-source.js';
 import { ChainFollower, type PollerWiring } from './chain-follower.js';
-import type { MovementEnricher } from './movement-enricher.js';
+import { beforeStepWithEnricher, type MovementEnricher } from './movement-enricher.js';
 
 export interface TronPollerOptions extends PollerWiring {
   readonly chain: TronChainConfig;
@@ -50,7 +50,7 @@ export function createTronPoller(options: TronPollerOptions): ChainFollower<Tron
     sink: options.sink,
     logger,
     metrics,
-    ...(options.beforeStep || options.enricher ? { beforeStep: () => (options.enricher?.reset(), options.beforeStep?.() ?? Promise.resolve()) } : {}),
+    ...beforeStepWithEnricher(options.enricher, options.beforeStep),
     ...(options.maxBackoffMs !== undefined ? { maxBackoffMs: options.maxBackoffMs } : {}),
     ...(options.lease ? { lease: options.lease } : {}),
     detect: async (block, { headNumber }) => {
