@@ -17,10 +17,11 @@ import { createLogger, type Logger } from '../../src/app/logger.js';
 import { createMetrics, type Metrics } from '../../src/app/metrics.js';
 import { DECIMALS_SELECTOR } from '../../src/core/evm/decode-token-metadata.js';
 import type { EvmChainConfig } from '../../src/config/schema.js';
-import type { Movement, WatchlistRef } from '../../src/core/movement.js';
-import type { MovementSink } from '../../src/core/ports.js';
+import type { Movement } from '../../src/core/movement.js';
 import type { WatchlistIndex } from '../../src/core/watchlist.js';
 import { TEST_REDIS_URL, deleteRedisPrefix, uniqueRedisPrefix } from '../helpers/redis.js';
+import { collectingSink } from '../helpers/collecting-sink.js';
+import { evmWatchlistOf } from '../helpers/evm-watchlist.js';
 
 const CHAIN = 'devchain';
 let node: LocalEvmChain;
@@ -53,17 +54,7 @@ afterEach(async () => {
   await deleteRedisPrefix(prefix);
 });
 
-function watchlistOf(...addresses: string[]): WatchlistIndex {
-  const map = new Map<string, WatchlistRef[]>(
-    addresses.map((a, i) => [a.toLowerCase(), [{ address: getAddress(a), label: `hacker ${i}`, incident: 'test-hack-2024', source: 'https://example.org/attribution', tags: ['test'] }]]),
-  );
-  return { version: `v${addresses.length}`, lookup: (chain, key) => (chain === CHAIN ? map.get(key) : undefined), keysFor: () => new Set(map.keys()), size: map.size };
-}
-
-function collectingSink(): MovementSink & { movements: Movement[] } {
-  const movements: Movement[] = [];
-  return { movements, publish: async (m) => void movements.push(...m) };
-}
+const watchlistOf = (...addresses: string[]): WatchlistIndex => evmWatchlistOf(CHAIN, ...addresses);
 
 /** A pino logger whose lines land in `lines` (parsed), to assert on what an operator reads. */
 function capturingLogger(): { logger: Logger; lines: Record<string, unknown>[] } {

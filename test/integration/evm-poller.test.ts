@@ -8,10 +8,12 @@ import { createRedisCursorStore } from '../../src/adapters/redis/cursor-store.js
 import { createLogger } from '../../src/app/logger.js';
 import { createMetrics, type Metrics } from '../../src/app/metrics.js';
 import type { EvmChainConfig } from '../../src/config/schema.js';
-import type { Movement, WatchlistRef } from '../../src/core/movement.js';
-import type { CursorStore, MovementSink } from '../../src/core/ports.js';
+import type { Movement } from '../../src/core/movement.js';
+import type { CursorStore } from '../../src/core/ports.js';
 import type { WatchlistIndex } from '../../src/core/watchlist.js';
 import { TEST_REDIS_URL, deleteRedisPrefix, uniqueRedisPrefix } from '../helpers/redis.js';
+import { collectingSink } from '../helpers/collecting-sink.js';
+import { evmWatchlistOf } from '../helpers/evm-watchlist.js';
 
 
 const CHAIN = 'devchain';
@@ -45,17 +47,7 @@ afterEach(async () => {
   await deleteRedisPrefix(prefix);
 });
 
-function watchlistOf(...addresses: string[]): WatchlistIndex {
-  const map = new Map<string, WatchlistRef[]>(
-    addresses.map((a, i) => [a.toLowerCase(), [{ address: getAddress(a), label: `hacker ${i}`, incident: 'test-hack-2024', source: 'https://example.org/attribution', tags: ['test'] }]]),
-  );
-  return { version: `v${addresses.length}`, lookup: (chain, key) => (chain === CHAIN ? map.get(key) : undefined), keysFor: () => new Set(map.keys()), size: map.size };
-}
-
-function collectingSink(): MovementSink & { movements: Movement[] } {
-  const movements: Movement[] = [];
-  return { movements, publish: async (m) => void movements.push(...m) };
-}
+const watchlistOf = (...addresses: string[]): WatchlistIndex => evmWatchlistOf(CHAIN, ...addresses);
 
 function chainConfig(startBlock: number, rpcUrls = [node.rpcUrl]): EvmChainConfig {
   return { id: CHAIN, kind: 'evm', rpcUrls, confirmations: 1, pollIntervalMs: 50, startBlock, explorerUrl: undefined, nativeSymbol: 'ETH', traces: 'auto', maxBlocksPerBatch: 10, rpcTimeoutMs: 5000, enabled: true };

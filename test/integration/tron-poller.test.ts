@@ -11,11 +11,11 @@ import { createTronPoller } from '../../src/app/tron-poller.js';
 import type { TronChainConfig } from '../../src/config/schema.js';
 import { encodeTronAddress } from '../../src/core/address/normalize-tron-address.js';
 import { buildWatchlistIndex } from '../../src/core/build-watchlist-index.js';
-import type { Movement } from '../../src/core/movement.js';
 import type { MovementSink } from '../../src/core/ports.js';
 import { assembledBlockId, fillerBlock, startTronReplayServer, type TronReplayBlock, type TronReplayServer } from '../../src/devchain/tron/start-tron-replay-server.js';
 import { deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix } from '../helpers/redis.js';
 import { LEDGER_SENDER_KEY, LEDGER_USDT_TX, RECORDED_BLOCK, ledgerLiveReplayBlock, recordedReplayBlock } from '../helpers/tron-fixtures.js';
+import { collectingSink } from '../helpers/collecting-sink.js';
 
 const N = RECORDED_BLOCK;
 let redis: Redis;
@@ -43,11 +43,6 @@ const index = buildWatchlistIndex([
 function poller(httpUrl: string, sink: MovementSink, confirmations = 1, apiKey?: string) {
   const chain: TronChainConfig = { id: 'tron', kind: 'tron', httpUrl, ...(apiKey !== undefined ? { apiKey } : {}), confirmations, pollIntervalMs: 50, startBlock: N, explorerUrl: 'https://tronscan.org/#/transaction/{tx}', maxBlocksPerBatch: 5, rpcTimeoutMs: 5000, enabled: true };
   return createTronPoller({ chain, currentWatchlist: () => index, cursorStore: createRedisCursorStore(redis, prefix), sink, logger: createLogger({ level: 'silent' }), metrics: createMetrics(), retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 50 } });
-}
-
-function collectingSink(): MovementSink & { movements: Movement[] } {
-  const movements: Movement[] = [];
-  return { movements, publish: async (m) => void movements.push(...m) };
 }
 
 /** Block N+1 on another fork: a TRX transfer to the watched address instead of the ledger-live transactions. */
