@@ -1,3 +1,5 @@
+import type { Counterparty } from './labels/address-label.js';
+
 /**
  * The domain value every detector produces and every notifier consumes.
  * One Movement is one leg of one transaction, seen from one watched address.
@@ -60,6 +62,12 @@ export interface WatchlistRef {
    * owner such as `derived:<rule>`. Absent for the shipped and operator watchlists.
    */
   readonly owner?: string;
+  /** Follow the money (issue #11): 0 for listed and tenant entries (absent = 0), n for a derived entry n hops out. */
+  readonly hop?: number;
+  /** Derived entries: the parent address and the transaction that made this one watched. */
+  readonly via?: { readonly address: string; readonly txHash: string };
+  /** Derived entries: display addresses from the listed root to this entry (root first). */
+  readonly path?: readonly string[];
 }
 
 /** A Bitcoin output in a movement: where coins went. */
@@ -116,6 +124,11 @@ export interface Movement {
    * mempool early warning whose transaction left the mempool without confirming. Each event is its own delivery.
    */
   readonly event?: MovementEvent;
+  /**
+   * Where the funds went or came from when the other side is labelled (issue #11):
+   * exchange, mixer, bridge, DEX router... Set by the enrich stage from config/labels.
+   */
+  readonly counterparty?: Counterparty;
 }
 
 export type MovementEvent = 'movement.detected' | 'movement.confirmed' | 'movement.dropped';

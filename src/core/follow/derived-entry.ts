@@ -1,0 +1,101 @@
+/**
+ * Derived watch entries (issue #11): recipients of funds a watched address sent,
+ * watched from the next transaction on, with the provenance an investigator can
+ * defend. Pure types shared by the follow stage, the CLI, the dashboard and exports.
+ */
+import type { Counterparty } from '../labels/address-label.js';
+
+export type DerivedEntryStatus = 'active' | 'expired' | 'stopped';
+
+/** Why and from where an entry was derived: one leg the parent really sent. */
+export interface DerivedProvenance {
+  /** Parent address in display form (listed, tenant-owned or derived). */
+  readonly parentAddress: string;
+  readonly txHash: string;
+  readonly blockNumber: number;
+  readonly blockHash: string;
+  /** The leg of the transaction (`native`, `trace0.1`, `txlog3`, `vout1`), as in movement ids. */
+  readonly leg: string;
+  /** Id of the movement that created the entry (the parent's outgoing movement). */
+  readonly movementId: string;
+  readonly asset: { readonly contract: string | null; readonly symbol: string; readonly decimals: number };
+  /** Base units, decimal string. */
+  readonly amount: string;
+  /** The rule that made it qualify, e.g. `split`, `peel-chain`, `min-amount`. */
+  readonly rule: string;
+  /** ISO time the entry was created. */
+  readonly createdAt: string;
+}
+
+export interface DerivedEntry {
+  readonly chain: string;
+  /** Display form. */
+  readonly address: string;
+  /** Same key as the watchlist index. */
+  readonly matchKey: string;
+  readonly incident: string;
+  /** 1 for a direct recipient of a listed (hop 0) address. */
+  readonly hop: number;
+  /** Bitcoin peel-chain steps followed without spending a hop. */
+  readonly peelSteps: number;
+  readonly provenance: DerivedProvenance;
+  /** Display addresses from the listed root to this entry (root first, this entry last). */
+  readonly path: readonly string[];
+  readonly status: DerivedEntryStatus;
+  /** Why it stopped or expired (operator reason, `idle`...). */
+  readonly statusReason?: string;
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  /** What it received (base units, decimal string) and what it still holds by our accounting. */
+  readonly received: string;
+  readonly remaining: string;
+}
+
+/** Per-incident totals for the dashboard and `follow ls` (base units as decimal strings, per asset symbol; USD when valued). */
+export interface IncidentTotals {
+  readonly incident: string;
+  readonly stolen: Readonly<Record<string, string>>;
+  readonly stillHeld: Readonly<Record<string, string>>;
+  readonly toExchanges: readonly { readonly exchange: string; readonly amounts: Readonly<Record<string, string>> }[];
+  readonly toMixers: Readonly<Record<string, string>>;
+  readonly toBridges: Readonly<Record<string, string>>;
+  readonly usd?: { readonly stolen: string | null; readonly stillHeld: string | null; readonly toExchanges: string | null; readonly toMixers: string | null; readonly toBridges: string | null };
+  readonly activeEntries: number;
+  readonly maxHop: number;
+}
+
+/** One edge of an incident's trail graph (parent -> child or entry -> sink). */
+export interface TrailEdge {
+  readonly chain: string;
+  readonly from: string;
+  readonly to: string;
+  readonly txHash: string;
+  readonly asset: string;
+  readonly amount: string;
+  readonly usdValue: string | null;
+}
+
+export interface TrailNode {
+  readonly chain: string;
+  readonly address: string;
+  /** 0 = listed, n = derived hop, null = a sink (exchange, mixer, bridge...). */
+  readonly hop: number | null;
+  readonly label?: string;
+  readonly counterparty?: Counterparty;
+  readonly status?: DerivedEntryStatus;
+}
+
+export interface IncidentTrail {
+  readonly incident: string;
+  readonly nodes: readonly TrailNode[];
+  readonly edges: readonly TrailEdge[];
+}
+
+/** Read side used by the API/dashboard and the CLI; implemented over Redis by the follow stage. */
+export interface FollowReadModel {
+  listEntries(filter: { readonly incident?: string; readonly chain?: string; readonly status?: DerivedEntryStatus; readonly limit?: number; readonly cursor?: string }): Promise<{ readonly entries: readonly DerivedEntry[]; readonly nextCursor: string | null }>;
+  getEntry(chain: string, matchKey: string): Promise<DerivedEntry | undefined>;
+  incidents(): Promise<readonly string[]>;
+  incidentTotals(incident: string): Promise<IncidentTotals>;
+  incidentTrail(incident: string): Promise<IncidentTrail>;
+}
