@@ -9,7 +9,7 @@
  * to chain mapping, tags, YAML rendering), so shipped files and files later
  * updated by `chainwatch import ofac` have one shape.
  */
-import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Document } from 'yaml';
@@ -49,7 +49,11 @@ function candidate(chain: string, address: string, rest: Omit<ImportCandidate, '
 }
 
 function writeFile(name: string, header: string, description: string, rows: readonly Row[]): void {
-  if (rows.length === 0) return;
+  // A file whose rows all moved elsewhere (a chain became monitored) must go, or its stale copy double-counts them.
+  if (rows.length === 0) {
+    rmSync(join(OUT, name), { force: true });
+    return;
+  }
   const chains = [...new Set(rows.map((r) => r.candidate.chain))].sort();
   const unmonitored = chains.filter((c) => !MONITORED.has(c));
   const enabled = unmonitored.length === 0;

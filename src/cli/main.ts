@@ -8,6 +8,12 @@ import { registerBtcSeedCommand } from './commands/btc-seed.js';
 import { registerEmailCommand } from './commands/email.js';
 import { registerTenantsCommand } from './commands/tenants.js';
 
+// `chainwatch watchlist ls | head` closes the pipe early: that is the reader being done, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 /**
  * `chainwatch <command>`. Each command lives in its own file under commands/
  * and only parses options, then calls into app/ wiring.
