@@ -2,6 +2,7 @@ import type { Movement } from '../core/movement.js';
 import type { BlockHeader, ChainCursor, ChainLease, CursorStore, MovementSink } from '../core/ports.js';
 import { reconcileCursor, rewindCursor } from '../core/reconcile-cursor.js';
 import { computeStepBackoffMs } from '../core/rpc/compute-step-backoff.js';
+import { RepeatGate } from './repeat-gate.js';
 import type { WatchlistIndex } from '../core/watchlist.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -83,6 +84,7 @@ export class ChainFollower<TBlock extends { readonly header: BlockHeader }> {
   private lastErrorCode: string | undefined;
   private standingBy = false;
   private readonly startedAt = Date.now();
+  private readonly stepFailureLog = new RepeatGate(60_000, Date.now);
 
   constructor(private readonly options: ChainFollowerOptions<TBlock>) {}
 
@@ -176,10 +178,14 @@ export class ChainFollower<TBlock extends { readonly header: BlockHeader }> {
         // Capped low (default 5 s): the RPC client already retried each failed request, and a long wait
         // here is detection delay once the node recovers (issue #10: a one-minute cap cost minutes).
         delayMs = computeStepBackoffMs(this.consecutiveFailures, this.options.pollIntervalMs, this.options.maxBackoffMs);
-        this.options.logger.warn(
-          { chain: this.options.chain, err, retry_in_ms: delayMs, failures: this.consecutiveFailures },
-          'poll step failed; will retry the same blocks',
-        );
+        // One line per error code per minute: under a flaky node, steps fail often and their messages differ.
+        const gate = this.stepFailureLog.check(this.lastErrorCode);
+        if (gate.log) {
+          this.options.logger.warn(
+            { chain: this.options.chain, err, retry_in_ms: delayMs, failures: this.consecutiveFailures, repeated: gate.repeated },
+            'poll step failed; will retry the same blocks',
+          );
+        }
       } finally {
         this.stepInFlight = undefined;
       }

@@ -62,7 +62,7 @@ export interface EvmRpcClientOptions {
   readonly maxBackoffMs?: number;
   /** Longest Retry-After obeyed (default 10 s): longer ones are cut short. */
   readonly maxRetryAfterMs?: number;
-  /** How long results of a failed batch are kept for its retry (default 60 s). */
+  /** How long results of a failed batch are kept for its retry (default 30 s). */
   readonly keepFetchedMs?: number;
   /** Called on every failed attempt (for metrics and logs); the message is already redacted. */
   readonly onAttemptFailed?: (info: RpcAttemptFailure) => void;
@@ -102,7 +102,7 @@ export function createEvmRpcClient(options: EvmRpcClientOptions): EvmRpcClient {
     maxRetryAfterMs: options.maxRetryAfterMs ?? DEFAULT_RPC_BACKOFF.maxRetryAfterMs,
   };
   const maxAttempts = options.maxAttempts ?? Math.max(6, options.urls.length * 3);
-  const keepFetchedMs = options.keepFetchedMs ?? 60_000;
+  const keepFetchedMs = options.keepFetchedMs ?? 30_000;
   let preferred = 0;
   let nextId = 1;
   const endpoints = new Map(options.urls.map((url) => [url, toEndpoint(url)] as const));
