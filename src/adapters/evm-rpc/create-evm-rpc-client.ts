@@ -50,6 +50,8 @@ export interface EvmRpcClient {
   call(method: string, params: readonly unknown[]): Promise<unknown>;
   /** Moves on to the next URL: for answers that parse as JSON-RPC but whose content is garbage. */
   failover(): void;
+  /** Drops every result kept from failed batches (a reorg is being rewound: blocks by number may have changed). */
+  forget(): void;
 }
 
 export interface EvmRpcClientOptions {
@@ -257,6 +259,9 @@ export function createEvmRpcClient(options: EvmRpcClientOptions): EvmRpcClient {
     batch,
     failover() {
       preferred = (preferred + 1) % options.urls.length;
+    },
+    forget() {
+      kept.clear();
     },
     async call(method, params) {
       const [outcome] = await batch([{ method, params }]);

@@ -108,6 +108,8 @@ export interface EvmRpcSource {
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
 const MAX_TRACE_ATTEMPTS = 3;
+/** How long a step's blocks are reused by its retry (a retried step comes within the follower's 5 s backoff). */
+const KEEP_BLOCKS_MS = 30_000;
 const DEFAULT_MAX_LOOKUP_ATTEMPTS = 5;
 /**
  * Gas given to each symbol()/decimals() eth_call. Real getters use a few thousand (proxies tens of
@@ -244,7 +246,14 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
     return parseQuantity(result, `head block number of chain ${chain}`);
   }
 
+  // The blocks of the last fetchBlocks, for a step that failed after them (a lookup, Redis) and is
+  // retried: it starts from the same block, so it is given these instead of fetching them again.
+  let lastBlocks: { readonly at: number; readonly byNumber: ReadonlyMap<number, EvmBlockData> } | undefined;
+
+  /** Only the follower's reorg rewind asks for headers: from then on nothing fetched before may be reused. */
   async function fetchHeaders(numbers: readonly number[]): Promise<readonly BlockHeader[]> {
+    lastBlocks = undefined;
+    client.forget();
     const outcomes = await client.batch(numbers.map((n) => ({ method: 'eth_getBlockByNumber', params: [hex(n), false] })));
     return outcomes.map((o, i) => {
       const n = numbers[i]!;
@@ -257,7 +266,19 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
   /** A node whose answers do not hold together is skipped for the next attempt (if there is another URL). */
   async function fetchBlocks(numbers: readonly number[]): Promise<readonly EvmBlockData[]> {
     try {
-      return await fetchBlocksFromPreferredNode(numbers);
+      // The leading blocks the last call fetched (within KEEP_BLOCKS_MS) are reused; the rest is fetched.
+      const reused: EvmBlockData[] = [];
+      if (lastBlocks !== undefined && now() - lastBlocks.at <= KEEP_BLOCKS_MS) {
+        for (const n of numbers) {
+          const block = lastBlocks.byNumber.get(n);
+          if (block === undefined) break;
+          reused.push(block);
+        }
+      }
+      const fetched = await fetchBlocksFromPreferredNode(numbers.slice(reused.length));
+      const blocks = [...reused, ...fetched];
+      lastBlocks = { at: reused.length > 0 ? lastBlocks!.at : now(), byNumber: new Map(blocks.map((b) => [b.header.number, b] as const)) };
+      return blocks;
     } catch (err) {
       if (err instanceof RetryableError && (err.code === 'RPC_BAD_RESPONSE' || err.code === 'RPC_INCONSISTENT')) client.failover();
       throw err;

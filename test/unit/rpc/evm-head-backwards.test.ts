@@ -8,6 +8,7 @@ function headsClient(heads: number[]): EvmRpcClient & { asked: number } {
     asked: 0,
     batch: () => Promise.reject(new Error('not used')),
     failover: () => undefined,
+    forget: () => undefined,
     call: (method: string) => {
       if (method !== 'eth_blockNumber') return Promise.reject(new Error(`unexpected ${method}`));
       const head = heads[state.asked++];
