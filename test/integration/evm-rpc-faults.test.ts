@@ -191,7 +191,7 @@ describe('EVM under RPC faults (rpc-fault-proxy in front of hardhat)', () => {
     expect(retried).toBeGreaterThan(0);
     // Errors are counted by kind.
     expect(await metricSum(running.metrics, 'rpcErrors')).toBeGreaterThan(0);
-  });
+  }, 300_000);
 
   it('a dead first URL: the second takes over, and when the first dies mid-run too', async () => {
     const first = await proxy({ failureRate: 0 });
@@ -212,7 +212,7 @@ describe('EVM under RPC faults (rpc-fault-proxy in front of hardhat)', () => {
     run = await scriptedMovements(6);
     await expectDeliveredOnce(from, run.expected, run.unrelated);
     expect(first.total()).toBeGreaterThan(0);
-  });
+  }, 120_000);
 
   it('logs whose block hash differs from the block (a stale fork) are never alerted from, and no block is skipped', async () => {
     const stale = await proxy({ failureRate: 0.5, kinds: ['logs-mismatch'] });
@@ -229,7 +229,7 @@ describe('EVM under RPC faults (rpc-fault-proxy in front of hardhat)', () => {
     expect(await metricSum(running.metrics, 'rpcErrors', { kind: 'inconsistent' })).toBeGreaterThan(0);
     // Each block processed once: none skipped, none twice.
     expect(await metricSum(running.metrics, 'blocksProcessed')).toBe(lastBlock - firstBlock + 1);
-  });
+  }, 120_000);
 
   it('a head that goes backwards neither misses nor repeats an alert', async () => {
     const lagging = await proxy({ failureRate: 0.5, kinds: ['head-backwards'] });
@@ -245,5 +245,5 @@ describe('EVM under RPC faults (rpc-fault-proxy in front of hardhat)', () => {
     expect(await metricSum(running.metrics, 'rpcErrors', { kind: 'head_backwards' })).toBeGreaterThan(0);
     expect(await metricSum(running.metrics, 'blocksProcessed')).toBe(lastBlock - firstBlock + 1);
     expect(await metricSum(running.metrics, 'reorgs')).toBe(0);
-  });
+  }, 120_000);
 });
