@@ -1,6 +1,8 @@
 import type { Movement } from '../core/movement.js';
 import type { BlockHeader, ChainCursor, ChainLease, CursorStore, MovementSink } from '../core/ports.js';
 import { reconcileCursor, rewindCursor } from '../core/reconcile-cursor.js';
+import { computeStepBackoffMs } from '../core/rpc/compute-step-backoff.js';
+import { RepeatGate } from './repeat-gate.js';
 import type { WatchlistIndex } from '../core/watchlist.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -43,7 +45,7 @@ export interface ChainFollowerOptions<TBlock extends { readonly header: BlockHea
   readonly beforeStep?: () => Promise<unknown>;
   readonly logger: Logger;
   readonly metrics: Metrics;
-  /** Longest wait between retries after a failing step. */
+  /** Longest wait between retries after a failing step (default DEFAULT_MAX_STEP_BACKOFF_MS, 5 s). */
   readonly maxBackoffMs?: number;
   /** When several replicas share one Redis, only the lease holder polls this chain; the others stand by. */
   readonly lease?: ChainLease;
@@ -82,6 +84,7 @@ export class ChainFollower<TBlock extends { readonly header: BlockHeader }> {
   private lastErrorCode: string | undefined;
   private standingBy = false;
   private readonly startedAt = Date.now();
+  private readonly stepFailureLog = new RepeatGate(60_000, Date.now);
 
   constructor(private readonly options: ChainFollowerOptions<TBlock>) {}
 
@@ -172,11 +175,17 @@ export class ChainFollower<TBlock extends { readonly header: BlockHeader }> {
         this.consecutiveFailures++;
         this.lastErrorCode = typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : 'error';
         this.options.metrics.pollFailures.inc({ chain: this.options.chain });
-        delayMs = Math.min(this.options.pollIntervalMs * 2 ** this.consecutiveFailures, this.options.maxBackoffMs ?? 60_000);
-        this.options.logger.warn(
-          { chain: this.options.chain, err, retry_in_ms: delayMs, failures: this.consecutiveFailures },
-          'poll step failed; will retry the same blocks',
-        );
+        // Capped low (default 5 s): the RPC client already retried each failed request, and a long wait
+        // here is detection delay once the node recovers (issue #10: a one-minute cap cost minutes).
+        delayMs = computeStepBackoffMs(this.consecutiveFailures, this.options.pollIntervalMs, this.options.maxBackoffMs);
+        // One line per error code per minute: under a flaky node, steps fail often and their messages differ.
+        const gate = this.stepFailureLog.check(this.lastErrorCode);
+        if (gate.log) {
+          this.options.logger.warn(
+            { chain: this.options.chain, err, retry_in_ms: delayMs, failures: this.consecutiveFailures, repeated: gate.repeated },
+            'poll step failed; will retry the same blocks',
+          );
+        }
       } finally {
         this.stepInFlight = undefined;
       }

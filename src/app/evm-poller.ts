@@ -10,6 +10,7 @@ import { createEvmRpcClient } from '../adapters/evm-rpc/create-evm-rpc-client.js
 import { createEvmRpcSource, type EvmLogsMode, type EvmRpcSource } from '../adapters/evm-rpc/create-evm-rpc-source.js';
 import { ChainFollower, type ChainSource, type PollerWiring } from './chain-follower.js';
 import { beforeStepWithEnricher, type MovementEnricher } from './movement-enricher.js';
+import { RepeatGate } from './repeat-gate.js';
 
 export interface EvmPollerOptions extends PollerWiring {
   readonly chain: EvmChainConfig;
@@ -45,15 +46,20 @@ export type EvmPoller = ChainFollower<EvmBlockData> & { readonly source: EvmRpcS
  */
 export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
   const { chain, logger, metrics } = options;
+  const rpcLogGate = new RepeatGate(60_000, Date.now);
   const client = createEvmRpcClient({
     chain: chain.id,
     urls: chain.rpcUrls,
     timeoutMs: chain.rpcTimeoutMs,
     ...options.rpc,
-    onAttemptFailed: ({ url, attempt, error, retryInMs }) => {
-      metrics.rpcErrors.inc({ chain: chain.id });
+    onAttemptFailed: ({ url, attempt, error, kind, failedCalls, retriedCalls, retryInMs }) => {
+      for (const [k, n] of Object.entries(failedCalls)) metrics.rpcErrors.inc({ chain: chain.id, kind: k }, n);
+      metrics.rpcRetries.inc({ chain: chain.id }, retriedCalls);
+      // Under a rate-limited endpoint every few requests fail: one line per kind per minute, with how many were held back.
+      const gate = rpcLogGate.check(kind);
+      if (!gate.log) return;
       // `url` is already redacted and error messages never carry full URLs.
-      logger.warn({ chain: chain.id, rpc: url, attempt, retry_in_ms: retryInMs, err: error }, 'RPC request failed; failing over / retrying');
+      logger.warn({ chain: chain.id, rpc: url, kind, attempt, retried_calls: retriedCalls, retry_in_ms: retryInMs, repeated: gate.repeated, err: error }, 'RPC request failed; retrying the failed calls');
     },
   });
   const source = createEvmRpcSource({
@@ -86,6 +92,11 @@ export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
           ? 'token metadata given up: its movements are alerted as token UNKNOWN with amounts in raw units'
           : 'transaction status given up: its movements are alerted as if it succeeded';
         logger.warn({ chain: chain.id, lookup, subject, block_number: blockNumber, reason, err: error }, what);
+      },
+      onHeadBackwards({ previous, reported, accepted }) {
+        metrics.rpcErrors.inc({ chain: chain.id, kind: 'head_backwards' });
+        const gate = rpcLogGate.check('head_backwards');
+        if (gate.log) logger.warn({ chain: chain.id, kind: 'head_backwards', previous_head: previous, reported_head: reported, accepted_head: accepted, repeated: gate.repeated }, 'the RPC node reported a head below an earlier one; asked again');
       },
       onReceiptsModeChanged(blockReceipts) {
         if (blockReceipts) logger.info({ chain: chain.id, block_receipts: true }, 'logs via eth_getBlockReceipts');

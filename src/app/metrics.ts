@@ -11,7 +11,10 @@ export interface Metrics {
   readonly lastProcessedBlock: Gauge<'chain'>;
   readonly movementsDetected: Counter<'chain' | 'kind'>;
   readonly reorgs: Counter<'chain'>;
-  readonly rpcErrors: Counter<'chain'>;
+  /** Failed RPC calls by kind (timeout, unreachable, rate_limited, http_error, bad_response, call_failed, inconsistent, head_backwards...). */
+  readonly rpcErrors: Counter<'chain' | 'kind'>;
+  /** RPC calls sent again after a failure (only the failed ones, not their whole step). */
+  readonly rpcRetries: Counter<'chain'>;
   readonly pollFailures: Counter<'chain'>;
   readonly pollerLeader: Gauge<'chain'>;
   readonly tracesAvailable: Gauge<'chain'>;
@@ -35,7 +38,8 @@ export function createMetrics(): Metrics {
     lastProcessedBlock: new Gauge({ name: 'chainwatch_last_processed_block', help: 'Number of the last processed block', labelNames: ['chain'], registers }),
     movementsDetected: new Counter({ name: 'chainwatch_movements_detected_total', help: 'Movements touching watched addresses', labelNames: ['chain', 'kind'], registers }),
     reorgs: new Counter({ name: 'chainwatch_reorgs_total', help: 'Chain reorganisations rewound', labelNames: ['chain'], registers }),
-    rpcErrors: new Counter({ name: 'chainwatch_rpc_errors_total', help: 'Failed RPC calls (retried)', labelNames: ['chain'], registers }),
+    rpcErrors: new Counter({ name: 'chainwatch_rpc_errors_total', help: 'Failed RPC calls (retried) by kind: timeout, unreachable, rate_limited, http_error, bad_response, call_failed, inconsistent (a result of another fork), head_backwards, ...', labelNames: ['chain', 'kind'], registers }),
+    rpcRetries: new Counter({ name: 'chainwatch_rpc_retries_total', help: 'RPC calls sent again after a failure (each failed call alone, never its whole poll step)', labelNames: ['chain'], registers }),
     pollerLeader: new Gauge({ name: 'chainwatch_poller_leader', help: '1 while this process holds the chain\'s poller lease (polls it), 0 while it stands by', labelNames: ['chain'], registers }),
     pollFailures: new Counter({ name: 'chainwatch_poll_failures_total', help: 'Poll steps that failed (RPC, Redis or bad data) and will be retried from the same block', labelNames: ['chain'], registers }),
     tracesAvailable: new Gauge({ name: 'chainwatch_traces_available', help: '1 when the node offers call traces for internal transfers, else 0', labelNames: ['chain'], registers }),

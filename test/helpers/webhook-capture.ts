@@ -7,6 +7,8 @@ export interface CapturedWebhook {
   readonly body: { type: string; timestamp: string; data: Record<string, unknown> };
   /** Checked here with node:crypto, independently of chainwatch's own signing code. */
   readonly signatureValid: boolean;
+  /** Date.now() when the request ended (detection-delay measurements). */
+  readonly receivedAt: number;
 }
 
 export interface WebhookCapture {
@@ -28,7 +30,7 @@ export async function startWebhookCapture(secret: string): Promise<WebhookCaptur
       const timestamp = String(req.headers['webhook-timestamp']);
       const expected = createHmac('sha256', key).update(`${id}.${timestamp}.${rawBody}`).digest('base64');
       const signatureValid = String(req.headers['webhook-signature']).split(' ').includes(`v1,${expected}`);
-      received.push({ headers: req.headers, rawBody, body: JSON.parse(rawBody) as CapturedWebhook['body'], signatureValid });
+      received.push({ headers: req.headers, rawBody, body: JSON.parse(rawBody) as CapturedWebhook['body'], signatureValid, receivedAt: Date.now() });
       res.writeHead(200).end('ok');
     });
   });

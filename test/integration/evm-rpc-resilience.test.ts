@@ -115,7 +115,8 @@ async function pollToHead(poller: EvmPoller): Promise<number> {
 }
 
 async function counter(metrics: Metrics, name: 'rpcErrors' | 'blocksProcessed'): Promise<number> {
-  return (await metrics[name].get()).values.find((v) => v.labels['chain'] === CHAIN)?.value ?? 0;
+  // Summed over every label set: RPC errors are counted by kind.
+  return (await metrics[name].get()).values.filter((v) => v.labels['chain'] === CHAIN).reduce((sum, v) => sum + v.value, 0);
 }
 
 async function sendFive(): Promise<{ start: number; hashes: string[] }> {

@@ -45,6 +45,11 @@ export interface EvmRpcSourceEvents {
    * transaction counts as successful). `subject` is the token contract or transaction hash.
    */
   onLookupGap?(gap: EvmLookupGap): void;
+  /**
+   * The node's head went below one it reported before (a lagging backend behind a load balancer, or
+   * a real reorg to a shorter chain). It was asked again; `accepted` is what the follower is given.
+   */
+  onHeadBackwards?(info: { readonly previous: number; readonly reported: number; readonly accepted: number }): void;
 }
 
 /** A lookup given up (see EvmRpcSourceEvents.onLookupGap). */
@@ -103,6 +108,8 @@ export interface EvmRpcSource {
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
 const MAX_TRACE_ATTEMPTS = 3;
+/** How long a step's blocks are reused by its retry (a retried step comes within the follower's 5 s backoff). */
+const KEEP_BLOCKS_MS = 30_000;
 const DEFAULT_MAX_LOOKUP_ATTEMPTS = 5;
 /**
  * Gas given to each symbol()/decimals() eth_call. Real getters use a few thousand (proxies tens of
@@ -207,7 +214,29 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
     setTraceMode('none');
   }
 
+  // The highest head reported; a lower one is asked again before the follower sees it.
+  let highestHead: number | undefined;
+
+  /**
+   * A head below the last one is asked once more (the retry may reach another backend or URL) and
+   * the higher answer wins. Both answers are current, so a real shortening of the chain (both low)
+   * is followed; a lagging backend answering once does not make the follower wait a poll interval
+   * for nothing. Either way the follower never rewinds on a head alone: only parent hashes do that.
+   */
   async function fetchHeadNumber(): Promise<number> {
+    const reported = await fetchHeadNumberOnce();
+    if (highestHead === undefined || reported >= highestHead) {
+      highestHead = reported;
+      return reported;
+    }
+    const previous = highestHead;
+    const accepted = Math.max(reported, await fetchHeadNumberOnce());
+    highestHead = accepted;
+    options.events?.onHeadBackwards?.({ previous, reported, accepted });
+    return accepted;
+  }
+
+  async function fetchHeadNumberOnce(): Promise<number> {
     if (options.head === 'finalized') {
       const block = await client.call('eth_getBlockByNumber', ['finalized', false]);
       const number = typeof block === 'object' && block !== null && 'number' in block ? block.number : undefined;
@@ -217,7 +246,14 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
     return parseQuantity(result, `head block number of chain ${chain}`);
   }
 
+  // The blocks of the last fetchBlocks, for a step that failed after them (a lookup, Redis) and is
+  // retried: it starts from the same block, so it is given these instead of fetching them again.
+  let lastBlocks: { readonly at: number; readonly byNumber: ReadonlyMap<number, EvmBlockData> } | undefined;
+
+  /** Only the follower's reorg rewind asks for headers: from then on nothing fetched before may be reused. */
   async function fetchHeaders(numbers: readonly number[]): Promise<readonly BlockHeader[]> {
+    lastBlocks = undefined;
+    client.forget();
     const outcomes = await client.batch(numbers.map((n) => ({ method: 'eth_getBlockByNumber', params: [hex(n), false] })));
     return outcomes.map((o, i) => {
       const n = numbers[i]!;
@@ -230,7 +266,19 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
   /** A node whose answers do not hold together is skipped for the next attempt (if there is another URL). */
   async function fetchBlocks(numbers: readonly number[]): Promise<readonly EvmBlockData[]> {
     try {
-      return await fetchBlocksFromPreferredNode(numbers);
+      // The leading blocks the last call fetched (within KEEP_BLOCKS_MS) are reused; the rest is fetched.
+      const reused: EvmBlockData[] = [];
+      if (lastBlocks !== undefined && now() - lastBlocks.at <= KEEP_BLOCKS_MS) {
+        for (const n of numbers) {
+          const block = lastBlocks.byNumber.get(n);
+          if (block === undefined) break;
+          reused.push(block);
+        }
+      }
+      const fetched = await fetchBlocksFromPreferredNode(numbers.slice(reused.length));
+      const blocks = [...reused, ...fetched];
+      lastBlocks = { at: reused.length > 0 ? lastBlocks!.at : now(), byNumber: new Map(blocks.map((b) => [b.header.number, b] as const)) };
+      return blocks;
     } catch (err) {
       if (err instanceof RetryableError && (err.code === 'RPC_BAD_RESPONSE' || err.code === 'RPC_INCONSISTENT')) client.failover();
       throw err;
@@ -278,6 +326,15 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
       } else {
         setBlockReceipts(true);
         setLogsMode('blockReceipts');
+      }
+    }
+
+    // Receipts of another fork (or not one per transaction) are asked again, alone and checked; never used.
+    if (haveReceipts) {
+      const refused = blocks.filter((b) => b.receipts?.ok === true && receiptsProblem(b.receipts.result, b.block) !== undefined);
+      if (refused.length > 0) {
+        const again = await client.batch(refused.map((b) => ({ method: 'eth_getBlockReceipts', params: [hex(b.n)], check: (result: unknown) => receiptsProblem(result, b.block) })));
+        refused.forEach((b, i) => (b.receipts = again[i]));
       }
     }
 
@@ -369,7 +426,7 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
     if (logsMode === 'rangeLogs' || logsMode === undefined) {
       const first = blocks[0]!.header.number;
       const last = blocks[blocks.length - 1]!.header.number;
-      const [outcome] = await client.batch([{ method: 'eth_getLogs', params: [{ fromBlock: hex(first), toBlock: hex(last) }] }]);
+      const [outcome] = await client.batch([{ method: 'eth_getLogs', params: [{ fromBlock: hex(first), toBlock: hex(last) }], check: (result) => rangeLogsProblem(result, blocks, mayHaveLogs) }]);
       if (outcome?.ok && Array.isArray(outcome.result)) {
         setLogsMode('rangeLogs');
         const byNumber = new Map<number, unknown[]>(blocks.map((b) => [b.header.number, []]));
@@ -391,13 +448,14 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
       setLogsMode('blockLogs');
     }
     if (logsMode === 'blockLogs') {
-      const outcomes = await client.batch(blocks.map((b) => ({ method: 'eth_getLogs', params: [{ blockHash: b.header.hash }] })));
+      const outcomes = await client.batch(blocks.map((b) => ({ method: 'eth_getLogs', params: [{ blockHash: b.header.hash }], check: (result: unknown) => logsProblem(result, b.header) })));
       const refused = outcomes.find((o): o is JsonRpcOutcome & { ok: false } => !o.ok && isMethodUnavailable(o.error));
       if (refused === undefined) return { logs: outcomes };
       setLogsMode('txReceipts');
     }
     const hashes = blocks.map((b) => b.transactions.map((t) => t.hash));
-    const outcomes = await client.batch(hashes.flat().map((h) => ({ method: 'eth_getTransactionReceipt', params: [h] })));
+    const calls = blocks.flatMap((b) => b.transactions.map((t) => ({ method: 'eth_getTransactionReceipt', params: [t.hash], check: (result: unknown) => receiptProblem(result, b.header) })));
+    const outcomes = await client.batch(calls);
     let k = 0;
     const receipts = hashes.map((list, i) =>
       list.map((h) => {
@@ -414,7 +472,7 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
     if (txHashes.length === 0) return new Map();
     let outcomes: readonly JsonRpcOutcome[];
     try {
-      outcomes = await client.batch(txHashes.map((h) => ({ method: 'eth_getTransactionReceipt', params: [h] })));
+      outcomes = await client.batch(txHashes.map((h) => ({ method: 'eth_getTransactionReceipt', params: [h], check: (result: unknown) => receiptProblem(result, block) })));
     } catch (err) {
       // The whole batch failed (after the client's own retries): a failed attempt for each of its lookups.
       const givenUp = txHashes.filter((h) => exhausted(`tx:${h}`));
@@ -538,6 +596,65 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
     },
     status: () => ({ chain, logs: logsMode, traces: traceMode, arbtraceBelowBlock: options.arbtraceBelowBlock }),
   };
+}
+
+/*
+ * Checks run on results before they are accepted (JsonRpcRequest.check): a node serving a stale
+ * fork answers with logs and receipts of another block under the same number. Such results are
+ * asked again, never used, and the block is never skipped (the step fails if they persist). The
+ * normalisers check the same again (normalizeEvmLogs/normalizeEvmReceipts): these only make the
+ * retry per call instead of per step.
+ */
+
+function field(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+function sameHash(value: unknown, hash: string): boolean {
+  return typeof value === 'string' && value.toLowerCase() === hash.toLowerCase();
+}
+
+/** Logs of one block (eth_getLogs by block hash, or a receipt's logs). */
+function logsProblem(result: unknown, block: BlockHeader): string | undefined {
+  if (!Array.isArray(result)) return undefined;
+  const stray: unknown = (result as unknown[]).find((log) => !sameHash(field(log, 'blockHash'), block.hash));
+  return stray === undefined ? undefined : `a log from another fork than block ${block.number} (block hash ${String(field(stray, 'blockHash'))}, expected ${block.hash})`;
+}
+
+/** A range eth_getLogs: every log belongs to one of the blocks, under its hash, and no block whose bloom says it has logs comes back empty. */
+function rangeLogsProblem(result: unknown, blocks: readonly NormalizedEvmBlock[], mayHaveLogs: ReadonlySet<number>): string | undefined {
+  if (!Array.isArray(result)) return undefined;
+  const hashes = new Map(blocks.map((b) => [b.header.number, b.header.hash] as const));
+  const seen = new Set<number>();
+  for (const log of result) {
+    const n = Number(field(log, 'blockNumber'));
+    const hash = hashes.get(n);
+    if (hash === undefined) return `a log of block ${String(field(log, 'blockNumber'))} outside the range asked`;
+    if (!sameHash(field(log, 'blockHash'), hash)) return `a log from another fork than block ${n} (block hash ${String(field(log, 'blockHash'))}, expected ${hash})`;
+    seen.add(n);
+  }
+  // A load-balanced endpoint can answer from a backend that has not seen the newest blocks.
+  const empty = [...mayHaveLogs].find((n) => !seen.has(n));
+  return empty === undefined ? undefined : `no logs for block ${empty}, whose logs bloom is not empty`;
+}
+
+/** One eth_getTransactionReceipt of a transaction of `block`. */
+function receiptProblem(result: unknown, block: BlockHeader): string | undefined {
+  if (result === null) return `no receipt for a transaction of block ${block.number} (reorg in progress or a lagging backend)`;
+  if (!sameHash(field(result, 'blockHash'), block.hash)) return `a receipt from another fork than block ${block.number}`;
+  const logs = field(result, 'logs');
+  return logsProblem(logs, block);
+}
+
+/** eth_getBlockReceipts of `block`: one receipt per transaction, all of this block. */
+function receiptsProblem(result: unknown, block: NormalizedEvmBlock): string | undefined {
+  if (!Array.isArray(result)) return undefined;
+  if (result.length !== block.transactions.length) return `${result.length} receipts for the ${block.transactions.length} transactions of block ${block.header.number}`;
+  for (const receipt of result) {
+    const problem = receiptProblem(receipt, block.header);
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
 }
 
 function asError(err: unknown): Error {
