@@ -2,12 +2,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { AddressError } from '../core/address/address-error.js';
-import { normalizeEvmAddress } from '../core/address/normalize-evm-address.js';
-import { normalizeTronAddress } from '../core/address/normalize-tron-address.js';
-import { normalizeUtxoAddress } from '../core/address/normalize-utxo-address.js';
-import { isUtxoKind } from '../core/btc/utxo-chain.js';
 import type { AddressLabel, LabelBook } from '../core/labels/address-label.js';
 import { buildLabelBook } from '../core/labels/build-label-book.js';
+import { normalizeLabelAddress } from '../core/labels/normalize-label-address.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { labelEntrySchema, labelFileSchema } from './label-file-schema.js';
 import type { KnownChain } from './load-settings.js';
@@ -175,15 +172,4 @@ function checkLabelText(
     }
     inForce.set(key, Object.freeze({ chain: e.chain, address: display, label: e.label, category: e.category, source: e.source, matchKey, file, line }));
   });
-}
-
-/** The watchlist normalisers: same checks (EIP-55, network, Base58Check) and the same match keys. */
-function normalizeLabelAddress(known: KnownChain, address: string): { matchKey: string; display: string } {
-  if (known.kind === 'evm') {
-    const n = normalizeEvmAddress(address);
-    return { matchKey: n.matchKey, display: n.checksummed };
-  }
-  if (known.kind === 'tron') return normalizeTronAddress(address);
-  if (isUtxoKind(known.kind)) return normalizeUtxoAddress(address, known.kind, known.network ?? 'mainnet');
-  throw new AddressError('invalid_evm_address', `addresses of ${known.kind} chains cannot be labelled`);
 }
