@@ -12,10 +12,7 @@ export const labelEntrySchema = z
     address: z.string().min(1),
     label: z.string().trim().min(1).max(200),
     category: z.enum(LABEL_CATEGORIES),
-    source: z
-      .string()
-      .regex(/^https?:\/\/\S+$/, 'source must be the http(s) URL the label comes from')
-      .refine((s) => URL.canParse(s), 'source must be a valid URL'),
+    source: z.string().refine((s) => /^https?:\/\/\S+$/.test(s) && URL.canParse(s), 'source must be the http(s) URL the label comes from'),
     note: z.string().optional(),
   })
   .strict();
