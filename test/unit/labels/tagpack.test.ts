@@ -77,7 +77,7 @@ describe('chainwatch import tagpack (importTagPackFile)', () => {
     expect(first).toMatchObject({ title: 'Tornado.cash', tags: 39, labels: 38, duplicates: 1, written: true, skipped: [] });
     const text = readFileSync(out, 'utf8');
     expect(text).toContain('- { chain: ethereum, address: "0x8589427373D6D84E98730D7795D8f6f8731FDA16", label: tornado.cash, category: mixer, source: https://home.treasury.gov/policy-issues/financial-sanctions/recent-actions/20220808 }');
-    const check = await checkLabels(join(out, '..', '..'), new Map([['ethereum', { kind: 'evm' } as KnownChain]]));
+    const check = await checkLabels(join(out, '..', '..'), new Map<string, KnownChain>([['ethereum', { kind: 'evm' }]]));
     expect(check.problems).toEqual([]);
     expect(check.labels).toHaveLength(38);
 
