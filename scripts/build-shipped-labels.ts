@@ -18,6 +18,8 @@
  * - burn: Etherscan `burn` label (null and dead addresses).
  * - ofac-service: services designated by OFAC (Garantex, Chatex, Suex, Cryptex), with their
  *   SDN party names from the OFAC list copy (ultrasoundmoney/ofac-ethereum-addresses).
+ * - exchange (other chains too): the reserve wallets exchanges published in 2022, from GraphSense
+ *   TagPacks (packs/exchange-wallets-*.yaml).
  * An address gets one category: ofac-service, then mixer, exchange, bridge, dex-router, burn.
  *
  * Safety check: no label may name a wallet that the shipped watchlists flag as a thief's
@@ -28,9 +30,12 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { parse as parseYaml } from 'yaml';
-import { normalizeEvmAddress } from '../src/core/address/normalize-evm-address.js';
+import { AddressError } from '../src/core/address/address-error.js';
+import { parseTagPack } from '../src/core/import/parse-tagpack.js';
 import type { AddressLabel, LabelCategory } from '../src/core/labels/address-label.js';
+import { normalizeLabelAddress } from '../src/core/labels/normalize-label-address.js';
 import { renderLabelFile } from '../src/core/labels/render-label-file.js';
+import { WELL_KNOWN_CHAINS } from '../src/config/well-known-chains.js';
 
 const SRC = 'data/sources';
 const OUT = process.argv[2] ?? 'config/labels';
@@ -72,19 +77,35 @@ const OFAC_SERVICE_PARTIES = new Set([...OFAC_SERVICES.keys(), 'TORNADO CASH']);
 
 const PRIORITY: readonly LabelCategory[] = ['ofac-service', 'mixer', 'exchange', 'exchange-deposit', 'bridge', 'dex-router', 'burn', 'service'];
 
+/** Which shipped file a label goes to: Etherscan and OFAC labels by category, GraphSense TagPacks in one file. */
+type Group = 'etherscan' | 'ofac' | 'graphsense';
+
 interface Candidate extends AddressLabel {
+  /** chain + match key: one label per address. */
   readonly key: string;
   readonly from: string;
+  readonly group: Group;
 }
 
 const picked = new Map<string, Candidate>();
 const skipped: string[] = [];
 
-function add(address: string, label: string, category: LabelCategory, source: string, from: string): void {
-  const n = normalizeEvmAddress(address);
-  const candidate: Candidate = { chain: 'ethereum', address: n.checksummed, label: label.trim(), category, source, key: n.matchKey, from };
-  const other = picked.get(n.matchKey);
-  if (other === undefined || PRIORITY.indexOf(category) < PRIORITY.indexOf(other.category)) picked.set(n.matchKey, candidate);
+/** Same checks and keys as the label loader; the first source wins unless a later one has a stronger category. */
+function add(address: string, label: string, category: LabelCategory, source: string, from: string, group: Group = 'etherscan', chain = 'ethereum'): void {
+  const format = WELL_KNOWN_CHAINS.get(chain);
+  if (format === undefined) throw new Error(`${from}: unknown chain ${chain}`);
+  let n: { matchKey: string; display: string };
+  try {
+    n = normalizeLabelAddress(format, address);
+  } catch (err) {
+    if (!(err instanceof AddressError)) throw err;
+    skipped.push(`${chain} ${address} "${label}" (${from}): ${err.message}`);
+    return;
+  }
+  const key = `${chain}\0${n.matchKey}`;
+  const candidate: Candidate = { chain, address: n.display, label: label.trim(), category, source, key, from, group };
+  const other = picked.get(key);
+  if (other === undefined || PRIORITY.indexOf(category) < PRIORITY.indexOf(other.category)) picked.set(key, candidate);
 }
 
 function etherscanUrl(address: string): string {
@@ -139,7 +160,21 @@ for (const file of ['ofac-ethereum-addresses/data.csv', 'ofac-ethereum-addresses
   const rows = parseCsv(readFileSync(join(SRC, file), 'utf8'), { columns: true, skip_empty_lines: true }) as { address: string; name: string }[];
   for (const r of rows) {
     const service = OFAC_SERVICES.get(r.name);
-    if (service !== undefined) add(r.address, `${service} (OFAC SDN: ${r.name})`, 'ofac-service', OFAC_SOURCE, file);
+    if (service !== undefined) add(r.address, `${service} (OFAC SDN: ${r.name})`, 'ofac-service', OFAC_SOURCE, file, 'ofac');
+  }
+}
+
+// 3b. Exchanges' own published reserve wallets (Bitcoin, Ethereum, Tron...), as GraphSense TagPacks.
+const TAGPACKS = 'graphsense-tagpacks';
+for (const name of readdirSync(join(SRC, TAGPACKS)).filter((n) => n.endsWith('.yaml')).sort()) {
+  const pack = parseTagPack(parseYaml(readFileSync(join(SRC, TAGPACKS, name), 'utf8'), { schema: 'failsafe' }));
+  for (const s of pack.skipped) skipped.push(`${TAGPACKS}/${name} tags[${s.index}] ${s.address}: ${s.reason}`);
+  for (const t of pack.labels) {
+    if (!WELL_KNOWN_CHAINS.has(t.chain)) {
+      skipped.push(`${TAGPACKS}/${name} tags[${t.index}] ${t.address}: chain ${t.chain} not known`);
+      continue;
+    }
+    add(t.address, t.label, t.category, t.source, `${TAGPACKS}/${name}`, 'graphsense', t.chain);
   }
 }
 
@@ -149,11 +184,18 @@ const serviceOrVictim = new Map<string, string>();
 for (const name of readdirSync(WATCHLISTS).filter((n) => n.endsWith('.yaml')).sort()) {
   const doc = parseYaml(readFileSync(join(WATCHLISTS, name), 'utf8')) as { entries?: { chain: string; address: string; label: string; incident: string }[] };
   for (const e of doc.entries ?? []) {
-    if (!/^0x[0-9a-fA-F]{40}$/.test(e.address)) continue;
+    const format = WELL_KNOWN_CHAINS.get(e.chain);
+    if (format === undefined) continue;
+    let key: string;
+    try {
+      key = `${e.chain}\0${normalizeLabelAddress(format, String(e.address)).matchKey}`;
+    } catch {
+      continue; // an address of a format the label loader does not take: never one of our labels either
+    }
     // A victim's wallet (the bridge or exchange hot wallet the hack drained) is watched because funds leaving it
     // are the theft; it is still that bridge or exchange, so its label stays.
     const notThief = (e.incident === 'ofac-sdn' && OFAC_SERVICE_PARTIES.has(e.label)) || /victim/i.test(e.label);
-    (notThief ? serviceOrVictim : thiefWallets).set(e.address.toLowerCase(), `${name}: ${e.label} (${e.incident})`);
+    (notThief ? serviceOrVictim : thiefWallets).set(key, `${name}: ${e.label} (${e.incident})`);
   }
 }
 const overlaps: string[] = [];
@@ -170,19 +212,20 @@ for (const [key, c] of picked) {
   if (watched !== undefined) alsoWatched.push(`${c.address} "${c.label}" (${c.category}) is also watched as ${watched}: labelled (a service or a hack victim, not a thief)`);
 }
 
-// 5. One file per category.
-const FILES: readonly { file: string; categories: readonly LabelCategory[]; description: string; header: string }[] = [
-  { file: 'etherscan-exchanges.yaml', categories: ['exchange', 'exchange-deposit'], description: 'Centralised exchange wallets on Ethereum (Etherscan name tags)', header: `Centralised exchange hot, cold and deposit wallets on Ethereum, as Etherscan names them.\nSource: ${ETHERSCAN_DATASET}: combined/combinedAccountLabels.json (exchange labels) and accounts/hot-wallet.csv.` },
-  { file: 'mixers.yaml', categories: ['mixer'], description: 'Mixer pools, routers and proxies on Ethereum (Tornado Cash, Typhoon Cash)', header: `Mixer deposit contracts on Ethereum: Tornado Cash pools, router and proxies; Typhoon Cash pools.\nSource: ${ETHERSCAN_DATASET}: accounts/tornado-cash.csv, accounts/ethereum-mixer.csv, combined/combinedAccountLabels.json.\nTornado Cash was on the OFAC SDN list from 2022-08-08 until its delisting on 2025-03-21; labelled as a mixer.` },
-  { file: 'etherscan-bridges.yaml', categories: ['bridge'], description: 'Bridge contracts on Ethereum (Etherscan bridge label)', header: `Bridge gateways, portals, routers and pools on Ethereum (Etherscan "bridge" label; admin and deployer accounts left out).\nSource: ${ETHERSCAN_DATASET}: combined/combinedAccountLabels.json.` },
-  { file: 'etherscan-dex-routers.yaml', categories: ['dex-router'], description: 'DEX routers, aggregation routers and settlement contracts on Ethereum', header: `DEX routers, aggregation routers, exchange proxies and settlement contracts on Ethereum.\nSource: ${ETHERSCAN_DATASET}: combined/combinedAccountLabels.json.` },
-  { file: 'burn-addresses.yaml', categories: ['burn'], description: 'Burn addresses on Ethereum (Etherscan burn label)', header: `Null and dead addresses on Ethereum: funds sent there are gone.\nSource: ${ETHERSCAN_DATASET}: combined/combinedAccountLabels.json ("burn" label).` },
-  { file: 'ofac-services.yaml', categories: ['ofac-service'], description: 'OFAC-designated services on Ethereum (sanctioned exchanges)', header: 'Services designated by OFAC (sanctioned exchanges and OTC desks), not thieves: Garantex, Chatex, Suex, Cryptex.\nSource: OFAC SDN list via ultrasoundmoney/ofac-ethereum-addresses data.csv @ac23451 (2026-06-25) and @4ddafea (2024-08-20).\nThese addresses are also on the OFAC watchlist (config/watchlists/ofac-sdn-ethereum.yaml): their own movements alert; payments to them are labelled.' },
+// 5. One file per source and category.
+const FILES: readonly { file: string; group: Group; categories: readonly LabelCategory[]; description: string; header: string }[] = [
+  { file: 'etherscan-exchanges.yaml', group: 'etherscan', categories: ['exchange', 'exchange-deposit'], description: 'Centralised exchange wallets on Ethereum (Etherscan name tags)', header: `Centralised exchange hot, cold and deposit wallets on Ethereum, as Etherscan names them.\nSource: ${ETHERSCAN_DATASET}: combined/combinedAccountLabels.json (exchange labels) and accounts/hot-wallet.csv.` },
+  { file: 'mixers.yaml', group: 'etherscan', categories: ['mixer'], description: 'Mixer pools, routers and proxies on Ethereum (Tornado Cash, Typhoon Cash)', header: `Mixer deposit contracts on Ethereum: Tornado Cash pools, router and proxies; Typhoon Cash pools.\nSource: ${ETHERSCAN_DATASET}: accounts/tornado-cash.csv, accounts/ethereum-mixer.csv, combined/combinedAccountLabels.json.\nTornado Cash was on the OFAC SDN list from 2022-08-08 until its delisting on 2025-03-21; labelled as a mixer.` },
+  { file: 'etherscan-bridges.yaml', group: 'etherscan', categories: ['bridge'], description: 'Bridge contracts on Ethereum (Etherscan bridge label)', header: `Bridge gateways, portals, routers and pools on Ethereum (Etherscan "bridge" label; admin and deployer accounts left out).\nSource: ${ETHERSCAN_DATASET}: combined/combinedAccountLabels.json.` },
+  { file: 'etherscan-dex-routers.yaml', group: 'etherscan', categories: ['dex-router'], description: 'DEX routers, aggregation routers and settlement contracts on Ethereum', header: `DEX routers, aggregation routers, exchange proxies and settlement contracts on Ethereum.\nSource: ${ETHERSCAN_DATASET}: combined/combinedAccountLabels.json.` },
+  { file: 'burn-addresses.yaml', group: 'etherscan', categories: ['burn'], description: 'Burn addresses on Ethereum (Etherscan burn label)', header: `Null and dead addresses on Ethereum: funds sent there are gone.\nSource: ${ETHERSCAN_DATASET}: combined/combinedAccountLabels.json ("burn" label).` },
+  { file: 'ofac-services.yaml', group: 'ofac', categories: ['ofac-service'], description: 'OFAC-designated services on Ethereum (sanctioned exchanges)', header: 'Services designated by OFAC (sanctioned exchanges and OTC desks), not thieves: Garantex, Chatex, Suex, Cryptex.\nSource: OFAC SDN list via ultrasoundmoney/ofac-ethereum-addresses data.csv @ac23451 (2026-06-25) and @4ddafea (2024-08-20).\nThese addresses are also on the OFAC watchlist (config/watchlists/ofac-sdn-ethereum.yaml): their own movements alert; payments to them are labelled.' },
+  { file: 'graphsense-exchange-reserves.yaml', group: 'graphsense', categories: ['exchange', 'mixer', 'bridge', 'dex-router', 'service'], description: 'Exchange reserve wallets the exchanges published (Bitcoin, Ethereum, Tron, Litecoin, Dogecoin...), via GraphSense TagPacks', header: 'Reserve (proof-of-reserves) wallets that Binance, OKX, KuCoin, Huobi, Bybit, Crypto.com, Deribit, SwissBorg and Bitfinex published in 2022,\nas collected in GraphSense TagPacks (graphsense/graphsense-tagpacks @29ff93c, packs/exchange-wallets-*.yaml, MIT).\nTags for token symbols without a chain (USDT, USDC, KCS, BEP) and for chains chainwatch does not know are left out;\nEthereum addresses Etherscan already names are in etherscan-exchanges.yaml.' },
 ];
 mkdirSync(OUT, { recursive: true });
-const all = [...picked.values()].sort((a, b) => PRIORITY.indexOf(a.category) - PRIORITY.indexOf(b.category) || a.label.localeCompare(b.label, 'en', { numeric: true }) || a.key.localeCompare(b.key));
+const all = [...picked.values()].sort((a, b) => PRIORITY.indexOf(a.category) - PRIORITY.indexOf(b.category) || a.chain.localeCompare(b.chain) || a.label.localeCompare(b.label, 'en', { numeric: true }) || a.key.localeCompare(b.key));
 for (const f of FILES) {
-  const labels = all.filter((c) => f.categories.includes(c.category)).map(({ chain, address, label, category, source }) => ({ chain, address, label, category, source }));
+  const labels = all.filter((c) => c.group === f.group && f.categories.includes(c.category)).map(({ chain, address, label, category, source }) => ({ chain, address, label, category, source }));
   writeFileSync(join(OUT, f.file), renderLabelFile({ header: `${f.header}\nEach label's source is the page it was read from. ${labels.length} labels.\n${GENERATED_BY}`, description: f.description, labels }));
   process.stdout.write(`${f.file}: ${labels.length} labels\n`);
 }

@@ -53,6 +53,8 @@ describe('config/labels/*.yaml', () => {
     expect(book.lookup('ethereum', BINANCE_14.toLowerCase())?.label).toBe('Binance 14');
     // Tornado Cash 100 ETH pool (tornado-cash.csv): a mixer.
     expect(book.lookup('ethereum', '0xa160cdab225685da1d56aa342ad8841c3b53f291')).toMatchObject({ category: 'mixer', label: 'Tornado.Cash: 100 ETH' });
+    // Exchanges' published reserve wallets on other chains (GraphSense TagPacks), keyed by scriptPubKey on Bitcoin.
+    expect(book.lookup('bitcoin', normalizeBitcoinAddress('bc1q2qqqt87kh33s0er58akh7v9cwjgd83z5smh9rp', 'mainnet').matchKey)).toMatchObject({ label: 'Bybit reserve wallets', category: 'exchange' });
     // Every source cites where the label was read.
     expect(check.labels.every((l) => /^https:\/\//.test(l.source))).toBe(true);
   });
