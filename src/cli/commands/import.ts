@@ -8,6 +8,7 @@ import { importTokenListFile } from '../../importers/import-token-list-file.js';
 import { importTagPackFile } from '../../importers/import-tagpack-file.js';
 import { LABELS_DIR } from '../../config/load-labels.js';
 import { WELL_KNOWN_CHAINS } from '../../config/well-known-chains.js';
+import type { ChainAddressFormat } from '../../core/labels/label-match-key.js';
 import { EIP155_CHAIN_IDS } from '../../core/import/parse-uniswap-token-list.js';
 import { resolveConfigDir } from '../config-dir.js';
 
@@ -116,8 +117,8 @@ function registerTagPackCommand(cmd: Command): void {
       const settings = await checkSettings(configDir);
       const slug = path.basename(file).replace(/\.ya?ml$/i, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
       const outFile = opts.out ?? path.join(configDir, LABELS_DIR, `tagpack-${slug === '' ? 'import' : slug}.yaml`);
-      const chainFormat = (chain: string): { kind: string; network?: 'mainnet' | 'testnet' | 'signet' | 'regtest' | undefined } | undefined =>
-        settings.chainIds.get(chain) ?? WELL_KNOWN_CHAINS.get(chain);
+      // Configured chains first (a regtest bitcoin checks regtest addresses), else the well-known ids.
+      const chainFormat = (chain: string): ChainAddressFormat | undefined => settings.chainIds.get(chain) ?? WELL_KNOWN_CHAINS.get(chain);
       try {
         const r = await importTagPackFile({ inputFile: file, outFile, chainFormat });
         const unknown = [...r.unknownCategories].map(([category, tags]) => ({ category, tags }));
