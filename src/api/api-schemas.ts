@@ -1,4 +1,5 @@
 import { SEVERITIES } from '../core/movement.js';
+import { LABEL_CATEGORIES } from '../core/labels/address-label.js';
 
 /**
  * JSON Schemas of the tenant API: Fastify validates requests with them and
@@ -22,6 +23,12 @@ export const filtersSchema = {
     minUsd: { ...decimal, description: 'needs enrichment; movements without a USD value do not match' },
     minAmount: { type: 'object', additionalProperties: decimal, maxProperties: 200, description: 'minimum amount in human units per asset symbol, e.g. {"ETH": "10"}; other symbols pass' },
     counterparties: stringList('addresses (your deposit or hot wallets): at least one must be the other side of the movement'),
+    counterpartyCategories: {
+      type: 'array',
+      items: { type: 'string', enum: [...LABEL_CATEGORIES] },
+      minItems: 1,
+      description: 'categories of the labelled other side (data.counterparty.category), e.g. ["exchange", "exchange-deposit"]; movements whose other side is not labelled do not match',
+    },
   },
 } as const;
 

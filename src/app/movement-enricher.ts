@@ -5,6 +5,9 @@ import { parseDecimal } from '../core/enrich/decimal.js';
 import { buildTokenIndex, type TokenIndex } from '../core/enrich/token-index.js';
 import type { SeverityRule } from '../core/enrich/alert-match.js';
 import type { Movement } from '../core/movement.js';
+import type { LabelBook } from '../core/labels/address-label.js';
+import { labelMatchKey, type ChainAddressFormat } from '../core/labels/label-match-key.js';
+import type { MatchKeyOf } from '../core/enrich/find-counterparty.js';
 import { createEvmRpcClient } from '../adapters/evm-rpc/create-evm-rpc-client.js';
 import { createChainlinkReader, type ChainlinkReading, type EthCall } from '../adapters/prices/read-chainlink-feed.js';
 import type { Logger } from './logger.js';
@@ -30,6 +33,8 @@ export interface MovementEnricherOptions {
   readonly nowSeconds?: () => number;
   /** eth_call per chain id; default: a JSON-RPC client on the chain's rpcUrls. */
   readonly ethCallFor?: (chainId: string) => EthCall | undefined;
+  /** The address labels in force (hot-reloaded): a labelled other side becomes `counterparty`. */
+  readonly labels?: () => LabelBook;
 }
 
 export function createMovementEnricher(options: MovementEnricherOptions): MovementEnricher {
@@ -48,6 +53,7 @@ export function createMovementEnricher(options: MovementEnricherOptions): Moveme
     return readers.get(chainId);
   };
   let step = new Map<string, Promise<PriceQuote | null>>();
+  const matchKeyOf = chainMatchKeyOf(settings);
 
   const fetchPrice = async (symbol: string): Promise<PriceQuote | null> => {
     const config = prices[symbol];
@@ -83,8 +89,20 @@ export function createMovementEnricher(options: MovementEnricherOptions): Moveme
       for (const s of symbols) if (!step.has(s)) step.set(s, fetchPrice(s));
       const quotes = new Map<string, PriceQuote | null>();
       for (const s of symbols) quotes.set(s, await step.get(s)!);
-      return movements.map((m) => enrichMovement(m, { tokens, prices: quotes, rules }));
+      const book = options.labels?.();
+      const labels = book === undefined ? undefined : { book, matchKeyOf };
+      return movements.map((m) => enrichMovement(m, { tokens, prices: quotes, rules, labels }));
     },
+  };
+}
+
+/** Match keys of the configured chains' addresses, for label lookups. */
+function chainMatchKeyOf(settings: Settings): MatchKeyOf {
+  const formats = new Map<string, ChainAddressFormat>();
+  for (const [id, c] of settings.chains) formats.set(id, c.kind === 'evm' || c.kind === 'tron' ? { kind: c.kind } : { kind: c.kind, network: c.network });
+  return (chain, address) => {
+    const format = formats.get(chain);
+    return format === undefined ? undefined : labelMatchKey(format, address);
   };
 }
 

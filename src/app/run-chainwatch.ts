@@ -23,6 +23,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createReadiness, type Readiness } from './readiness.js';
 import { startOpsServer } from './start-ops-server.js';
 import { createWatchlistReloader } from './watchlist-reloader.js';
+import { createLabelReloader } from './label-reloader.js';
 import { startOperatorWatchdog, watchedChain, type WatchedChain } from './operator-watchdog.js';
 import { finalityOf, finalityWiring } from './finality-follower.js';
 import { createMovementEnricher } from './movement-enricher.js';
@@ -121,7 +122,12 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
     // Tenants' address lists (issue #9) overlay the files: one index, refreshed once per step.
     const overlaySync = createWatchlistOverlaySync({ redis, prefix: settings.redis.prefix, chains: [...settings.chains.keys()], logger });
     const currentWatchlist = (): WatchlistIndex => overlaySync.combine(reloader.current());
-    const beforeStep = (): Promise<unknown> => Promise.all([reloader.refreshIfChanged(), overlaySync.refresh()]);
+    // Address labels (issue #11): their own directory and reloader; the enrichers read the current book.
+    const labelReloader = createLabelReloader({ dir: options.configDir, settings, intervalMs: settings.reloadIntervalMs, logger, initial: loaded.labels });
+    labelReloader.start();
+    closers.push(() => Promise.resolve(labelReloader.stop()));
+    const labels = (): ReturnType<typeof labelReloader.current> => labelReloader.current();
+    const beforeStep = (): Promise<unknown> => Promise.all([reloader.refreshIfChanged(), overlaySync.refresh(), labelReloader.refreshIfChanged()]);
 
     if (roles.includes('poller')) {
       const cursorStore = createRedisCursorStore(redis, settings.redis.prefix);
@@ -140,7 +146,7 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
           continue;
         }
         if (chain.kind === 'evm') {
-          const enricher = createMovementEnricher({ settings, logger, metrics });
+          const enricher = createMovementEnricher({ settings, logger, metrics, labels });
           const poller = createEvmPoller({ chain: chain satisfies EvmChainConfig, currentWatchlist, beforeStep, cursorStore, sink, lease, logger, metrics, enricher });
           poller.start();
           closers.unshift(() => poller.stop());
@@ -168,7 +174,7 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
             };
           });
         } else if (chain.kind === 'tron') {
-          const enricher = createMovementEnricher({ settings, logger, metrics });
+          const enricher = createMovementEnricher({ settings, logger, metrics, labels });
           const poller = createTronPoller({ chain, currentWatchlist, beforeStep, cursorStore, sink, lease, logger, metrics, enricher });
           poller.start();
           closers.unshift(() => poller.stop());
@@ -176,7 +182,7 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
           watched.push(watchedChain(chain, () => poller.status()));
         } else {
           const outpointStore = createRedisOutpointStore(redis, settings.redis.prefix);
-          const enricher = createMovementEnricher({ settings, logger, metrics });
+          const enricher = createMovementEnricher({ settings, logger, metrics, labels });
           const earlyWarnings = createEarlyWarningStore(redis, settings.redis.prefix);
           const poller = createBitcoinPoller({ chain: chain satisfies BitcoinChainConfig, currentWatchlist, beforeStep, cursorStore, sink, outpointStore, lease, logger, metrics, readiness, enricher, earlyWarnings });
           poller.start();

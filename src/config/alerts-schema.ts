@@ -3,6 +3,7 @@ import { normalizeEvmAddress } from '../core/address/normalize-evm-address.js';
 import { normalizeTronAddress } from '../core/address/normalize-tron-address.js';
 import { GROUP_LABELS } from '../core/route/email-route.js';
 import { SEVERITIES } from '../core/movement.js';
+import { LABEL_CATEGORIES } from '../core/labels/address-label.js';
 
 /**
  * Config keys of issue #8 (docs/alerts.md): `prices`, `tokens`, `alerts`,
@@ -41,9 +42,11 @@ const matchFields = {
   maxUsd: decimalString.optional(),
   minAmount: z.record(z.string().min(1), decimalString).optional(),
   maxAmount: z.record(z.string().min(1), decimalString).optional(),
+  /** The labelled other side's category (config/labels, docs/labels.md). */
+  counterpartyCategory: oneOrMany(z.enum(LABEL_CATEGORIES)).optional(),
 };
 
-const NO_CONDITION = 'a match needs at least one condition (chain, incident, tag, direction, kind, token, asset, minUsd, maxUsd, minAmount, maxAmount)';
+const NO_CONDITION = 'a match needs at least one condition (chain, incident, tag, direction, kind, token, asset, minUsd, maxUsd, minAmount, maxAmount, counterpartyCategory)';
 
 export const alertMatchSchema = z
   .object(matchFields)

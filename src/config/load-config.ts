@@ -4,11 +4,14 @@ import type { WatchlistEntry, WatchlistIndex } from '../core/watchlist.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { checkSettings } from './load-settings.js';
 import { checkWatchlists } from './load-watchlists.js';
+import { checkLabels, type LoadedLabels } from './load-labels.js';
+import { buildLabelBook } from '../core/labels/build-label-book.js';
 import type { Settings } from './schema.js';
 
 export { ConfigError, formatConfigProblem, type ConfigProblem, type ConfigProblemCode } from './config-error.js';
 export { loadSettings } from './load-settings.js';
 export { loadWatchlists, type LoadedWatchlists } from './load-watchlists.js';
+export { loadLabels, type LoadedLabels } from './load-labels.js';
 
 export interface LoadedConfig {
   readonly settings: Settings;
@@ -20,6 +23,8 @@ export interface LoadedConfig {
   readonly fingerprint: string;
   /** Watchlist files read, as shown in problems. */
   readonly files: readonly string[];
+  /** Address labels from `labels/*.yaml` (issue #11): counterparties in alerts, where following stops. */
+  readonly labels: LoadedLabels;
 }
 
 /** What `validate` prints: every problem, and the result when there were no errors. */
@@ -28,6 +33,9 @@ export interface ConfigCheck {
   readonly config: LoadedConfig | undefined;
   readonly entries: readonly WatchlistEntry[];
   readonly files: readonly string[];
+  /** Label files read and the labels in force. */
+  readonly labelFiles: readonly string[];
+  readonly labelCount: number;
 }
 
 /**
@@ -45,10 +53,13 @@ export async function loadConfig(dir: string, env: NodeJS.ProcessEnv = process.e
 export async function checkConfig(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<ConfigCheck> {
   const s = await checkSettings(dir, env);
   const w = await checkWatchlists(dir, s.chainIds, { chainsKnown: s.chainsKnown });
-  const problems = [...s.problems, ...w.problems];
+  const l = await checkLabels(dir, s.chainIds, { chainsKnown: s.chainsKnown });
+  const problems = [...s.problems, ...w.problems, ...l.problems];
+  const labelInfo = { labelFiles: l.files, labelCount: l.labels.length };
   if (s.settings === undefined || problems.some((p) => p.severity === 'error')) {
-    return { problems, config: undefined, entries: w.entries, files: w.files };
+    return { problems, config: undefined, entries: w.entries, files: w.files, ...labelInfo };
   }
+  const labels: LoadedLabels = { book: buildLabelBook(l.labels.map((x) => ({ matchKey: x.matchKey, label: x }))), labels: l.labels, files: l.files, warnings: l.problems };
   const index = buildWatchlistIndex(w.entries);
   const config: LoadedConfig = Object.freeze({
     settings: s.settings,
@@ -57,8 +68,9 @@ export async function checkConfig(dir: string, env: NodeJS.ProcessEnv = process.
     warnings: problems,
     fingerprint: fingerprintOf(s.settings, index),
     files: w.files,
+    labels,
   });
-  return { problems, config, entries: w.entries, files: w.files };
+  return { problems, config, entries: w.entries, files: w.files, ...labelInfo };
 }
 
 function fingerprintOf(settings: Settings, index: WatchlistIndex): string {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PermanentError } from './errors.js';
 import { SEVERITIES, type Movement } from './movement.js';
+import { LABEL_CATEGORIES } from './labels/address-label.js';
 
 /**
  * The versioned payload of a job on the `movements` queue (and of every
@@ -36,6 +37,7 @@ export interface SerializedMovement {
   readonly txFrom?: string | null;
   readonly enrichment?: Movement['enrichment'];
   readonly event?: Movement['event'];
+  readonly counterparty?: Movement['counterparty'];
 }
 
 export interface MovementJobData {
@@ -72,6 +74,7 @@ export function serializeMovement(m: Movement): MovementJobData {
     ...(m.txFrom !== undefined ? { txFrom: m.txFrom } : {}),
     ...(m.enrichment !== undefined ? { enrichment: { ...m.enrichment } } : {}),
     ...(m.event !== undefined ? { event: m.event } : {}),
+    ...(m.counterparty !== undefined ? { counterparty: { label: m.counterparty.label, category: m.counterparty.category, address: m.counterparty.address } } : {}),
   };
   return { v: MOVEMENT_JOB_VERSION, movement };
 }
@@ -114,6 +117,7 @@ const movementSchema = z.object({
     })
     .optional(),
   event: z.enum(['movement.detected', 'movement.confirmed', 'movement.dropped']).optional(),
+  counterparty: z.object({ label: z.string(), category: z.enum(LABEL_CATEGORIES), address: z.string() }).optional(),
 });
 
 const jobSchema = z.object({ v: z.literal(MOVEMENT_JOB_VERSION), movement: movementSchema });
@@ -158,6 +162,7 @@ export function parseMovementJob(data: unknown): Movement {
     ...(m.txFrom !== undefined ? { txFrom: m.txFrom } : {}),
     ...(m.enrichment !== undefined ? { enrichment: m.enrichment } : {}),
     ...(m.event !== undefined ? { event: m.event } : {}),
+    ...(m.counterparty !== undefined ? { counterparty: m.counterparty } : {}),
   };
   return movement;
 }

@@ -5,6 +5,10 @@ import type { InvalidImportRow } from '../../core/import/import-candidate.js';
 import { importAddressCsvFile } from '../../importers/import-address-csv-file.js';
 import { importOfacFile, type ImportedFile } from '../../importers/import-ofac-file.js';
 import { importTokenListFile } from '../../importers/import-token-list-file.js';
+import { importTagPackFile } from '../../importers/import-tagpack-file.js';
+import { LABELS_DIR } from '../../config/load-labels.js';
+import { WELL_KNOWN_CHAINS } from '../../config/well-known-chains.js';
+import type { ChainAddressFormat } from '../../core/labels/label-match-key.js';
 import { EIP155_CHAIN_IDS } from '../../core/import/parse-uniswap-token-list.js';
 import { resolveConfigDir } from '../config-dir.js';
 
@@ -15,7 +19,8 @@ import { resolveConfigDir } from '../config-dir.js';
  * 1 the input could not be read or parsed, 2 bad options.
  */
 export function registerImportCommand(program: Command): void {
-  const cmd = program.command('import').description('Import addresses into watchlist files (OFAC SDN list, CSV lists)');
+  const cmd = program.command('import').description('Import addresses into watchlist files (OFAC SDN list, CSV lists), tokens, and address labels (GraphSense TagPacks)');
+  registerTagPackCommand(cmd);
 
   cmd
     .command('ofac')
@@ -93,6 +98,35 @@ export function registerImportCommand(program: Command): void {
         const r = await importTokenListFile({ inputFile: file, configDir: resolveConfigDir(command), chain: opts.chain, eip155ChainId: eip155 });
         process.stdout.write(`token list ${r.listName ?? path.basename(file)}: ${r.added} token(s) added to tokens.${opts.chain}, ${r.alreadyListed} already listed, ${r.invalid.length} skipped\n`);
         for (const i of r.invalid) process.stdout.write(`  skipped tokens[${i.index}]: ${i.reason}\n`);
+      } catch (err) {
+        fail(`cannot import ${path.basename(file)}: ${(err as Error).message}`);
+      }
+    });
+}
+
+/** `chainwatch import tagpack`: GraphSense TagPack -> labels/<name>.yaml (issue #11, docs/labels.md). */
+function registerTagPackCommand(cmd: Command): void {
+  cmd
+    .command('tagpack')
+    .description('Write the service tags (exchanges, mixers, bridges, DEXes...) of a GraphSense TagPack to labels/tagpack-<name>.yaml')
+    .argument('<file>', 'GraphSense TagPack YAML')
+    .option('--out <file>', 'label file to write (default <config>/labels/tagpack-<file name>.yaml); rewritten on every import')
+    .option('--json', 'print the summary as JSON')
+    .action(async (file: string, opts: { out?: string; json?: boolean }, command: Command) => {
+      const configDir = resolveConfigDir(command);
+      const settings = await checkSettings(configDir);
+      const slug = path.basename(file).replace(/\.ya?ml$/i, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+      const outFile = opts.out ?? path.join(configDir, LABELS_DIR, `tagpack-${slug === '' ? 'import' : slug}.yaml`);
+      // Configured chains first (a regtest bitcoin checks regtest addresses), else the well-known ids.
+      const chainFormat = (chain: string): ChainAddressFormat | undefined => settings.chainIds.get(chain) ?? WELL_KNOWN_CHAINS.get(chain);
+      try {
+        const r = await importTagPackFile({ inputFile: file, outFile, chainFormat });
+        const unknown = [...r.unknownCategories].map(([category, tags]) => ({ category, tags }));
+        if (opts.json === true) return printJson({ title: r.title, file: r.outFile, written: r.written, tags: r.tags, labels: r.labels, duplicates: r.duplicates, skipped: r.skipped, unknownCategories: unknown });
+        process.stdout.write(`TagPack "${r.title}": ${r.tags} tag(s), ${r.labels} label(s) written to ${r.outFile}${r.written ? '' : ' (no change)'}, ${r.duplicates} duplicate(s), ${r.skipped.length} skipped\n`);
+        for (const u of unknown) process.stdout.write(`  unknown category ${u.category}: ${u.tags} tag(s) not imported (see docs/labels.md for the mapping)\n`);
+        // Unknown categories are summed up above; every other reason is listed per tag.
+        for (const s of r.skipped.filter((x) => x.unknownCategory === undefined)) process.stdout.write(`  skipped tags[${s.index}] ${s.address === '' ? '(no address)' : s.address}: ${s.reason}\n`);
       } catch (err) {
         fail(`cannot import ${path.basename(file)}: ${(err as Error).message}`);
       }

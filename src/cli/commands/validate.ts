@@ -10,7 +10,7 @@ import { resolveConfigDir } from '../config-dir.js';
 export function registerValidateCommand(program: Command): void {
   program
     .command('validate')
-    .description('check chainwatch.yaml and watchlists/*.yaml; print every problem as file:line; exit 1 on errors')
+    .description('check chainwatch.yaml, watchlists/*.yaml and labels/*.yaml; print every problem as file:line; exit 1 on errors')
     .action(async (_opts: unknown, command: Command) => {
       const dir = resolveConfigDir(command);
       const check = await checkConfig(dir, process.env);
@@ -32,6 +32,8 @@ export function registerValidateCommand(program: Command): void {
       for (const [chain, c] of [...perChain].sort(([a], [b]) => a.localeCompare(b))) {
         out.push(`  ${chain}: ${c.watched} watched${c.total > c.watched ? `, ${c.total - c.watched} disabled or removed` : ''}`);
       }
+      // Labels (issue #11): optional, so only mentioned when there are files.
+      if (check.labelFiles.length > 0) out.push(`labels: ${check.labelCount} address label(s) in ${check.labelFiles.length} file(s) (labels/*.yaml)`);
       out.push(errors > 0 ? `invalid: ${errors} error(s), ${warnings} warning(s)` : `ok: ${warnings} warning(s)`);
       process.stdout.write(`${out.join('\n')}\n`);
       process.exitCode = errors > 0 ? 1 : 0;

@@ -1,3 +1,4 @@
+import type { Counterparty } from '../labels/address-label.js';
 import type { Movement, MovementEnrichment, Severity } from '../movement.js';
 
 /**
@@ -54,6 +55,11 @@ export interface WebhookMovementData {
   readonly usdValue: string | null;
   /** A token leg that looks forged (address poisoning). */
   readonly spoofed: boolean;
+  /**
+   * Where the funds went (out) or came from (in) when that address is labelled
+   * (config/labels, issue #11): `{label, category, address}`. Absent when it is not.
+   */
+  readonly counterparty?: Counterparty;
 }
 
 /**
@@ -93,6 +99,7 @@ export function buildWebhookPayload(m: Movement, timestamp: Date): WebhookPayloa
     severity: enrichment.severity,
     usdValue: enrichment.usdValue,
     spoofed: enrichment.spoofed,
+    ...(m.counterparty !== undefined ? { counterparty: { label: m.counterparty.label, category: m.counterparty.category, address: m.counterparty.address } } : {}),
   };
   return { type: m.event ?? 'movement.detected', timestamp: timestamp.toISOString(), data };
 }

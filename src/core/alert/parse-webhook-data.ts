@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PermanentError } from '../errors.js';
 import { SEVERITIES, type Movement } from '../movement.js';
+import { LABEL_CATEGORIES } from '../labels/address-label.js';
 
 const decimal = z.string().regex(/^\d+$/, 'must be a decimal integer string').transform((s) => BigInt(s));
 const addressOrList = z.union([z.string(), z.array(z.string())]);
@@ -30,6 +31,7 @@ const dataSchema = z.object({
   severity: z.enum(SEVERITIES).optional(),
   usdValue: z.string().regex(/^\d+(\.\d+)?$/).nullable().optional(),
   spoofed: z.boolean().optional(),
+  counterparty: z.object({ label: z.string(), category: z.enum(LABEL_CATEGORIES), address: z.string() }).optional(),
 });
 
 /**
@@ -70,5 +72,6 @@ export function parseWebhookData(input: unknown): Movement {
     confirmations: d.confirmations,
     ...(d.txFrom !== undefined ? { txFrom: d.txFrom } : {}),
     enrichment: { severity: d.severity ?? 'medium', usdValue: d.usdValue ?? null, assetKnown: known ?? asset.contract === null, spoofed: d.spoofed ?? false },
+    ...(d.counterparty !== undefined ? { counterparty: d.counterparty } : {}),
   };
 }

@@ -78,6 +78,8 @@ export function renderDigest(items: readonly DigestItem[], options: RenderDigest
       explorer,
       fee: m.fee === undefined || m.fee === null ? undefined : `${formatBaseUnits(m.fee, m.asset.decimals)} ${m.asset.symbol}`,
       sentBy: typeof m.txFrom === 'string' ? m.txFrom : undefined,
+      // The labelled other side (config/labels): what an exchange's compliance team looks for first.
+      counterparty: m.counterparty === undefined ? undefined : { text: describeCounterparty(m.counterparty), address: m.counterparty.address, inbound: m.direction === 'in' },
     };
   });
   const entries = uniqueEntries(movements);
@@ -92,6 +94,7 @@ export function renderDigest(items: readonly DigestItem[], options: RenderDigest
       `  to   ${clean(r.to)}`,
       // Who signed the transaction: a Transfer "from" a watched wallet in a transaction someone else sent may be forged.
       ...(r.sentBy === undefined ? [] : [`  Sent by: ${clean(r.sentBy)}`]),
+      ...(r.counterparty === undefined ? [] : [`  ${r.counterparty.inbound ? 'From:' : 'To:'} ${clean(r.counterparty.text)} ${clean(r.counterparty.address)}`]),
       `  tx   ${r.txLink ?? r.tx}`,
       ...(r.fee === undefined ? [] : [`  fee  ${r.fee}`]),
     ]),
@@ -119,7 +122,7 @@ export function renderDigest(items: readonly DigestItem[], options: RenderDigest
   const htmlRows = rows
     .map(
       (r) =>
-        `<tr><td>${escapeHtml(r.time)}</td><td>${escapeHtml(r.chain)}</td><td>${escapeHtml(r.direction)}</td><td>${addr(r.explorer, r.from)}</td><td>${addr(r.explorer, r.to)}${r.sentBy === undefined ? '' : `<br><small>Sent by: ${addr(r.explorer, r.sentBy)}</small>`}</td><td>${escapeHtml(r.amount)}</td><td>${escapeHtml(r.usd)}</td><td>${escapeHtml(r.severity)}</td><td>${r.txLink === undefined ? escapeHtml(r.tx) : `<a href="${escapeHtml(r.txLink)}">${escapeHtml(r.tx)}</a>`}</td></tr>`,
+        `<tr><td>${escapeHtml(r.time)}</td><td>${escapeHtml(r.chain)}</td><td>${escapeHtml(r.direction)}</td><td>${addr(r.explorer, r.from)}${r.counterparty?.inbound === true ? `<br><strong>${escapeHtml(clean(r.counterparty.text))}</strong>` : ''}</td><td>${addr(r.explorer, r.to)}${r.counterparty !== undefined && !r.counterparty.inbound ? `<br><strong>${escapeHtml(clean(r.counterparty.text))}</strong>` : ''}${r.sentBy === undefined ? '' : `<br><small>Sent by: ${addr(r.explorer, r.sentBy)}</small>`}</td><td>${escapeHtml(r.amount)}</td><td>${escapeHtml(r.usd)}</td><td>${escapeHtml(r.severity)}</td><td>${r.txLink === undefined ? escapeHtml(r.tx) : `<a href="${escapeHtml(r.txLink)}">${escapeHtml(r.tx)}</a>`}</td></tr>`,
     )
     .join('\n');
   const htmlEntries = entries
@@ -219,8 +222,17 @@ function counterparties(ms: readonly Movement[]): string[] {
   return [...out];
 }
 
+/** `Binance 14 (exchange)`. */
+function describeCounterparty(c: NonNullable<Movement['counterparty']>): string {
+  return `${c.label} (${c.category})`;
+}
+
 function arrowOf(ms: readonly Movement[], direction: string): string {
   if (direction !== 'OUT' && direction !== 'IN') return '';
+  // Every movement reaches the same labelled counterparty: name it rather than its address.
+  const labelled = new Set(ms.map((m) => (m.counterparty === undefined ? '' : describeCounterparty(m.counterparty))));
+  const [only] = labelled;
+  if (labelled.size === 1 && only !== undefined && only !== '') return direction === 'OUT' ? ` → ${only}` : ` ← ${only}`;
   const parties = counterparties(ms);
   if (parties.length === 0) return '';
   const what = parties.length === 1 ? shorten(parties[0]!) : `${parties.length} addresses`;

@@ -47,6 +47,8 @@ export function renderEmail(m: Movement, options: RenderEmailOptions): RenderedE
     ['Transaction', m.txHash],
     ['From', joinAddresses(m.from)],
     ['To', joinAddresses(m.to)],
+    // The labelled other side (config/labels, issue #11).
+    ...(m.counterparty !== undefined ? ([['Counterparty', `${m.counterparty.label} (${m.counterparty.category}) ${m.counterparty.address}`]] as [string, string][]) : []),
     // Who signed the transaction: a Transfer "from" a watched wallet in a transaction someone else sent may be forged.
     ...(typeof m.txFrom === 'string' ? ([['Sent by', m.txFrom]] as [string, string][]) : []),
     ...(m.fee !== undefined && m.fee !== null ? ([['Fee', `${formatBaseUnits(m.fee, m.asset.decimals)} ${m.asset.symbol}`]] as [string, string][]) : []),

@@ -1,3 +1,4 @@
+import type { LabelCategory } from '../labels/address-label.js';
 import type { MovementDirection, MovementKind, Severity } from '../movement.js';
 
 /** How a token leg is classified: `known` (native or listed, not spoofed), `unknown` (not listed), `spoofed`. */
@@ -25,6 +26,11 @@ export interface AlertMatch {
   readonly minAmount?: Readonly<Record<string, string>>;
   /** Human amount per symbol: amount < maxAmount[symbol]. */
   readonly maxAmount?: Readonly<Record<string, string>>;
+  /**
+   * The labelled other side of the movement (config/labels, issue #11) is in one of these
+   * categories; a movement whose other side is not labelled never matches.
+   */
+  readonly counterpartyCategory?: readonly LabelCategory[];
   /** Routes only: the movement's severity is one of these. */
   readonly severity?: readonly Severity[];
   /** Routes only: the movement's severity is at least this. */

@@ -1,7 +1,9 @@
+import type { LabelBook } from '../labels/address-label.js';
 import type { Movement, MovementEnrichment } from '../movement.js';
 import type { SeverityRule } from './alert-match.js';
 import { formatUsdScaled, usdToScaled, valueInUsdScaled } from './decimal.js';
 import { decideSeverity } from './decide-severity.js';
+import { findCounterparty, type MatchKeyOf } from './find-counterparty.js';
 import { baseFacts, type MovementFacts } from './movement-facts.js';
 import { tokenKey, type ListedToken, type TokenIndex } from './token-index.js';
 
@@ -16,6 +18,8 @@ export interface EnrichContext {
   /** Prices by symbol for this step; null (or absent) = unknown (no feed, stale, failed read). */
   readonly prices: ReadonlyMap<string, PriceQuote | null>;
   readonly rules: readonly SeverityRule[];
+  /** Address labels (config/labels): the movement's labelled other side becomes `counterparty`. */
+  readonly labels?: { readonly book: LabelBook; readonly matchKeyOf: MatchKeyOf } | undefined;
 }
 
 const TOKEN_KINDS = new Set<Movement['kind']>(['erc20', 'erc721', 'erc1155', 'trc10', 'trc20']);
@@ -50,11 +54,14 @@ export function isSpoofed(m: Movement, known: boolean): boolean {
 }
 
 /**
- * Fills `enrichment` (severity, usdValue, assetKnown, spoofed). A listed
+ * Fills `enrichment` (severity, usdValue, assetKnown, spoofed) and, when the
+ * other side is labelled, `counterparty` (read by the severity rules). A listed
  * token's asset takes the list's symbol and decimals. Pure: prices are read
  * by the caller for the step.
  */
-export function enrichMovement(m: Movement, ctx: EnrichContext): Movement {
+export function enrichMovement(input: Movement, ctx: EnrichContext): Movement {
+  const counterparty = ctx.labels === undefined ? input.counterparty : findCounterparty(input, ctx.labels.book, ctx.labels.matchKeyOf);
+  const m = withCounterparty(input, counterparty);
   const listed = listedTokenOf(m, ctx.tokens);
   const known = m.asset.contract === null ? m.kind !== 'erc721' && m.kind !== 'erc1155' : listed !== undefined;
   const asset = listed === undefined ? m.asset : { contract: m.asset.contract, symbol: listed.symbol, decimals: listed.decimals };
@@ -70,6 +77,15 @@ export function enrichMovement(m: Movement, ctx: EnrichContext): Movement {
     spoofed,
   };
   return { ...m, asset, enrichment };
+}
+
+/** A re-enriched movement (finality follower) takes the current labels: a label removed since is dropped. */
+function withCounterparty(m: Movement, counterparty: Movement['counterparty']): Movement {
+  if (counterparty !== undefined) return { ...m, counterparty };
+  if (m.counterparty === undefined) return m;
+  const copy: { -readonly [K in keyof Movement]?: Movement[K] } = { ...m };
+  delete copy.counterparty;
+  return copy as Movement;
 }
 
 /** The matcher's view of an already enriched movement (routing in the alerter). */

@@ -22,6 +22,7 @@ export function matchAlert(match: AlertMatch, f: MovementFacts): boolean {
     const bound = f.symbol === null ? undefined : match.maxAmount[f.symbol];
     if (bound === undefined || f.amount >= decimalToBaseUnits(bound, f.decimals)) return false;
   }
+  if (match.counterpartyCategory !== undefined && (f.counterpartyCategory === null || !match.counterpartyCategory.includes(f.counterpartyCategory))) return false;
   if (match.severity !== undefined && (f.severity === undefined || !match.severity.includes(f.severity))) return false;
   if (match.minSeverity !== undefined && (f.severity === undefined || SEVERITIES.indexOf(f.severity) < SEVERITIES.indexOf(match.minSeverity))) return false;
   return true;

@@ -1,3 +1,4 @@
+import type { LabelCategory } from '../labels/address-label.js';
 import type { Movement, MovementDirection, MovementKind, Severity } from '../movement.js';
 
 /** What the matcher looks at, derived once per movement by enrichMovement (or from an enriched movement). */
@@ -16,9 +17,11 @@ export interface MovementFacts {
   /** USD value in micro-dollars (10^-8), null when unknown. */
   readonly usdScaled: bigint | null;
   readonly severity?: Severity;
+  /** Category of the labelled counterparty (movement.counterparty), null when the other side is not labelled. */
+  readonly counterpartyCategory: LabelCategory | null;
 }
 
-export function baseFacts(m: Movement): Pick<MovementFacts, 'chain' | 'incidents' | 'tags' | 'direction' | 'kind' | 'decimals' | 'amount'> {
+export function baseFacts(m: Movement): Pick<MovementFacts, 'chain' | 'incidents' | 'tags' | 'direction' | 'kind' | 'decimals' | 'amount' | 'counterpartyCategory'> {
   return {
     chain: m.chain,
     incidents: [...new Set(m.watchlist.map((w) => w.incident))],
@@ -27,5 +30,6 @@ export function baseFacts(m: Movement): Pick<MovementFacts, 'chain' | 'incidents
     kind: m.kind,
     decimals: m.asset.decimals,
     amount: m.amount,
+    counterpartyCategory: m.counterparty?.category ?? null,
   };
 }

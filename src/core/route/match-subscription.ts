@@ -42,6 +42,10 @@ export function matchSubscription(movement: Movement, filters: SubscriptionFilte
     const others = counterpartiesOf(movement).map(normalizeForCompare);
     if (!others.some((a) => wanted.has(a))) return undefined;
   }
+  if (f.counterpartyCategories !== undefined) {
+    const category = movement.counterparty?.category;
+    if (category === undefined || !f.counterpartyCategories.includes(category)) return undefined;
+  }
   return refs;
 }
 

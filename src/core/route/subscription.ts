@@ -1,3 +1,4 @@
+import type { LabelCategory } from '../labels/address-label.js';
 import type { MovementDirection, MovementKind, Severity } from '../movement.js';
 
 /**
@@ -18,6 +19,8 @@ export interface SubscriptionFilters {
   readonly minAmount?: Readonly<Record<string, string>>;
   /** At least one must be the movement's other side (EVM lowercase-compared, Bitcoin bech32 lowercased). */
   readonly counterparties?: readonly string[];
+  /** The labelled other side (movement.counterparty, issue #11) is in one of these categories; unlabelled never passes. */
+  readonly counterpartyCategories?: readonly LabelCategory[];
 }
 
 export interface SubscriptionSecret {
