@@ -96,7 +96,8 @@ export function startDashboardServices(options: {
     watchlistEntries() {
       const entries = options.watchlistEntries();
       if (options.configDir === undefined) return entries;
-      if (shown?.from !== entries) shown = { from: entries, entries: entries.map((e) => ({ ...e, file: relative(options.configDir!, e.file) })) };
+      // `address` is a lazy getter on loaded entries: a spread alone would drop it.
+      if (shown?.from !== entries) shown = { from: entries, entries: entries.map((e) => ({ ...e, address: e.address, file: relative(options.configDir!, e.file) })) };
       return shown.entries;
     },
     async overlayEntries() {
@@ -144,7 +145,7 @@ export function createLiveFeed(redis: Redis, streamKey: string, logger: Logger):
     let last = '$';
     while (!closed && listeners.size > 0) {
       try {
-        const res = (await reader.xread('COUNT', 500, 'BLOCK', 1000, 'STREAMS', streamKey, last)) as [string, [string, string[]][]][] | null;
+        const res = await reader.xread('COUNT', 500, 'BLOCK', 1000, 'STREAMS', streamKey, last);
         for (const [, entries] of res ?? []) {
           for (const e of parseEntries(entries)) {
             last = e.id;

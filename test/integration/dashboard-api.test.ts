@@ -13,6 +13,7 @@ import { createMetrics } from '../../src/app/metrics.js';
 import { createConfiguredHistory, startDashboardServices, type DashboardServices } from '../../src/app/dashboard-services.js';
 import { createWatchlistOverlaySync } from '../../src/app/watchlist-overlay-sync.js';
 import { loadConfig } from '../../src/config/load-config.js';
+import { createMovementHistoryStore } from '../../src/adapters/redis/movement-history-store.js';
 import { toDashboardMovement } from '../../src/core/dashboard/dashboard-movement.js';
 import type { DerivedEntry, FollowReadModel, IncidentTrail } from '../../src/core/follow/derived-entry.js';
 import type { Movement, Severity } from '../../src/core/movement.js';
@@ -64,6 +65,11 @@ function movement(n: number, options: { chain?: string; direction?: 'in' | 'out'
   };
 }
 
+/** Block numbers of a movements answer, in order. */
+function blocksOf(res: { json<T>(): T }): number[] {
+  return res.json<{ data: { blockNumber: number }[] }>().data.map((m) => m.blockNumber);
+}
+
 async function login(): Promise<string> {
   const res = await app.inject({ method: 'POST', url: '/api/login', headers: { 'x-chainwatch-csrf': '1' }, payload: { token: TOKEN } });
   expect(res.statusCode).toBe(200);
@@ -113,7 +119,8 @@ describe('dashboard auth', () => {
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(page.headers['content-security-policy']).not.toContain('unsafe-inline');
     expect(page.headers['x-frame-options']).toBe('DENY');
-    for (const url of ['/api/movements', '/api/chains', '/api/incidents', '/api/deliveries', '/api/watchlists', '/api/session', '/api/addresses/ethereum/' + LISTED]) {
+    expect((await app.inject({ url: '/api/session' })).json()).toMatchObject({ authenticated: false });
+    for (const url of ['/api/movements', '/api/movements/stream', '/api/meta', '/api/chains', '/api/incidents', '/api/incidents/' + INCIDENT, '/api/deliveries', '/api/watchlists?q=listed', '/api/addresses/ethereum/' + LISTED]) {
       const res = await app.inject({ url });
       expect(res.statusCode, url).toBe(401);
       expect(res.json().error.code).toBe('unauthorized');
@@ -133,10 +140,11 @@ describe('dashboard auth', () => {
     expect(keys.length).toBeGreaterThan(0);
     for (const k of keys) expect(k).not.toContain(cookie.value);
     const session = await app.inject({ url: '/api/session', headers: { cookie: `cw_session=${cookie.value}` } });
-    expect(session.statusCode).toBe(200);
+    expect(session.json()).toMatchObject({ authenticated: true });
+    expect((await app.inject({ url: '/api/meta', headers: { cookie: `cw_session=${cookie.value}` } })).statusCode).toBe(200);
     const out = await app.inject({ method: 'POST', url: '/api/logout', headers: { cookie: `cw_session=${cookie.value}`, 'x-chainwatch-csrf': '1' } });
     expect(out.statusCode).toBe(200);
-    expect((await app.inject({ url: '/api/session', headers: { cookie: `cw_session=${cookie.value}` } })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/api/meta', headers: { cookie: `cw_session=${cookie.value}` } })).statusCode).toBe(401);
   });
 
   it('accepts Authorization: Bearer <token> and refuses a wrong one', async () => {
@@ -187,32 +195,31 @@ describe('dashboard API answers', () => {
 
   it('filters stored movements and pages back through them, newest first, each movement once', async () => {
     const auth = { authorization: `Bearer ${TOKEN}` };
-    const all = (await app.inject({ url: '/api/movements', headers: auth })).json();
-    expect(all.data.map((m: { txHash: string }) => Number(BigInt(m.txHash)))).toEqual([7, 6, 5, 4, 3, 2, 1]);
+    expect(blocksOf(await app.inject({ url: '/api/movements', headers: auth }))).toEqual([7, 6, 5, 4, 3, 2, 1]);
     expect((await app.inject({ url: '/api/movements?chain=bitcoin', headers: auth })).json().data).toHaveLength(1);
-    expect((await app.inject({ url: '/api/movements?direction=in', headers: auth })).json().data.map((m: { blockNumber: number }) => m.blockNumber)).toEqual([6]);
-    expect((await app.inject({ url: '/api/movements?severity=high', headers: auth })).json().data.map((m: { blockNumber: number }) => m.blockNumber)).toEqual([7, 5, 4, 3, 2, 1]);
+    expect(blocksOf(await app.inject({ url: '/api/movements?direction=in', headers: auth }))).toEqual([6]);
+    expect(blocksOf(await app.inject({ url: '/api/movements?severity=high', headers: auth }))).toEqual([7, 5, 4, 3, 2, 1]);
     expect((await app.inject({ url: `/api/movements?incident=${INCIDENT}&direction=out`, headers: auth })).json().data).toHaveLength(5);
-    const first = (await app.inject({ url: '/api/movements?limit=3', headers: auth })).json();
-    expect(first.data.map((m: { blockNumber: number }) => m.blockNumber)).toEqual([7, 6, 5]);
-    const second = (await app.inject({ url: `/api/movements?limit=3&cursor=${first.nextCursor}`, headers: auth })).json();
-    expect(second.data.map((m: { blockNumber: number }) => m.blockNumber)).toEqual([4, 3, 2]);
+    const first = await app.inject({ url: '/api/movements?limit=3', headers: auth });
+    expect(blocksOf(first)).toEqual([7, 6, 5]);
+    const second = await app.inject({ url: `/api/movements?limit=3&cursor=${first.json<{ nextCursor: string }>().nextCursor}`, headers: auth });
+    expect(blocksOf(second)).toEqual([4, 3, 2]);
     const future = (await app.inject({ url: `/api/movements?from=${new Date(Date.now() + 3_600_000).toISOString()}`, headers: auth })).json();
     expect(future.data).toEqual([]);
   });
 
   it('uses the follow stage for incidents and provenance when it is wired', async () => {
     const auth = { authorization: `Bearer ${TOKEN}` };
-    const incident = (await app.inject({ url: `/api/incidents/${INCIDENT}`, headers: auth })).json();
+    const incident = (await app.inject({ url: `/api/incidents/${INCIDENT}`, headers: auth })).json<{ source: string; trail: IncidentTrail; timeline: unknown[] }>();
     expect(incident.source).toBe('follow');
-    expect(incident.trail.nodes.filter((n: { hop: number | null }) => n.hop === 1).map((n: { address: string }) => n.address)).toEqual([HOP1]);
+    expect(incident.trail.nodes.filter((n) => n.hop === 1).map((n) => n.address)).toEqual([HOP1]);
     expect(incident.timeline.length).toBeGreaterThan(0);
     const address = (await app.inject({ url: `/api/addresses/ethereum/${HOP1.toLowerCase()}`, headers: auth })).json();
     expect(address.derived.provenance.parentAddress).toBe(LISTED);
     expect(address.address).toBe(HOP1);
     const listed = (await app.inject({ url: `/api/addresses/ethereum/${LISTED}`, headers: auth })).json();
     expect(listed.listed[0]).toMatchObject({ incident: INCIDENT, file: 'watchlists/hack.yaml', line: expect.any(Number) });
-    expect(listed.movements.length).toBe(5);
+    expect(listed.movements.length).toBe(6);
     const missing = await app.inject({ url: '/api/incidents/no-such-incident', headers: auth });
     expect(missing.statusCode).toBe(404);
   });
@@ -220,11 +227,45 @@ describe('dashboard API answers', () => {
   it('searches listed and derived entries and counts them', async () => {
     const auth = { authorization: `Bearer ${TOKEN}` };
     const byAddress = (await app.inject({ url: `/api/watchlists?q=${HOP1.slice(0, 12)}`, headers: auth })).json();
-    expect(byAddress.results.map((r: { kind: string }) => r.kind)).toEqual(['derived']);
+    expect((byAddress as { results: { kind: string }[] }).results.map((r) => r.kind)).toEqual(['derived']);
     const byLabel = (await app.inject({ url: '/api/watchlists?q=listed', headers: auth })).json();
     expect(byLabel.results[0]).toMatchObject({ kind: 'listed', address: LISTED, source: expect.stringMatching(/hack\.yaml:\d+$/) });
     expect(byLabel.stats.byChain.ethereum.watched).toBe(1);
     expect(byLabel.stats.derivedByIncident[INCIDENT]).toBe(1);
+  });
+
+  it('streams movements appended by another connection (the alerter process) as server-sent events', async () => {
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    const controller = new AbortController();
+    const res = await fetch(`${url}/api/movements/stream?chain=ethereum`, { headers: { authorization: `Bearer ${TOKEN}` }, signal: controller.signal });
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const reader = res.body!.getReader();
+    let text = '';
+    // A separate Redis connection stands in for an alerter in another process.
+    const alerterRedis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+    try {
+      const other = createMovementHistoryStore(alerterRedis, prefix, { retentionMs: 86_400_000, maxEntries: 1000 });
+      // Appended until the stream shows one: the live subscription starts with the request, an append may precede it.
+      let n = 100;
+      let pending: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
+      while (!text.includes('event: movement')) {
+        await other.append(toDashboardMovement(movement(n, { chain: n % 2 === 0 ? 'bitcoin' : 'ethereum' }), `live-${n}`, new Date()));
+        n++;
+        pending ??= reader.read();
+        const chunk = await Promise.race([pending, new Promise<undefined>((r) => setTimeout(r, 200))]);
+        if (chunk === undefined) continue;
+        pending = undefined;
+        if (chunk.value !== undefined) text += new TextDecoder().decode(chunk.value);
+      }
+    } finally {
+      controller.abort();
+      alerterRedis.disconnect();
+    }
+    const event = text.split('\n\n').find((e) => e.includes('event: movement'))!;
+    const data = JSON.parse(event.split('\n').find((l) => l.startsWith('data: '))!.slice(6)) as { chain: string; streamId: string };
+    expect(data.chain).toBe('ethereum');
+    expect(event).toContain(`id: ${data.streamId}`);
   });
 
   it('never sends a secret: webhook secrets, SMTP passwords, RPC credentials and keys are redacted', async () => {

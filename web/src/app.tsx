@@ -28,7 +28,7 @@ export function App() {
 
   useEffect(() => {
     setUnauthorizedHandler(() => setSession('out'));
-    apiGet<{ ok: boolean }>('/api/session').then(() => setSession('in'), () => setSession('out'));
+    apiGet<{ authenticated: boolean }>('/api/session').then((s) => setSession(s.authenticated ? 'in' : 'out'), () => setSession('out'));
   }, []);
   useEffect(() => {
     if (session === 'in') apiGet<Meta>('/api/meta').then(setMeta, () => undefined);

@@ -2,10 +2,20 @@ import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
 import dagre from 'cytoscape-dagre';
 import { useEffect, useRef } from 'preact/hooks';
 import { navigate } from './router.js';
-import { addressPath, formatUsd, shortAddress } from './format.js';
+import { addressPath, formatAmount, formatUsd, shortAddress } from './format.js';
 import type { IncidentTrail } from './types.js';
 
 cytoscape.use(dagre);
+
+// Cytoscape injects a <style> element unless one with this id exists; the strict CSP (style-src 'self') refuses it.
+// Its one rule (container position: relative) is in styles.css instead; a marker element stops the injection.
+const CYTOSCAPE_STYLESHEET_ID = '__________cytoscape_stylesheet';
+function preventStyleInjection(): void {
+  if (document.getElementById(CYTOSCAPE_STYLESHEET_ID) !== null) return;
+  const marker = document.createElement('meta');
+  marker.id = CYTOSCAPE_STYLESHEET_ID;
+  document.head.append(marker);
+}
 
 type NodeKind = 'listed' | 'hop' | 'recipient' | 'sink';
 
@@ -24,10 +34,11 @@ const id = (chain: string, address: string): string => `${chain}/${address.toLow
  * the rest. A node list below the canvas carries the same nodes as links, for
  * keyboards, screen readers and phones.
  */
-export function TrailGraph({ trail }: { trail: IncidentTrail }) {
+export function TrailGraph({ trail, decimals }: { trail: IncidentTrail; decimals: ReadonlyMap<string, number> }) {
   const container = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (container.current === null) return undefined;
+    preventStyleInjection();
     const css = getComputedStyle(document.documentElement);
     const color = (name: string): string => css.getPropertyValue(name).trim() || '#888';
     const weights = trail.edges.map((e) => (e.usdValue !== null ? Number(e.usdValue) : Number(e.amount)));
@@ -43,7 +54,7 @@ export function TrailGraph({ trail }: { trail: IncidentTrail }) {
         if (!known.has(from) || !known.has(to)) return [];
         const w = weights[i] ?? 0;
         const width = 1 + 9 * (Math.log1p(Math.max(0, w)) / Math.log1p(maxWeight));
-        return [{ data: { id: `e${i}`, source: from, target: to, width, label: e.usdValue !== null ? formatUsd(e.usdValue) : e.asset } }];
+        return [{ data: { id: `e${i}`, source: from, target: to, width, label: e.usdValue !== null ? formatUsd(e.usdValue) : decimals.has(e.asset) ? `${formatAmount(e.amount, decimals.get(e.asset)!)} ${e.asset}` : e.asset } }];
       }),
     ];
     const cy: Core = cytoscape({
@@ -61,11 +72,18 @@ export function TrailGraph({ trail }: { trail: IncidentTrail }) {
       ],
       layout: { name: 'dagre', rankDir: 'LR', nodeSep: 20, rankSep: 90, fit: true, padding: 20 } as cytoscape.LayoutOptions,
     });
+    // A small trail fitted to the box would be drawn huge: cap the zoom.
+    cy.one('layoutstop', () => {
+      if (cy.zoom() > 1.2) {
+        cy.zoom(1.2);
+        cy.center();
+      }
+    });
     cy.on('tap', 'node', (event) => navigate(String(event.target.data('href'))));
     cy.on('mouseover', 'node', () => container.current?.classList.add('pointer'));
     cy.on('mouseout', 'node', () => container.current?.classList.remove('pointer'));
     return () => cy.destroy();
-  }, [trail]);
+  }, [trail, decimals]);
 
   const ordered = [...trail.nodes].sort((a, b) => (a.hop ?? Number.MAX_SAFE_INTEGER) - (b.hop ?? Number.MAX_SAFE_INTEGER));
   return (

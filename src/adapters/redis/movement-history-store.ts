@@ -33,10 +33,11 @@ export interface MovementHistoryOptions {
 export const DEFAULT_HISTORY_RETENTION_DAYS = 30;
 export const DEFAULT_HISTORY_MAX_ENTRIES = 100_000;
 
+// MAXLEN is approximate (whole stream nodes, cheap); MINID is exact: the entries past retention sit at the head, so few go per append.
 const APPEND = `
 if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[3]) then
   local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'm', ARGV[1])
-  redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[4])
+  redis.call('XTRIM', KEYS[1], 'MINID', ARGV[4])
   return id
 end
 return false`;

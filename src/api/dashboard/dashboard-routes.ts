@@ -49,9 +49,10 @@ const BATCH = 500;
 
 export function registerDashboardRoutes(api: FastifyInstance, deps: DashboardDeps): void {
   const openStreams = new Set<{ end(): void }>();
-  api.addHook('preClose', async () => {
+  api.addHook('preClose', (done) => {
     // SSE responses never end on their own: end them so the server can close.
     for (const s of openStreams) s.end();
+    done();
   });
 
   const filterOf = (q: FilterQuery): MovementFilter => ({ chain: q.chain, incident: q.incident, minSeverity: q.severity, direction: q.direction, address: q.address });
@@ -210,7 +211,7 @@ export function registerDashboardRoutes(api: FastifyInstance, deps: DashboardDep
     const derivedByIncident: Record<string, number> = {};
     for (const d of derived) derivedByIncident[d.incident] = (derivedByIncident[d.incident] ?? 0) + 1;
     const needle = q?.trim().toLowerCase() ?? '';
-    const hit = (...fields: readonly string[]): boolean => needle !== '' && fields.some((f) => f.toLowerCase().includes(needle));
+    const hit = (...fields: readonly (string | undefined)[]): boolean => needle !== '' && fields.some((f) => f?.toLowerCase().includes(needle) === true);
     const results = [
       ...entries.filter((e) => hit(e.address, e.matchKey, e.label, e.incident, ...e.tags)).map((e) => ({ kind: 'listed' as const, chain: e.chain, address: e.address, label: e.label, incident: e.incident, source: `${e.file}:${e.line}`, status: e.removed !== undefined ? 'removed' : e.enabled ? 'watched' : 'disabled' })),
       ...overlay.filter((o) => hit(o.ref.address, o.matchKey, o.ref.label)).map((o) => ({ kind: o.ref.owner?.startsWith('tenant:') === true ? ('tenant' as const) : ('overlay' as const), chain: o.chain, address: o.ref.address, label: o.ref.owner?.startsWith('tenant:') === true ? `tenant ${o.ref.owner.slice(7)}` : o.ref.label, incident: o.ref.incident, source: o.ref.owner ?? 'overlay', status: 'watched' })),

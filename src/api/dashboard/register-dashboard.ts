@@ -50,7 +50,10 @@ export function dashboardPlugin(deps: DashboardDeps): FastifyPluginAsync {
 
       api.addHook('onRequest', async (request, reply) => {
         void reply.header('cache-control', 'no-store');
-        const isLogin = request.url.split('?')[0] === '/api/login';
+        const path = request.url.split('?')[0];
+        const isLogin = path === '/api/login';
+        // The SPA's first question ("am I logged in?") is answered without a 401, which browsers log as a console error.
+        if (path === '/api/session' && request.method === 'GET') return undefined;
         const bearer = bearerOf(request);
         if (bearer !== undefined) {
           if (tokenMatches(bearer, deps.adminToken)) return undefined;
@@ -82,7 +85,12 @@ export function dashboardPlugin(deps: DashboardDeps): FastifyPluginAsync {
         void reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' });
         return { ok: true };
       });
-      api.get('/session', () => ({ ok: true, csrfHeader: CSRF_HEADER }));
+      api.get('/session', async (request) => {
+        const bearer = bearerOf(request);
+        const session = sessionOf(request);
+        const authenticated = bearer !== undefined ? tokenMatches(bearer, deps.adminToken) : session !== undefined && (await deps.sessions.isValid(session));
+        return { authenticated, csrfHeader: CSRF_HEADER };
+      });
       registerDashboardRoutes(api, deps);
     }, { prefix: '/api' });
   };

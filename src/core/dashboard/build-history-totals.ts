@@ -14,6 +14,7 @@ export function buildHistoryTotals(incident: string, movements: readonly Dashboa
   const toBridges = new Map<string, bigint>();
   let maxHop = 0;
   const usd = { stolen: 0, toExchanges: 0, toMixers: 0, toBridges: 0 };
+  let valued = false;
   const add = (map: Map<string, bigint>, symbol: string, amount: string): void => {
     map.set(symbol, (map.get(symbol) ?? 0n) + BigInt(amount));
   };
@@ -23,6 +24,7 @@ export function buildHistoryTotals(incident: string, movements: readonly Dashboa
     if (ref === undefined) continue;
     maxHop = Math.max(maxHop, ref.hop);
     const value = m.usdValue === null ? 0 : Number(m.usdValue);
+    if (m.usdValue !== null) valued = true;
     if (ref.hop === 0) {
       add(stolen, m.asset.symbol, m.amount);
       usd.stolen += value;
@@ -50,7 +52,8 @@ export function buildHistoryTotals(incident: string, movements: readonly Dashboa
     toExchanges: [...toExchanges.entries()].map(([exchange, amounts]) => ({ exchange, amounts: plain(amounts) })),
     toMixers: plain(toMixers),
     toBridges: plain(toBridges),
-    usd: { stolen: usd.stolen.toFixed(2), stillHeld: null, toExchanges: usd.toExchanges.toFixed(2), toMixers: usd.toMixers.toFixed(2), toBridges: usd.toBridges.toFixed(2) },
+    // No valued movement at all: USD is unknown, not zero.
+    ...(valued ? { usd: { stolen: usd.stolen.toFixed(2), stillHeld: null, toExchanges: usd.toExchanges.toFixed(2), toMixers: usd.toMixers.toFixed(2), toBridges: usd.toBridges.toFixed(2) } } : {}),
     activeEntries: 0,
     maxHop,
   };

@@ -1,3 +1,4 @@
+import { useMemo } from 'preact/hooks';
 import { AmountList, Empty, ErrorNote, Loading, MovementTable, useResource } from '../components.js';
 import { TrailGraph } from '../trail-graph.js';
 import { formatUsd } from '../format.js';
@@ -5,7 +6,7 @@ import type { IncidentDetail, Meta } from '../types.js';
 
 export function IncidentPage({ id, meta }: { id: string; meta: Meta }) {
   const { data, error } = useResource<IncidentDetail>(`/api/incidents/${encodeURIComponent(id)}`, 15_000);
-  const decimals = new Map((data?.timeline ?? []).map((m) => [m.asset.symbol, m.asset.decimals] as const));
+  const decimals = useMemo(() => new Map((data?.timeline ?? []).map((m) => [m.asset.symbol, m.asset.decimals] as const)), [data]);
   const t = data?.totals;
   return (
     <section>
@@ -25,8 +26,8 @@ export function IncidentPage({ id, meta }: { id: string; meta: Meta }) {
       {data !== undefined ? (
         <>
           <h2>Trail</h2>
-          {data.trail.nodes.length === 0 ? <Empty>No trail yet.</Empty> : <TrailGraph trail={data.trail} />}
-          <p class="muted small legend"><span class="key hop0">listed</span> <span class="key hop">derived hop</span> <span class="key recipient">recipient (not followed)</span> <span class="key sink">exchange / mixer / bridge</span> — click a node for its address page.</p>
+          {data.trail.nodes.length === 0 ? <Empty>No trail yet.</Empty> : <TrailGraph trail={data.trail} decimals={decimals} />}
+          <p class="muted small legend"><span class="key key-listed">listed</span> <span class="key key-hop">derived hop</span> <span class="key key-recipient">recipient (not followed)</span> <span class="key key-sink">exchange / mixer / bridge</span> — click a node for its address page.</p>
           <h2>Timeline</h2>
           {data.timeline.length === 0 ? <Empty>No movements of this incident in the history yet.</Empty> : <MovementTable movements={data.timeline} meta={meta} />}
         </>
