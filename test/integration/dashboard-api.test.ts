@@ -248,12 +248,12 @@ describe('dashboard API answers', () => {
       const other = createMovementHistoryStore(alerterRedis, prefix, { retentionMs: 86_400_000, maxEntries: 1000 });
       // Appended until the stream shows one: the live subscription starts with the request, an append may precede it.
       let n = 100;
-      let pending: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
+      let pending: ReturnType<typeof reader.read> | undefined;
       while (!text.includes('event: movement')) {
         await other.append(toDashboardMovement(movement(n, { chain: n % 2 === 0 ? 'bitcoin' : 'ethereum' }), `live-${n}`, new Date()));
         n++;
         pending ??= reader.read();
-        const chunk = await Promise.race([pending, new Promise<undefined>((r) => setTimeout(r, 200))]);
+        const chunk = await Promise.race([pending, new Promise<undefined>((r) => setTimeout(() => r(undefined), 200))]);
         if (chunk === undefined) continue;
         pending = undefined;
         if (chunk.value !== undefined) text += new TextDecoder().decode(chunk.value);
