@@ -176,8 +176,8 @@ describe.skipIf(chromiumPath === undefined || locateWebRoot() === undefined)('da
   it("shows each chain's head, processed block and lag", async () => {
     await page.goto(`${base}/chains`);
     const lag = page.locator('tr[data-chain="ethereum"] td.lag');
-    // Browser-side code as a string: this file is compiled without the DOM library.
-    await page.waitForFunction(`/^\\d+$/.test(document.querySelector('tr[data-chain="ethereum"] td.lag')?.getAttribute('data-lag') ?? '')`);
+    // The poller publishes its status every 250 ms and the page refreshes every 3 s: wait for a number.
+    await expect.poll(() => lag.getAttribute('data-lag'), { timeout: 30_000 }).toMatch(/^\d+$/);
     const head = await provider.getBlockNumber();
     expect(Number(await lag.getAttribute('data-lag'))).toBeGreaterThanOrEqual(0);
     expect(await page.locator('tr[data-chain="ethereum"]').innerText()).toContain('127.0.0.1');

@@ -95,7 +95,7 @@ export function MovementTable({ movements, meta, fresh }: { movements: readonly 
                 <td data-th="Severity"><Severity value={m.severity} />{m.spoofed ? <span class="flag">spoofed</span> : null}</td>
                 <td data-th="Chain">{m.chain}</td>
                 <td data-th="Dir."><span class={`dir dir-${m.direction}`}>{m.direction}</span></td>
-                <td data-th="Kind">{m.kind}{m.event !== 'movement.detected' ? <span class="muted"> · {m.event.replace('movement.', '')}</span> : null}</td>
+                <td data-th="Kind">{m.kind}{m.blockNumber === null ? <span class="flag" title="seen in the mempool, not yet mined">mempool</span> : null}{m.event !== 'movement.detected' ? <span class="muted"> · {m.event.replace('movement.', '')}</span> : null}</td>
                 <td data-th="Amount" class="num">{formatAmount(m.amount, m.asset.decimals)} {m.asset.symbol}</td>
                 <td data-th="USD" class="num">{formatUsd(m.usdValue)}</td>
                 <td data-th="From → To" class="flow">

@@ -85,10 +85,13 @@ export function TrailGraph({ trail, decimals }: { trail: IncidentTrail; decimals
     return () => cy.destroy();
   }, [trail, decimals]);
 
+  // Dagre puts each hop in one column: a wide fan-out (one wallet splitting to dozens) needs a taller box to stay readable.
+  const widestColumn = Math.max(1, ...Object.values(trail.nodes.reduce<Record<string, number>>((acc, n) => ({ ...acc, [String(n.hop)]: (acc[String(n.hop)] ?? 0) + 1 }), {})));
+  const heightPx = Math.min(2400, Math.max(420, widestColumn * 34));
   const ordered = [...trail.nodes].sort((a, b) => (a.hop ?? Number.MAX_SAFE_INTEGER) - (b.hop ?? Number.MAX_SAFE_INTEGER));
   return (
     <div class="trail">
-      <div class="graph" ref={container} role="img" aria-label={`Trail graph of ${trail.incident}: ${trail.nodes.length} addresses, ${trail.edges.length} transfers`} />
+      <div class="graph" ref={container} style={{ height: `${heightPx}px` }} role="img" aria-label={`Trail graph of ${trail.incident}: ${trail.nodes.length} addresses, ${trail.edges.length} transfers`} />
       <details class="node-list">
         <summary>{trail.nodes.length} addresses in the trail</summary>
         <ul>
