@@ -194,8 +194,12 @@ function createDashboardDeliveries(redis: Redis, settings: Settings, logger: Log
   const jobItem = async (job: Job): Promise<DeliveryItem> => {
     const state = await job.getState();
     const m = (job.data as { movement?: { chain?: unknown; txHash?: unknown; kind?: unknown; direction?: unknown } }).movement;
-    const items = (job.data as { items?: unknown[] }).items;
-    const summary = m !== undefined ? `${String(m.chain)} ${String(m.kind)} ${String(m.direction)} tx ${String(m.txHash)}` : Array.isArray(items) ? `${items.length} movement${items.length === 1 ? '' : 's'}` : null;
+    // Email digests (issue #8) carry their route and group; recipients stay out of the page.
+    const digest = job.data as { items?: unknown[]; route?: unknown; groupKey?: unknown };
+    const items = digest.items;
+    const summary = m !== undefined
+      ? `${String(m.chain)} ${String(m.kind)} ${String(m.direction)} tx ${String(m.txHash)}`
+      : Array.isArray(items) ? `route ${typeof digest.route === 'string' ? digest.route : 'default'}, group ${typeof digest.groupKey === 'string' ? digest.groupKey : '-'}: ${items.length} movement${items.length === 1 ? '' : 's'}` : null;
     const at = job.finishedOn ?? job.processedOn ?? job.timestamp;
     return { id: String(job.id), state, attempts: job.attemptsMade, error: job.failedReason === undefined || job.failedReason === '' ? null : job.failedReason, at: at === undefined ? null : new Date(at).toISOString(), summary, replayable: state === 'failed' };
   };
