@@ -97,7 +97,7 @@ describe.skipIf(chromiumPath === undefined || locateWebRoot() === undefined)('da
   });
 
   it('shows the login page and answers 401 without a session, with a strict CSP', async () => {
-    const res = await page.goto(`${base}/movements`);
+    const res = await page.goto(`${base}/`);
     expect(res?.headers()['content-security-policy']).toContain("default-src 'self'");
     await page.getByLabel('Operator token').waitFor();
     expect(await page.locator('table').count()).toBe(0);
@@ -110,6 +110,7 @@ describe.skipIf(chromiumPath === undefined || locateWebRoot() === undefined)('da
     await page.getByLabel('Operator token').fill(TOKEN);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByText('● live').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/movements');
     const navigations: string[] = [];
     page.on('framenavigated', (f) => navigations.push(f.url()));
     const sent = await flagged.sendTransaction({ to: recipient, value: parseEther('12.5') });

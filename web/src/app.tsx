@@ -34,12 +34,14 @@ export function App() {
     if (session === 'in') apiGet<Meta>('/api/meta').then(setMeta, () => undefined);
   }, [session]);
 
+  const landing = path === '/' || path === '/login';
+  useEffect(() => {
+    if (session === 'in' && landing) navigate('/movements', { replace: true });
+  }, [session, landing]);
+
   if (session === 'checking') return <Loading what="session" />;
   if (session === 'out') return <Login onIn={() => setSession('in')} />;
-  if (path === '/' || path === '/login') {
-    navigate('/movements', { replace: true });
-    return null;
-  }
+  if (landing) return null;
 
   const page = route(path, meta);
   return (
