@@ -60,6 +60,10 @@ export function startDashboardServices(options: {
   readonly overlaySync: WatchlistOverlaySync;
   readonly follow?: FollowReadModel | undefined;
   readonly webRoot?: string;
+  /** Wrong tokens per client address per minute before login answers 429 (default 10). */
+  readonly maxLoginFailuresPerMinute?: number;
+  /** Clock of the login limit's one-minute windows (tests fix it). */
+  readonly now?: () => number;
 }): DashboardServices {
   const { settings, redis, logger } = options;
   const prefix = settings.redis.prefix;
@@ -75,6 +79,8 @@ export function startDashboardServices(options: {
     adminToken: options.adminToken,
     sessions: createDashboardSessionStore(redis, prefix),
     sessionTtlMs: (settings.api.dashboard?.sessionTtlHours ?? 12) * 3_600_000,
+    maxLoginFailuresPerMinute: options.maxLoginFailuresPerMinute ?? 10,
+    now: options.now ?? Date.now,
     history,
     liveFeed,
     chainInfo,

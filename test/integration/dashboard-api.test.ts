@@ -29,6 +29,8 @@ const EXCHANGE = '0x3333333333333333333333333333333333333333';
 const INCIDENT = 'api-heist';
 
 const prefix = uniqueRedisPrefix('dashboard-api');
+/** The login limit's clock, fixed so its one-minute window never turns over mid-test. */
+const clock = Date.now();
 let redis: Redis;
 let app: FastifyInstance;
 let services: DashboardServices;
@@ -91,7 +93,7 @@ beforeAll(async () => {
   const loaded = await loadConfig(dir, {});
   const logger = createLogger({ level: 'silent' });
   const overlaySync = createWatchlistOverlaySync({ redis, prefix, chains: [...loaded.settings.chains.keys()], logger });
-  services = startDashboardServices({ settings: loaded.settings, redis, logger, adminToken: TOKEN, watchlistEntries: () => loaded.entries, configDir: dir, overlaySync, follow: inMemoryFollowReadModel() });
+  services = startDashboardServices({ settings: loaded.settings, redis, logger, adminToken: TOKEN, watchlistEntries: () => loaded.entries, configDir: dir, overlaySync, follow: inMemoryFollowReadModel(), maxLoginFailuresPerMinute: 3, now: () => clock });
   app = buildApiServer({ metrics: createMetrics(), health: async () => ({ ok: true, checks: {} }), plugins: [services.plugin] });
   await app.ready();
   const history = createConfiguredHistory(redis, loaded.settings);
@@ -145,6 +147,21 @@ describe('dashboard auth', () => {
     const out = await app.inject({ method: 'POST', url: '/api/logout', headers: { cookie: `cw_session=${cookie.value}`, 'x-chainwatch-csrf': '1' } });
     expect(out.statusCode).toBe(200);
     expect((await app.inject({ url: '/api/meta', headers: { cookie: `cw_session=${cookie.value}` } })).statusCode).toBe(401);
+  });
+
+  it('slows down guessing: after too many wrong tokens a client gets 429 even with the right one', async () => {
+    await redis.del(...(await redis.keys(`${prefix}:dashboard:login-fail:*`)), `${prefix}:none`);
+    for (let i = 0; i < 3; i++) {
+      const res = await app.inject({ method: 'POST', url: '/api/login', headers: { 'x-chainwatch-csrf': '1' }, payload: { token: `guess-${i}` } });
+      expect(res.statusCode).toBe(401);
+    }
+    const limited = await app.inject({ method: 'POST', url: '/api/login', headers: { 'x-chainwatch-csrf': '1' }, payload: { token: TOKEN } });
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited.json().error.message).toMatch(/^too many wrong tokens; retry after \d+ s$/);
+    const other = await app.inject({ method: 'POST', url: '/api/login', remoteAddress: '10.9.8.7', headers: { 'x-chainwatch-csrf': '1' }, payload: { token: TOKEN } });
+    expect(other.statusCode).toBe(200);
+    await redis.del(...(await redis.keys(`${prefix}:dashboard:login-fail:*`)));
   });
 
   it('accepts Authorization: Bearer <token> and refuses a wrong one', async () => {

@@ -10,9 +10,16 @@ export interface DashboardSessionStore {
   create(ttlMs: number): Promise<string>;
   isValid(sessionId: string): Promise<boolean>;
   remove(sessionId: string): Promise<void>;
+  /** Failed logins from one client in the current minute (shared by every API replica), counting this one. */
+  countLoginFailure(client: string, now: number): Promise<{ readonly failures: number; readonly retryAfterSeconds: number }>;
+  /** Failed logins from one client in the current minute, without counting. */
+  loginFailures(client: string, now: number): Promise<{ readonly failures: number; readonly retryAfterSeconds: number }>;
 }
 
 export function createDashboardSessionStore(redis: Redis, prefix: string): DashboardSessionStore {
+  // A fixed one-minute window per client address, like the tenant API's rate limit.
+  const failKey = (client: string, now: number): string => `${prefix}:dashboard:login-fail:${client}:${Math.floor(now / 60_000)}`;
+  const secondsLeft = (now: number): number => Math.max(1, Math.ceil((Math.floor(now / 60_000) + 1) * 60 - now / 1000));
   const key = (id: string): string => `${prefix}:dashboard:session:${createHash('sha256').update(id).digest('hex')}`;
   return {
     async create(ttlMs) {
@@ -26,6 +33,14 @@ export function createDashboardSessionStore(redis: Redis, prefix: string): Dashb
     },
     async remove(id) {
       await redis.del(key(id));
+    },
+    async countLoginFailure(client, now) {
+      const k = failKey(client, now);
+      const res = await redis.multi().incr(k).pexpire(k, 120_000).exec();
+      return { failures: Number(res?.[0]?.[1] ?? 0), retryAfterSeconds: secondsLeft(now) };
+    },
+    async loginFailures(client, now) {
+      return { failures: Number((await redis.get(failKey(client, now))) ?? 0), retryAfterSeconds: secondsLeft(now) };
     },
   };
 }

@@ -11,6 +11,9 @@ export interface DashboardDeps {
   readonly adminToken: string;
   readonly sessions: DashboardSessionStore;
   readonly sessionTtlMs: number;
+  /** Wrong tokens allowed per client address per minute before logins answer 429 (brute force). */
+  readonly maxLoginFailuresPerMinute: number;
+  now(): number;
   readonly history: MovementHistoryStore;
   /** New history entries as they are appended by any alerter (one tail loop per API process). */
   readonly liveFeed: LiveFeed;

@@ -74,7 +74,15 @@ export function dashboardPlugin(deps: DashboardDeps): FastifyPluginAsync {
         schema: { body: { type: 'object', required: ['token'], additionalProperties: false, properties: { token: { type: 'string', minLength: 1, maxLength: 1024 } } } },
       }, async (request, reply) => {
         const { token } = request.body as { token: string };
-        if (!tokenMatches(token, deps.adminToken)) return reply.code(401).send(apiErrorBody(new ApiError('unauthorized', 'wrong operator token')));
+        const limit = await deps.sessions.loginFailures(request.ip, deps.now());
+        if (limit.failures >= deps.maxLoginFailuresPerMinute) {
+          void reply.header('retry-after', String(limit.retryAfterSeconds));
+          return reply.code(429).send(apiErrorBody(new ApiError('rate_limited', `too many wrong tokens; retry after ${limit.retryAfterSeconds} s`)));
+        }
+        if (!tokenMatches(token, deps.adminToken)) {
+          await deps.sessions.countLoginFailure(request.ip, deps.now());
+          return reply.code(401).send(apiErrorBody(new ApiError('unauthorized', 'wrong operator token')));
+        }
         const id = await deps.sessions.create(deps.sessionTtlMs);
         void reply.setCookie(SESSION_COOKIE, id, { httpOnly: true, sameSite: 'strict', secure: request.protocol === 'https', path: '/', maxAge: Math.floor(deps.sessionTtlMs / 1000) });
         return { ok: true };
