@@ -226,6 +226,7 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
 
     if (options.serveHttp ?? roles.includes('api')) {
       const plugins: FastifyPluginAsync[] = [];
+      let dashboardOn = false;
       if (roles.includes('api')) {
         const tenantApi = startTenantServices({ settings, redis, logger, ...options.tenants });
         closers.push(() => tenantApi.close());
@@ -237,11 +238,13 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
           const dashboard = startDashboardServices({ settings, redis, logger, adminToken, watchlistEntries: () => reloader.currentEntries(), configDir: options.configDir, overlaySync, follow: options.dashboard?.follow, ...(options.dashboard?.webRoot !== undefined ? { webRoot: options.dashboard.webRoot } : {}) });
           closers.push(() => dashboard.close());
           plugins.push(dashboard.plugin);
+          dashboardOn = true;
         }
       }
       const port = options.apiPort ?? settings.api.port;
       const server = await startOpsServer({ metrics, health: () => checkHealth(redis), readiness, port, host: settings.api.host, roles, logger, plugins });
       apiUrl = server.url;
+      if (dashboardOn) logger.info({ url: `${server.url}/` }, 'operator dashboard served (log in with the operator token)');
       closers.unshift(() => server.close());
     }
   } catch (err) {
