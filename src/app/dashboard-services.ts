@@ -155,7 +155,14 @@ export function createLiveFeed(redis: Redis, streamKey: string, logger: Logger):
         for (const [, entries] of res ?? []) {
           for (const e of parseEntries(entries)) {
             last = e.id;
-            for (const l of listeners) l(e);
+            for (const l of listeners) {
+              try {
+                l(e);
+              } catch (err) {
+                // One broken browser connection must not stop the feed of the others.
+                logger.warn({ err }, 'live movement feed: a listener failed');
+              }
+            }
           }
           const tail = entries[entries.length - 1];
           if (tail !== undefined) last = tail[0];

@@ -112,7 +112,10 @@ export function registerDashboardRoutes(api: FastifyInstance, deps: DashboardDep
     res.write('retry: 2000\n\n');
     let ready = false;
     const buffered: HistoryEntry[] = [];
+    // A browser can go away at any moment: never write to an ended response (Node would raise an unhandled error).
+    const open = (): boolean => !res.writableEnded && !res.destroyed;
     const send = (e: HistoryEntry): void => {
+      if (!open()) return;
       if (last !== undefined && compareStreamIds(e.id, last) <= 0) return;
       last = e.id;
       if (!matchesMovementFilter(e.movement, filter)) return;
@@ -120,17 +123,20 @@ export function registerDashboardRoutes(api: FastifyInstance, deps: DashboardDep
     };
     // Subscribe first, then send what was stored since `after`: nothing falls between the two.
     const unsubscribe = deps.liveFeed.subscribe((e) => (ready ? send(e) : buffered.push(e)));
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    const heartbeat = setInterval(() => {
+      if (open()) res.write(': keep-alive\n\n');
+    }, 15_000);
     const stream = {
       end() {
         clearInterval(heartbeat);
         unsubscribe();
         openStreams.delete(stream);
-        res.end();
+        if (open()) res.end();
       },
     };
     openStreams.add(stream);
     request.raw.on('close', () => stream.end());
+    res.on('error', () => stream.end());
     try {
       if (last !== undefined) for (const e of await deps.history.readAfter(last, BATCH)) send(e);
     } finally {
