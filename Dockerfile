@@ -7,7 +7,9 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY workers ./workers
 COPY bin ./bin
-# npm ci runs `prepare`, which compiles TypeScript into dist/.
+# The dashboard's source (issue #12): `npm run build` bundles it into dist/web with vite.
+COPY web ./web
+# npm ci runs `prepare`, which compiles TypeScript into dist/ and builds the dashboard into dist/web.
 # The demo's development chain (hardhat) and SMTP sink (smtp-server) are optionalDependencies: left out here.
 RUN npm ci && npm prune --omit=dev --omit=optional
 

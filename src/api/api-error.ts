@@ -7,6 +7,7 @@ export const API_ERRORS = {
   invalid_request: 400,
   target_refused: 400,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   payload_too_large: 413,
   rate_limited: 429,

@@ -60,7 +60,8 @@ export function tenantApiPlugin(deps: TenantApiDeps): FastifyPluginAsync {
   };
 }
 
-function sendError(reply: FastifyReply, err: unknown): FastifyReply {
+/** Shared by the dashboard API (issue #12): the same error bodies and validation messages. */
+export function sendError(reply: FastifyReply, err: unknown): FastifyReply {
   if (err instanceof ApiError) return reply.code(err.status).send(apiErrorBody(err));
   const e = err as FastifyError;
   if (e.validation !== undefined && e.validation.length > 0) {

@@ -36,6 +36,11 @@ export interface StartAlerterOptions {
   readonly parkRecheckMs?: number;
   /** Further fan-out of every movement (tenant subscriptions, issue #9); a throw retries the movement job. */
   readonly onMovement?: (movement: Movement, movementJobId: string, timestamp: Date) => Promise<unknown>;
+  /**
+   * Called first for every movement job, before any delivery or parking: the dashboard's movement
+   * history (issue #12). Must be idempotent (a retried job calls it again); a throw retries the job.
+   */
+  readonly recordMovement?: (movement: Movement, movementJobId: string, timestamp: Date) => Promise<unknown>;
   /** Whether onMovement has anywhere to deliver (an enabled tenant subscription exists); absent = no. */
   readonly hasOtherChannels?: () => Promise<boolean>;
 }
@@ -145,6 +150,7 @@ export async function startAlerter(options: StartAlerterOptions): Promise<Alerte
     const movement = parseJob(job, parseMovementJob);
     const key = movementJobId(movement);
     const timestamp = now();
+    await options.recordMovement?.(movement, key, timestamp);
     const data: DeliveryJobData = buildDeliveryJob(key, movement, timestamp);
     // A tenant's own addresses alert that tenant only, never the operator's channels.
     const operatorSees = movement.watchlist.some((r) => r.owner === undefined || !r.owner.startsWith('tenant:'));

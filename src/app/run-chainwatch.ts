@@ -30,6 +30,11 @@ import { createMovementEnricher } from './movement-enricher.js';
 import { createWatchlistOverlaySync } from './watchlist-overlay-sync.js';
 import { startTenantServices, type TenantServicesOptions } from './tenant-services.js';
 import { DEFAULT_SUBSCRIPTIONS_CONFIG, startSubscriptionDeliveries } from './subscription-deliveries.js';
+import type { FollowReadModel } from '../core/follow/derived-entry.js';
+import { toDashboardMovement } from '../core/dashboard/dashboard-movement.js';
+import { createChainStatusStore } from '../adapters/redis/chain-status-store.js';
+import { startChainStatusPublisher, type PublishedChain } from './chain-status-publisher.js';
+import { adminTokenOf, createConfiguredHistory, startDashboardServices } from './dashboard-services.js';
 
 export type Role = 'poller' | 'alerter' | 'api';
 export const ALL_ROLES: readonly Role[] = ['poller', 'alerter', 'api'];
@@ -54,6 +59,8 @@ export interface RunChainwatchOptions {
   readonly serveHttp?: boolean;
   /** Tenant subscriptions (issue #9): DNS for the SSRF guard, clock. */
   readonly tenants?: TenantServicesOptions;
+  /** The operator dashboard (issue #12): the follow stage's read side (issue #11) when wired, and where the built SPA is. */
+  readonly dashboard?: { readonly follow?: FollowReadModel; readonly webRoot?: string; readonly chainStatusIntervalMs?: number };
 }
 
 /** A step-able poller, for tests and the demo. */
@@ -133,13 +140,15 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
       const cursorStore = createRedisCursorStore(redis, settings.redis.prefix);
       // Replicas sharing this Redis poll each chain once: the lease outlives a few poll intervals, so a
       // holder keeps it while healthy and a standby takes over within that time if it dies.
+      const owner = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
       const lease = createRedisChainLease(redis, settings.redis.prefix, {
-        owner: `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
+        owner,
         ttlMs: (chainId) => options.pollerLeaseTtlMs ?? Math.max(15_000, 3 * (settings.chains.get(chainId)?.pollIntervalMs ?? 5_000)),
       });
       const sink = createMovementSink(redis, settings.redis.prefix);
       closers.push(async () => sink.close());
       const watched: WatchedChain[] = [];
+      const published: PublishedChain[] = [];
       for (const chain of settings.chains.values()) {
         if (!chain.enabled) {
           logger.info({ chain: chain.id }, 'chain disabled in config; not polling it');
@@ -164,6 +173,7 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
           }
           pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.pollOnce() });
           watched.push(watchedChain(chain, () => poller.status()));
+          published.push({ id: chain.id, kind: chain.kind, endpoints: describeEndpoints(chain), status: watched[watched.length - 1]!.status, capabilities: () => ({ logs: poller.source.status().logs ?? null, traces: poller.source.status().traces ?? null }) });
           // What this node offers (issue #14: nodes differ): informational, never makes the process unready.
           readiness.register(`node:${chain.id}`, () => {
             const node = poller.source.status();
@@ -180,6 +190,7 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
           closers.unshift(() => poller.stop());
           pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.pollOnce() });
           watched.push(watchedChain(chain, () => poller.status()));
+          published.push({ id: chain.id, kind: chain.kind, endpoints: describeEndpoints(chain), status: watched[watched.length - 1]!.status });
         } else {
           const outpointStore = createRedisOutpointStore(redis, settings.redis.prefix);
           const enricher = createMovementEnricher({ settings, logger, metrics, labels });
@@ -199,32 +210,47 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
           }
           pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.follower.pollOnce() });
           watched.push(watchedChain(chain, () => poller.follower.status()));
+          published.push({ id: chain.id, kind: chain.kind, endpoints: describeEndpoints(chain), status: watched[watched.length - 1]!.status });
         }
         logger.info({ chain: chain.id, kind: chain.kind, rpc: describeEndpoints(chain) }, 'polling chain');
       }
       if (watched.length > 0) {
         const watchdog = startOperatorWatchdog({ settings, chains: watched, logger, metrics, readiness, ...(options.watchdogIntervalMs !== undefined ? { intervalMs: options.watchdogIntervalMs } : {}) });
         closers.unshift(() => Promise.resolve(watchdog.stop()));
+        const publisher = startChainStatusPublisher({ chains: published, store: createChainStatusStore(redis, settings.redis.prefix), owner, metrics, readiness, logger, ...(options.dashboard?.chainStatusIntervalMs !== undefined ? { intervalMs: options.dashboard.chainStatusIntervalMs } : {}) });
+        closers.unshift(() => Promise.resolve(publisher.stop()));
       }
     }
 
     if (roles.includes('alerter')) {
       const subscriptionDeliveries = await startSubscriptionDeliveries({ connection: redis, prefix: settings.redis.prefix, config: settings.subscriptions ?? DEFAULT_SUBSCRIPTIONS_CONFIG, email: settings.email, logger, metrics, ...(options.tenants?.resolveHost !== undefined ? { resolveHost: options.tenants.resolveHost } : {}) });
       closers.unshift(() => subscriptionDeliveries.close());
-      const alerter = await startAlerter({ settings, connection: redis, logger, metrics, ...(options.deliveryBackoffMs !== undefined ? { backoffMs: options.deliveryBackoffMs } : {}), onMovement: (m, key, at) => subscriptionDeliveries.fanOut(m, key, at), hasOtherChannels: () => subscriptionDeliveries.hasEnabledSubscriptions() });
+      const history = createConfiguredHistory(redis, settings);
+      const alerter = await startAlerter({ settings, connection: redis, logger, metrics, recordMovement: (m, key, at) => history.append(toDashboardMovement(m, key, at)), ...(options.deliveryBackoffMs !== undefined ? { backoffMs: options.deliveryBackoffMs } : {}), onMovement: (m, key, at) => subscriptionDeliveries.fanOut(m, key, at), hasOtherChannels: () => subscriptionDeliveries.hasEnabledSubscriptions() });
       closers.unshift(() => alerter.close());
     }
 
     if (options.serveHttp ?? roles.includes('api')) {
       const plugins: FastifyPluginAsync[] = [];
+      let dashboardOn = false;
       if (roles.includes('api')) {
         const tenantApi = startTenantServices({ settings, redis, logger, ...options.tenants });
         closers.push(() => tenantApi.close());
         plugins.push(tenantApi.plugin);
+        const adminToken = adminTokenOf(settings, env);
+        if (adminToken === undefined) {
+          logger.info('dashboard off: set CHAINWATCH_ADMIN_TOKEN or api.adminToken to serve it at /');
+        } else {
+          const dashboard = startDashboardServices({ settings, redis, logger, adminToken, watchlistEntries: () => reloader.currentEntries(), configDir: options.configDir, overlaySync, follow: options.dashboard?.follow, ...(options.dashboard?.webRoot !== undefined ? { webRoot: options.dashboard.webRoot } : {}) });
+          closers.push(() => dashboard.close());
+          plugins.push(dashboard.plugin);
+          dashboardOn = true;
+        }
       }
       const port = options.apiPort ?? settings.api.port;
       const server = await startOpsServer({ metrics, health: () => checkHealth(redis), readiness, port, host: settings.api.host, roles, logger, plugins });
       apiUrl = server.url;
+      if (dashboardOn) logger.info({ url: `${server.url}/` }, 'operator dashboard served (log in with the operator token)');
       closers.unshift(() => server.close());
     }
   } catch (err) {

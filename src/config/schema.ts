@@ -110,10 +110,25 @@ export const webhookSchema = z
   })
   .strict();
 
+/** The operator dashboard (issue #12): movement history kept in Redis for the movements page. */
+export const dashboardSchema = z
+  .object({
+    /** Movements older than this are trimmed from the history (default 30). */
+    historyRetentionDays: positiveInt.min(1).max(3650).optional(),
+    /** At most this many movements are kept, newest win (default 100000). */
+    historyMaxEntries: positiveInt.min(100).max(10_000_000).optional(),
+    /** Login session lifetime in hours (default 12). */
+    sessionTtlHours: positiveInt.min(1).max(24 * 30).optional(),
+  })
+  .strict();
+
 export const apiSchema = z
   .object({
     port: positiveInt.max(65535).default(8080),
     host: z.string().default('0.0.0.0'),
+    /** Operator token for the dashboard (issue #12); CHAINWATCH_ADMIN_TOKEN wins. Without either the dashboard is off. */
+    adminToken: z.string().min(16, 'must be at least 16 characters (use a random token: openssl rand -hex 24)').optional(),
+    dashboard: dashboardSchema.optional(),
   })
   .strict();
 
@@ -188,6 +203,7 @@ export type { TronChainConfig };
 export type EmailConfig = Omit<z.infer<typeof emailSchema>, 'routes'> & { readonly routes?: z.infer<typeof emailSchema>['routes'] };
 export type WebhookConfig = z.infer<typeof webhookSchema>;
 export type ApiConfig = z.infer<typeof apiSchema>;
+export type DashboardConfig = z.infer<typeof dashboardSchema>;
 export type RedisConfig = z.infer<typeof redisSchema>;
 export type { AlertsConfig, PriceConfig, PricesConfig, TokensConfig } from './alerts-schema.js';
 export type SubscriptionsConfig = z.infer<typeof subscriptionsSchema>;

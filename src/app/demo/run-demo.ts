@@ -21,6 +21,13 @@ export interface DemoOptions {
   readonly redisUrl: string;
   readonly timeoutMs: number;
   readonly print: (line: string) => void;
+  /** The dashboard (issue #12): API port (default 0 = any free one) and operator token (default: a random one, printed). */
+  readonly apiPort?: number;
+  readonly adminToken?: string;
+  /** Runs once chainwatch serves the dashboard and before the scenario plays (the CLI gives the operator time to open it). */
+  readonly beforeScenario?: (dashboardUrl: string) => Promise<void>;
+  /** Runs after every alert was delivered, before everything stops (the CLI keeps the dashboard up until Ctrl-C). */
+  readonly afterScenario?: (dashboardUrl: string) => Promise<void>;
 }
 
 const DEMO_SECRET = `whsec_${randomBytes(24).toString('base64')}`;
@@ -115,11 +122,18 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
     const logger = createLogger({ level: process.env['LOG_LEVEL'] ?? 'error' });
     // REDIS_URL would override the config's redis.url: point it at the Redis the demo settled on.
-    const env = { ...process.env, REDIS_URL: redis.url };
-    const running = await runChainwatch({ configDir, roles: ['poller', 'alerter', 'api'], logger, env, apiPort: 0, deliveryBackoffMs: 200 });
+    const adminToken = options.adminToken ?? randomBytes(18).toString('base64url');
+    const env = { ...process.env, REDIS_URL: redis.url, CHAINWATCH_ADMIN_TOKEN: adminToken };
+    const running = await runChainwatch({ configDir, roles: ['poller', 'alerter', 'api'], logger, env, apiPort: options.apiPort ?? 0, deliveryBackoffMs: 200 });
     cleanups.push(() => running.close());
     cleanups.push(() => deletePrefix(redis.url, prefix));
     print(`  chainwatch: polling, alerting, API at ${running.apiUrl ?? '-'} (/healthz, /metrics)`);
+    const dashboardUrl = `${(running.apiUrl ?? '').replace('://0.0.0.0', '://127.0.0.1')}/movements`;
+    print('');
+    print(`  📊 dashboard: ${dashboardUrl}`);
+    print(`     operator token: ${adminToken}`);
+    print(`     (the trail graph: ${dashboardUrl.replace(/\/movements$/, '/incidents/demo-heist-2026')})`);
+    await options.beforeScenario?.(dashboardUrl);
     print('');
     print('Playing the laundering scenario:');
     let burstSeen = 0;
@@ -151,6 +165,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     print(`  emails (open in any mail client): ${mailDir}/*.eml`);
     print(`  webhooks as received (JSON lines): ${webhookLog}`);
     print(`  the config chainwatch ran with:    ${configDir}`);
+    print(`  the dashboard:                     ${dashboardUrl}`);
+    await options.afterScenario?.(dashboardUrl);
     return { emails, webhooks, movements, burst: evmSteps.filter((st) => st.tag === 'burst').map((st) => st.txHash), spam: evmSteps.filter((st) => st.tag === 'spam').map((st) => st.txHash) };
   } finally {
     await cleanup();
