@@ -1,4 +1,4 @@
-import { SEVERITIES } from '../core/movement.js';
+import { MOVEMENT_EVENTS, SEVERITIES } from '../core/movement.js';
 
 /**
  * JSON Schemas of the tenant API: Fastify validates requests with them and
@@ -22,6 +22,12 @@ export const filtersSchema = {
     minUsd: { ...decimal, description: 'needs enrichment; movements without a USD value do not match' },
     minAmount: { type: 'object', additionalProperties: decimal, maxProperties: 200, description: 'minimum amount in human units per asset symbol, e.g. {"ETH": "10"}; other symbols pass' },
     counterparties: stringList('addresses (your deposit or hot wallets): at least one must be the other side of the movement'),
+    events: {
+      type: 'array',
+      items: { type: 'string', enum: [...MOVEMENT_EVENTS] },
+      minItems: 1,
+      description: 'lifecycle event types to receive (docs/webhooks.md); absent: every type',
+    },
   },
 } as const;
 

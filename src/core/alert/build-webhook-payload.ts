@@ -1,4 +1,4 @@
-import type { Movement, MovementEnrichment, Severity } from '../movement.js';
+import type { Movement, MovementEnrichment, MovementEvent, Severity } from '../movement.js';
 
 /**
  * The webhook body (issue #2 contract; field names are public interface, never rename).
@@ -6,8 +6,8 @@ import type { Movement, MovementEnrichment, Severity } from '../movement.js';
  * carries them (producers already EIP-55 EVM addresses).
  */
 export interface WebhookPayload {
-  /** `movement.detected`, or a later lifecycle event of the same movement (`movement.confirmed`). */
-  readonly type: 'movement.detected' | 'movement.confirmed' | 'movement.dropped';
+  /** `movement.detected`, or a later lifecycle event of the same movement (docs/webhooks.md). */
+  readonly type: MovementEvent;
   readonly timestamp: string;
   readonly data: WebhookMovementData;
 }
@@ -54,6 +54,8 @@ export interface WebhookMovementData {
   readonly usdValue: string | null;
   /** A token leg that looks forged (address poisoning). */
   readonly spoofed: boolean;
+  /** `movement.reorged` only: the block the movement was alerted in (`blockHash`) left the canonical chain. */
+  readonly reorg?: { readonly orphanedBlockHash: string; readonly detectedAt: string };
 }
 
 /**
@@ -93,6 +95,7 @@ export function buildWebhookPayload(m: Movement, timestamp: Date): WebhookPayloa
     severity: enrichment.severity,
     usdValue: enrichment.usdValue,
     spoofed: enrichment.spoofed,
+    ...(m.event === 'movement.reorged' && m.reorg !== undefined ? { reorg: { orphanedBlockHash: m.reorg.orphanedBlockHash, detectedAt: m.reorg.detectedAt } } : {}),
   };
   return { type: m.event ?? 'movement.detected', timestamp: timestamp.toISOString(), data };
 }

@@ -1,4 +1,4 @@
-import type { MovementDirection, MovementKind, Severity } from '../movement.js';
+import type { MovementDirection, MovementEvent, MovementKind, Severity } from '../movement.js';
 
 /**
  * A tenant's webhook subscription (issue #9), as stored. Filters combine with
@@ -18,6 +18,8 @@ export interface SubscriptionFilters {
   readonly minAmount?: Readonly<Record<string, string>>;
   /** At least one must be the movement's other side (EVM lowercase-compared, Bitcoin bech32 lowercased). */
   readonly counterparties?: readonly string[];
+  /** Lifecycle event types (issue #10): absent = every type (`movement.detected`, `.reorged`, `.confirmed`, `.dropped`). */
+  readonly events?: readonly MovementEvent[];
 }
 
 export interface SubscriptionSecret {
