@@ -1,7 +1,7 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Settings, WebhookConfig } from '../config/schema.js';
-import { PermanentError } from '../core/errors.js';
+import { PermanentError, RetryableError } from '../core/errors.js';
 import { movementJobId, parseMovementJob } from '../core/movement-job.js';
 import { buildDeliveryJob, parseDeliveryJob, type DeliveryJobData } from '../core/alert/delivery-job.js';
 import { planDeliveries } from '../core/alert/plan-deliveries.js';
@@ -132,10 +132,11 @@ export async function startAlerter(options: StartAlerterOptions): Promise<Alerte
     });
   }
 
+  const movementsQueue = openQueue(MOVEMENTS_QUEUE);
   // A movement with no channel to go to stays pending (issue #7): see undeliverable-movements.ts.
   const undeliverable = createUndeliverableMovements({
     store: createParkedMovementStore(connection, prefix),
-    queue: openQueue(MOVEMENTS_QUEUE),
+    queue: movementsQueue,
     metrics,
     logger,
     ...(options.parkRecheckMs !== undefined ? { recheckMs: options.parkRecheckMs } : {}),
@@ -151,9 +152,17 @@ export async function startAlerter(options: StartAlerterOptions): Promise<Alerte
     const plan = planDeliveries(key, { email, webhooks: enabledWebhooks });
     // Tenant subscriptions are a channel too: park only when nothing at all could take the movement.
     if (plan.length === 0 && !(await (options.hasOtherChannels?.() ?? Promise.resolve(false)))) return undeliverable.park(job, token);
+    // A lifecycle event never overtakes its detection (both may wait in the queue after an outage):
+    // receivers and the email thread see the detection first.
+    if (movement.event !== undefined && movement.event !== 'movement.detected') {
+      const originalKey = movementJobId({ id: movement.id, confirmations: movement.confirmations, ...(movement.redetectedIn !== undefined ? { redetectedIn: movement.redetectedIn } : {}) });
+      const state = await movementsQueue.getJobState(originalKey);
+      if (state === 'waiting' || state === 'active' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') {
+        throw new RetryableError('ORIGINAL_NOT_FANNED_OUT', `${movement.event} of ${movement.id} waits for its detection (job ${originalKey} is ${state})`);
+      }
+    }
     for (const planned of operatorSees ? plan : []) {
-      // Lifecycle events (movement.confirmed, movement.dropped) go to webhooks and subscriptions; the inbox has the detection.
-      if (planned.channel === 'email' && movement.event !== undefined && movement.event !== 'movement.detected') continue;
+      // Lifecycle events reach email as follow-ups in the original's thread (email-dispatch decides which routes).
       if (planned.channel === 'email' && emailDispatch !== undefined) {
         await emailDispatch.accept(movement, key, timestamp);
         continue;
