@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PermanentError } from '../errors.js';
-import { SEVERITIES, type Movement } from '../movement.js';
+import { MOVEMENT_EVENTS, SEVERITIES, type Movement } from '../movement.js';
 
 const decimal = z.string().regex(/^\d+$/, 'must be a decimal integer string').transform((s) => BigInt(s));
 const addressOrList = z.union([z.string(), z.array(z.string())]);
@@ -30,6 +30,7 @@ const dataSchema = z.object({
   severity: z.enum(SEVERITIES).optional(),
   usdValue: z.string().regex(/^\d+(\.\d+)?$/).nullable().optional(),
   spoofed: z.boolean().optional(),
+  reorg: z.object({ orphanedBlockHash: z.string().min(1), detectedAt: z.string().datetime() }).optional(),
 });
 
 /**
@@ -38,7 +39,11 @@ const dataSchema = z.object({
  * (PREVIEW_INPUT_INVALID) naming the fields.
  */
 export function parseWebhookData(input: unknown): Movement {
-  const body = typeof input === 'object' && input !== null && 'data' in input && 'type' in input ? (input as { data: unknown }).data : input;
+  const whole = typeof input === 'object' && input !== null && 'data' in input && 'type' in input;
+  const body = whole ? (input as { data: unknown }).data : input;
+  // A whole lifecycle payload (issue #10) previews as its follow-up email.
+  const type = whole ? (input as { type: unknown }).type : undefined;
+  const event = MOVEMENT_EVENTS.find((e) => e === type && e !== 'movement.detected');
   const r = dataSchema.safeParse(body);
   if (!r.success) {
     const problems = r.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
@@ -70,5 +75,7 @@ export function parseWebhookData(input: unknown): Movement {
     confirmations: d.confirmations,
     ...(d.txFrom !== undefined ? { txFrom: d.txFrom } : {}),
     enrichment: { severity: d.severity ?? 'medium', usdValue: d.usdValue ?? null, assetKnown: known ?? asset.contract === null, spoofed: d.spoofed ?? false },
+    ...(event !== undefined ? { event } : {}),
+    ...(event === 'movement.reorged' && d.reorg !== undefined ? { reorg: d.reorg } : {}),
   };
 }

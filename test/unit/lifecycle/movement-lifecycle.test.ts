@@ -1,6 +1,9 @@
 /** Issue #10 lifecycle, pure parts: retraction building, orphaned blocks, re-detection ids, payload, email routing and rendering, subscription filter. */
+import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
+import { renderEmailPreview } from '../../../src/app/render-email-preview.js';
 import { buildWebhookPayload } from '../../../src/core/alert/build-webhook-payload.js';
+import { parseWebhookData } from '../../../src/core/alert/parse-webhook-data.js';
 import { buildWebhookId } from '../../../src/core/alert/sign-webhook.js';
 import { buildLifecycleMessageId, lifecycleJobId } from '../../../src/core/alert/lifecycle-email-job.js';
 import { renderLifecycleEmail } from '../../../src/core/alert/render-lifecycle-email.js';
@@ -148,5 +151,18 @@ describe('subscription events filter', () => {
     expect(matchSubscription(reorged, { events: ['movement.reorged'] }, 't1')).toBeDefined();
     expect(matchSubscription(detected, { events: ['movement.detected'] }, 't1')).toBeDefined();
     expect(matchSubscription(evmNativeOut({ event: 'movement.confirmed' }), { events: ['movement.detected', 'movement.reorged'] }, 't1')).toBeUndefined();
+  });
+});
+
+describe('email preview of a lifecycle payload', () => {
+  it('a whole movement.reorged webhook body previews as the RETRACTED follow-up; its data alone as the alert', async () => {
+    const payload = JSON.parse(JSON.stringify(buildWebhookPayload(buildRetraction(evmNativeOut(), ORPHANED, AT), AT))) as { data: unknown };
+    const parsed = parseWebhookData(payload);
+    expect(parsed).toMatchObject({ event: 'movement.reorged', reorg: { orphanedBlockHash: ORPHANED, detectedAt: AT.toISOString() } });
+    const eml = await simpleParser(await renderEmailPreview(payload, undefined, AT));
+    expect(eml.subject).toMatch(/^\[chainwatch\] RETRACTED: \[MEDIUM\] Ronin Bridge exploiter/);
+    expect(eml.text).toContain('is retracted');
+    const plain = await simpleParser(await renderEmailPreview(payload.data, undefined, AT));
+    expect(plain.subject).toMatch(/^\[chainwatch\] \[MEDIUM\] Ronin Bridge exploiter/);
   });
 });
