@@ -1,7 +1,7 @@
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Settings, WebhookConfig } from '../config/schema.js';
-import { PermanentError, RetryableError } from '../core/errors.js';
+import { PermanentError } from '../core/errors.js';
 import { movementJobId, parseMovementJob } from '../core/movement-job.js';
 import { buildDeliveryJob, parseDeliveryJob, type DeliveryJobData } from '../core/alert/delivery-job.js';
 import { planDeliveries } from '../core/alert/plan-deliveries.js';
@@ -47,6 +47,8 @@ export interface Alerter {
 /** bullmq backoff type routed to our own strategy (Worker settings.backoffStrategy). */
 const BACKOFF_TYPE = 'chainwatch';
 const DELIVERY_JOB_NAME = 'deliver';
+/** How long a lifecycle event waits before looking again whether its detection has been fanned out. */
+const LIFECYCLE_WAIT_MS = 1_000;
 
 /**
  * The alerter role: a worker on `movements` fans every movement out into one
@@ -152,13 +154,15 @@ export async function startAlerter(options: StartAlerterOptions): Promise<Alerte
     const plan = planDeliveries(key, { email, webhooks: enabledWebhooks });
     // Tenant subscriptions are a channel too: park only when nothing at all could take the movement.
     if (plan.length === 0 && !(await (options.hasOtherChannels?.() ?? Promise.resolve(false)))) return undeliverable.park(job, token);
-    // A lifecycle event never overtakes its detection (both may wait in the queue after an outage):
-    // receivers and the email thread see the detection first.
+    // A lifecycle event never overtakes its detection (both may wait in the queue after an outage): receivers and
+    // the email thread see the detection first. It waits in the delayed set, spending no attempt, however long that is.
     if (movement.event !== undefined && movement.event !== 'movement.detected') {
       const originalKey = movementJobId({ id: movement.id, confirmations: movement.confirmations, ...(movement.redetectedIn !== undefined ? { redetectedIn: movement.redetectedIn } : {}) });
       const state = await movementsQueue.getJobState(originalKey);
       if (state === 'waiting' || state === 'active' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') {
-        throw new RetryableError('ORIGINAL_NOT_FANNED_OUT', `${movement.event} of ${movement.id} waits for its detection (job ${originalKey} is ${state})`);
+        logger.info({ movement_id: movement.id, event: movement.event, original_job_id: originalKey, original_state: state }, 'lifecycle event waits for its detection to be fanned out');
+        await job.moveToDelayed(Date.now() + LIFECYCLE_WAIT_MS, token);
+        throw new DelayedError();
       }
     }
     for (const planned of operatorSees ? plan : []) {

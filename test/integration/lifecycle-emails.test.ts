@@ -7,7 +7,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMovementSink, type ClosableMovementSink } from '../../src/adapters/redis/create-movement-sink.js';
+import { createMovementSink, MOVEMENT_JOB_NAME, type ClosableMovementSink } from '../../src/adapters/redis/create-movement-sink.js';
 import { createRedisConnection } from '../../src/adapters/redis/create-redis-connection.js';
 import { EMAIL_QUEUE, MOVEMENTS_QUEUE } from '../../src/adapters/redis/queue-names.js';
 import { startAlerter, type Alerter } from '../../src/app/alerter.js';
@@ -16,7 +16,7 @@ import { createMetrics } from '../../src/app/metrics.js';
 import { evmChainSchema, type Settings } from '../../src/config/schema.js';
 import { buildRetraction } from '../../src/core/lifecycle/build-retraction.js';
 import { buildMovementId, type Movement } from '../../src/core/movement.js';
-import { movementJobId } from '../../src/core/movement-job.js';
+import { movementJobId, serializeMovement } from '../../src/core/movement-job.js';
 import { deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix } from '../helpers/redis.js';
 import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -126,5 +126,17 @@ describe('lifecycle emails', () => {
     expect(dropEmail!.inReplyTo).toBe(sightingEmail!.messageId);
     await fannedOut(dropped);
     expect((await lifecycleJobs('movement.dropped')).map((j) => (j.data as { to: string[] }).to)).toEqual([['compliance@example.com']]);
+  });
+
+  it('a retraction reaching the alerter before its detection (both queued during an outage) waits for it, then replies to it', async () => {
+    const detected = movementOf('outage-case');
+    const retraction = buildRetraction(detected, detected.blockHash!, new Date('2026-11-30T12:00:00Z'));
+    // The detection is still queued (here: delayed) when the retraction is taken.
+    await movementsQueue.add(MOVEMENT_JOB_NAME, serializeMovement(detected), { jobId: movementJobId(detected), delay: 1_500 });
+    await sink.publish([retraction]);
+    await waitFor(() => about(detected.txHash, 'compliance@').length >= 2, { what: 'the detection and its retraction' });
+    const [original, reply] = about(detected.txHash, 'compliance@');
+    expect(reply!.subject).toMatch(/RETRACTED/);
+    expect(reply!.inReplyTo).toBe(original!.messageId);
   });
 });
