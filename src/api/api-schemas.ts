@@ -1,5 +1,5 @@
-import { SEVERITIES } from '../core/movement.js';
 import { LABEL_CATEGORIES } from '../core/labels/address-label.js';
+import { MOVEMENT_EVENTS, SEVERITIES } from '../core/movement.js';
 
 /**
  * JSON Schemas of the tenant API: Fastify validates requests with them and
@@ -28,6 +28,12 @@ export const filtersSchema = {
       items: { type: 'string', enum: [...LABEL_CATEGORIES] },
       minItems: 1,
       description: 'categories of the labelled other side (data.counterparty.category), e.g. ["exchange", "exchange-deposit"]; movements whose other side is not labelled do not match',
+    },
+    events: {
+      type: 'array',
+      items: { type: 'string', enum: [...MOVEMENT_EVENTS] },
+      minItems: 1,
+      description: 'lifecycle event types to receive (docs/webhooks.md); absent: every type',
     },
   },
 } as const;

@@ -1,4 +1,4 @@
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Settings, WebhookConfig } from '../config/schema.js';
 import { PermanentError } from '../core/errors.js';
@@ -52,6 +52,8 @@ export interface Alerter {
 /** bullmq backoff type routed to our own strategy (Worker settings.backoffStrategy). */
 const BACKOFF_TYPE = 'chainwatch';
 const DELIVERY_JOB_NAME = 'deliver';
+/** How long a lifecycle event waits before looking again whether its detection has been fanned out. */
+const LIFECYCLE_WAIT_MS = 1_000;
 
 /**
  * The alerter role: a worker on `movements` fans every movement out into one
@@ -137,10 +139,11 @@ export async function startAlerter(options: StartAlerterOptions): Promise<Alerte
     });
   }
 
+  const movementsQueue = openQueue(MOVEMENTS_QUEUE);
   // A movement with no channel to go to stays pending (issue #7): see undeliverable-movements.ts.
   const undeliverable = createUndeliverableMovements({
     store: createParkedMovementStore(connection, prefix),
-    queue: openQueue(MOVEMENTS_QUEUE),
+    queue: movementsQueue,
     metrics,
     logger,
     ...(options.parkRecheckMs !== undefined ? { recheckMs: options.parkRecheckMs } : {}),
@@ -157,9 +160,19 @@ export async function startAlerter(options: StartAlerterOptions): Promise<Alerte
     const plan = planDeliveries(key, { email, webhooks: enabledWebhooks });
     // Tenant subscriptions are a channel too: park only when nothing at all could take the movement.
     if (plan.length === 0 && !(await (options.hasOtherChannels?.() ?? Promise.resolve(false)))) return undeliverable.park(job, token);
+    // A lifecycle event never overtakes its detection (both may wait in the queue after an outage): receivers and
+    // the email thread see the detection first. It waits in the delayed set, spending no attempt, however long that is.
+    if (movement.event !== undefined && movement.event !== 'movement.detected') {
+      const originalKey = movementJobId({ id: movement.id, confirmations: movement.confirmations, ...(movement.redetectedIn !== undefined ? { redetectedIn: movement.redetectedIn } : {}) });
+      const state = await movementsQueue.getJobState(originalKey);
+      if (state === 'waiting' || state === 'active' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') {
+        logger.info({ movement_id: movement.id, event: movement.event, original_job_id: originalKey, original_state: state }, 'lifecycle event waits for its detection to be fanned out');
+        await job.moveToDelayed(Date.now() + LIFECYCLE_WAIT_MS, token);
+        throw new DelayedError();
+      }
+    }
     for (const planned of operatorSees ? plan : []) {
-      // Lifecycle events (movement.confirmed, movement.dropped) go to webhooks and subscriptions; the inbox has the detection.
-      if (planned.channel === 'email' && movement.event !== undefined && movement.event !== 'movement.detected') continue;
+      // Lifecycle events reach email as follow-ups in the original's thread (email-dispatch decides which routes).
       if (planned.channel === 'email' && emailDispatch !== undefined) {
         await emailDispatch.accept(movement, key, timestamp);
         continue;

@@ -121,6 +121,7 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
     sink,
     ...beforeStepWithEnricher(options.enricher, options.beforeStep),
     ...(options.lease ? { lease: options.lease } : {}),
+    ...(options.reorgLedger ? { reorgLedger: options.reorgLedger } : {}),
     detect: async (block, { headNumber }) => {
       const movements = await matchTxs(block.txs, { number: block.header.number, hash: block.header.hash }, headNumber - block.header.number + 1);
       // Mined: its early warning (if any) is settled and will never be announced dropped.

@@ -1,8 +1,10 @@
 import type { Movement } from '../core/movement.js';
-import type { BlockHeader, ChainCursor, ChainLease, CursorStore, MovementSink } from '../core/ports.js';
+import type { BlockHeader, BlockRef, ChainCursor, ChainLease, CursorStore, MovementSink, PendingRetraction, ReorgLedger } from '../core/ports.js';
 import { reconcileCursor, rewindCursor } from '../core/reconcile-cursor.js';
 import { computeStepBackoffMs } from '../core/rpc/compute-step-backoff.js';
 import { RepeatGate } from './repeat-gate.js';
+import { findOrphanedBlocks } from '../core/lifecycle/find-orphaned-blocks.js';
+import { markRedetections } from '../core/lifecycle/mark-redetections.js';
 import type { WatchlistIndex } from '../core/watchlist.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -28,6 +30,8 @@ export interface PollerWiring {
   readonly metrics: Metrics;
   /** Only the holder polls when replicas share one Redis (see ChainLease). */
   readonly lease?: ChainLease;
+  /** Retracts alerts of orphaned blocks (`movement.reorged`, issue #10); absent = no retractions. */
+  readonly reorgLedger?: ReorgLedger;
 }
 
 export interface ChainFollowerOptions<TBlock extends { readonly header: BlockHeader }> {
@@ -49,6 +53,14 @@ export interface ChainFollowerOptions<TBlock extends { readonly header: BlockHea
   readonly maxBackoffMs?: number;
   /** When several replicas share one Redis, only the lease holder polls this chain; the others stand by. */
   readonly lease?: ChainLease;
+  /**
+   * Issue #10 `movement.reorged`: records what each block alerted, and after a rewind publishes
+   * one retraction per alerted movement of every orphaned block once the new branch reaches its
+   * height. Only the main follower has one (the finality follower's events are not retracted).
+   */
+  readonly reorgLedger?: ReorgLedger;
+  /** Clock for the retraction's `detectedAt` (tests fix it). */
+  readonly now?: () => Date;
 }
 
 export interface StepResult {
@@ -85,6 +97,8 @@ export class ChainFollower<TBlock extends { readonly header: BlockHeader }> {
   private standingBy = false;
   private readonly startedAt = Date.now();
   private readonly stepFailureLog = new RepeatGate(60_000, Date.now);
+  /** Retractions waiting for the follower to reach their height on the new branch (mirrors the ledger). */
+  private pendingRetractions: readonly PendingRetraction[] = [];
 
   constructor(private readonly options: ChainFollowerOptions<TBlock>) {}
 
@@ -115,6 +129,7 @@ export class ChainFollower<TBlock extends { readonly header: BlockHeader }> {
     this.standingBy = false;
     if (!this.cursorLoaded) {
       this.cursor = await this.options.cursorStore.load(chain);
+      this.pendingRetractions = (await this.options.reorgLedger?.pending(chain)) ?? [];
       this.cursorLoaded = true;
     }
     const headNumber = await source.fetchHeadNumber();
@@ -136,10 +151,14 @@ export class ChainFollower<TBlock extends { readonly header: BlockHeader }> {
         this.recordLag(headNumber);
         return { processed, headNumber, reorged: true };
       }
-      const movements = await this.options.detect(block, { headNumber });
-      await this.options.sink.publish(movements);
+      const detected = await this.options.detect(block, { headNumber });
+      const movements = await this.trackAlerts(block.header, detected);
+      // The new branch has reached the orphaned height: its retractions go out with (before) this block's alerts.
+      const due = this.pendingRetractions.filter((p) => p.block.number <= block.header.number);
+      await this.options.sink.publish(due.length === 0 ? movements : [...due.flatMap((p) => p.retractions), ...movements]);
       await this.options.cursorStore.save(chain, step.cursor);
       this.cursor = step.cursor;
+      if (due.length > 0) await this.settleRetractions(due, block.header.number);
       processed++;
       metrics.blocksProcessed.inc({ chain });
       metrics.lastProcessedBlock.set({ chain }, block.header.number);
@@ -231,6 +250,33 @@ export class ChainFollower<TBlock extends { readonly header: BlockHeader }> {
     return startBlock === 'latest' ? Math.max(target, 0) : startBlock;
   }
 
+  /**
+   * With a reorg ledger: tags re-detections of retracted legs (their own job id) and records
+   * what the block alerts before it is published, so a later rewind knows what to retract.
+   */
+  private async trackAlerts(header: BlockRef, detected: readonly Movement[]): Promise<readonly Movement[]> {
+    const ledger = this.options.reorgLedger;
+    if (ledger === undefined || detected.length === 0) return detected;
+    const { chain } = this.options;
+    const mined = (m: Movement): boolean => m.event === undefined && m.blockHash !== null && m.confirmations > 0;
+    const retracted = await ledger.retractedIds(chain, detected.filter(mined).map((m) => m.id));
+    const movements = markRedetections(detected, retracted);
+    await ledger.recordAlerted(chain, header, movements.filter(mined));
+    return movements;
+  }
+
+  private async settleRetractions(due: readonly PendingRetraction[], blockNumber: number): Promise<void> {
+    const { chain, logger, reorgLedger } = this.options;
+    await reorgLedger?.settle(chain, due.map((p) => p.block));
+    this.pendingRetractions = this.pendingRetractions.filter((p) => !due.includes(p));
+    for (const p of due) {
+      logger.warn(
+        { chain, block_number: p.block.number, block_hash: p.block.hash, replaced_at_block: blockNumber, retractions: p.retractions.length },
+        'alerts of an orphaned block retracted (movement.reorged queued)',
+      );
+    }
+  }
+
   private async rewind(): Promise<void> {
     const { chain, logger, metrics, source, cursorStore } = this.options;
     const cursor = this.cursor;
@@ -239,6 +285,12 @@ export class ChainFollower<TBlock extends { readonly header: BlockHeader }> {
     const canonical = new Map(headers.map((h) => [h.number, h.hash] as const));
     const rewound = rewindCursor(cursor, canonical);
     metrics.reorgs.inc({ chain });
+    if (this.options.reorgLedger !== undefined) {
+      // Before the cursor moves: a crash after this repeats the rewind, and the ledger keeps the first detectedAt.
+      const orphaned = findOrphanedBlocks(cursor.recent, canonical);
+      await this.options.reorgLedger.retract(chain, orphaned, (this.options.now ?? (() => new Date()))());
+      this.pendingRetractions = await this.options.reorgLedger.pending(chain);
+    }
     if (rewound) {
       logger.warn(
         { chain, from_block: cursor.head.number, to_block: rewound.head.number, orphaned: cursor.head.number - rewound.head.number },

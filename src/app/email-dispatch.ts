@@ -3,12 +3,15 @@ import type { Redis } from 'ioredis';
 import type { EmailConfig, Settings } from '../config/schema.js';
 import { buildDeliveryJob, parseDeliveryJob } from '../core/alert/delivery-job.js';
 import { buildDigestMessageIds, digestJobId, parseDigestJob, DIGEST_JOB_VERSION, type DigestJobData } from '../core/alert/digest-job.js';
+import { buildLifecycleMessageId, lifecycleJobId, parseLifecycleEmailJob, LIFECYCLE_JOB_VERSION, type LifecycleEmailJobData } from '../core/alert/lifecycle-email-job.js';
 import { renderDigest } from '../core/alert/render-digest.js';
+import { renderLifecycleEmail } from '../core/alert/render-lifecycle-email.js';
+import { movementJobId as deliveryKeyOf } from '../core/movement-job.js';
 import { sanitizeHeaderValue } from '../core/alert/sanitize-header-value.js';
 import { PermanentError } from '../core/errors.js';
 import type { Movement } from '../core/movement.js';
 import { buildEmailGroup } from '../core/route/build-email-group.js';
-import type { EmailPolicy, EmailRoute } from '../core/route/email-route.js';
+import { routeWantsEvent, type EmailDestination, type EmailPolicy, type EmailRoute } from '../core/route/email-route.js';
 import { routeEmail } from '../core/route/route-email.js';
 import { createEmailGroupStore, type SealedBatch } from '../adapters/redis/email-groups.js';
 import { KEEP_COMPLETED, KEEP_FAILED } from '../adapters/redis/job-retention.js';
@@ -16,6 +19,9 @@ import { EMAIL_QUEUE } from '../adapters/redis/queue-names.js';
 import { createEmailSender } from '../adapters/smtp/send-email.js';
 import type { Logger } from './logger.js';
 import { emailGroupingCounters, emailPermanentFailureCounter, type Metrics } from './metrics-alerts.js';
+
+/** Job name of a lifecycle follow-up on the `email` queue (digests are `digest`). */
+const LIFECYCLE_JOB_NAME = 'lifecycle';
 
 export const DEFAULT_EMAIL_POLICY: EmailPolicy = { minSeverity: 'low', groupBy: ['incident'], groupWaitMs: 30_000, groupIntervalMs: 300_000 };
 
@@ -32,7 +38,10 @@ export interface EmailDispatchOptions {
 }
 
 export interface EmailDispatch {
-  /** Routes a fanned-out movement to its email groups (nothing below minSeverity). Idempotent per movement key. */
+  /**
+   * Routes a fanned-out movement to its email groups (nothing below minSeverity). Idempotent per movement key.
+   * A lifecycle event (issue #10) becomes a follow-up email in the thread of each group the original went to.
+   */
   accept(movement: Movement, movementJobId: string, timestamp: Date): Promise<void>;
   /** Seals every due group into its email job now (the flusher loop calls it; tests too). */
   flush(): Promise<number>;
@@ -105,6 +114,7 @@ export async function startEmailDispatch(options: EmailDispatchOptions): Promise
   const worker = new Worker(
     EMAIL_QUEUE,
     async (job: Job) => {
+      if (job.name === LIFECYCLE_JOB_NAME) return sendLifecycle(job);
       const digest = job.name === 'digest' ? parseOrFail(job, parseDigestJob) : undefined;
       // Jobs queued before grouping existed: one movement each, to email.to.
       const legacy = digest === undefined ? parseOrFail(job, parseDeliveryJob) : undefined;
@@ -142,6 +152,70 @@ export async function startEmailDispatch(options: EmailDispatchOptions): Promise
   );
   worker.on('error', (err) => logger.error({ err }, 'email worker error'));
 
+  async function sendLifecycle(job: Job): Promise<void> {
+    const d = parseOrFail(job, parseLifecycleEmailJob);
+    const rendered = renderLifecycleEmail(d.item.movement, { subjectPrefix: email.subjectPrefix, explorerUrls, at: d.item.timestamp });
+    const fields = { channel: 'email', target: 'email', job_id: job.id, attempt: job.attemptsMade + 1, event: d.item.movement.event };
+    try {
+      await sender.send({
+        from: email.from,
+        to: d.to,
+        ...rendered,
+        messageId: d.messageId,
+        inReplyTo: d.inReplyTo,
+        references: d.references,
+        headers: { 'Auto-Submitted': 'auto-generated', 'X-Chainwatch-Group': sanitizeHeaderValue(d.groupKey), 'X-Chainwatch-Event': sanitizeHeaderValue(d.item.movement.event ?? 'movement.detected') },
+      });
+      metrics.deliveries.inc({ channel: 'email', target: 'email' });
+      logger.info(fields, 'lifecycle email delivered');
+    } catch (err) {
+      metrics.deliveryFailures.inc({ channel: 'email', target: 'email' });
+      if (err instanceof PermanentError) {
+        permanent.inc({ code: err.code });
+        logger.error({ ...fields, err }, 'email refused permanently; job kept in the failed set');
+        throw new UnrecoverableError(`${err.code}: ${err.message}`);
+      }
+      const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      logger.warn({ ...fields, err, will_retry: !final }, final ? 'email failed after the last attempt; job kept in the failed set' : 'email failed; will retry');
+      throw err;
+    }
+  }
+
+  /**
+   * One follow-up email per group the original went to, replying to the very email it was in.
+   * An original still waiting in its group is sealed first, so the reply never overtakes it.
+   */
+  const followUp = async (movement: Movement, eventKey: string, timestamp: Date, d: EmailDestination): Promise<void> => {
+    const event = movement.event ?? 'movement.detected';
+    const group = buildEmailGroup(movement, d.routeId, policy.groupBy);
+    const originalKey = deliveryKeyOf({ id: movement.id, confirmations: movement.confirmations, ...(movement.redetectedIn !== undefined ? { redetectedIn: movement.redetectedIn } : {}) });
+    if (!(await store.isMember(group.id, originalKey))) {
+      logger.info({ movement_id: movement.id, event, route: d.routeId }, 'the original alert was not emailed to this route: no follow-up email');
+      return;
+    }
+    let seq = await store.sentIn(group.id, originalKey);
+    if (seq === undefined) {
+      const batch = await store.seal(group.id, nowMs(), { force: true });
+      if (batch !== undefined) await enqueue(batch);
+      seq = await store.sentIn(group.id, originalKey);
+    }
+    // Unknown seq: sealed by a release that did not record it; the group's thread root still threads it.
+    const ids = buildDigestMessageIds(group.id, seq ?? 1, domain);
+    const data: LifecycleEmailJobData = {
+      v: LIFECYCLE_JOB_VERSION,
+      groupId: group.id,
+      groupKey: group.key,
+      route: d.routeId,
+      to: d.to,
+      messageId: buildLifecycleMessageId(event, eventKey, group.id, domain),
+      inReplyTo: ids.messageId,
+      references: ids.threadRootId === ids.messageId ? [ids.messageId] : [ids.threadRootId, ids.messageId],
+      item: buildDeliveryJob(eventKey, movement, timestamp),
+    };
+    await queue.add(LIFECYCLE_JOB_NAME, data, { jobId: lifecycleJobId(eventKey, group.id), ...options.jobOptions, removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED });
+    logger.info({ movement_id: movement.id, event, group: group.key, in_reply_to_seq: seq ?? null }, 'lifecycle email queued');
+  };
+
   const tickMs = Math.max(50, Math.min(1000, Math.floor(Math.min(policy.groupWaitMs || 200, policy.groupIntervalMs || 200) / 4)));
   let stopped = false;
   const timer = setInterval(() => {
@@ -154,10 +228,16 @@ export async function startEmailDispatch(options: EmailDispatchOptions): Promise
 
   return {
     async accept(movement, movementJobId, timestamp) {
-      const destinations = routeEmail(movement, routes, email.to, policy.minSeverity);
-      if (destinations.length === 0) {
-        counters.suppressed.inc({ severity: movement.enrichment?.severity ?? 'medium' });
-        logger.info({ movement_id: movement.id, severity: movement.enrichment?.severity }, 'below alerts.email.minSeverity: no email (webhooks only)');
+      const event = movement.event ?? 'movement.detected';
+      const routed = routeEmail(movement, routes, email.to, policy.minSeverity);
+      if (routed.length === 0) {
+        if (event === 'movement.detected') counters.suppressed.inc({ severity: movement.enrichment?.severity ?? 'medium' });
+        logger.info({ movement_id: movement.id, severity: movement.enrichment?.severity, event }, 'below alerts.email.minSeverity: no email (webhooks only)');
+        return;
+      }
+      const destinations = routed.filter((d) => routeWantsEvent(event, d.routeId, routes, policy));
+      if (event !== 'movement.detected') {
+        for (const d of destinations) await followUp(movement, movementJobId, timestamp, d);
         return;
       }
       const item = JSON.stringify(buildDeliveryJob(movementJobId, movement, timestamp));

@@ -149,6 +149,7 @@ export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
     ...beforeStepWithEnricher(options.enricher, options.beforeStep),
     ...(options.maxBackoffMs !== undefined ? { maxBackoffMs: options.maxBackoffMs } : {}),
     ...(options.lease ? { lease: options.lease } : {}),
+    ...(options.reorgLedger ? { reorgLedger: options.reorgLedger } : {}),
     detect: async (block, context) => {
       const movements = await detect(block, context);
       return options.enricher === undefined ? movements : options.enricher.enrich(movements);

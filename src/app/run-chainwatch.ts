@@ -11,6 +11,7 @@ import { parseRedisTarget, type RedisTarget } from '../core/parse-redis-target.j
 import { createRedisChainLease } from '../adapters/redis/chain-lease.js';
 import { createRedisCursorStore } from '../adapters/redis/cursor-store.js';
 import { createMovementSink } from '../adapters/redis/create-movement-sink.js';
+import { createRedisReorgLedger } from '../adapters/redis/reorg-ledger.js';
 import { createRedisOutpointStore } from '../adapters/redis/outpoint-store.js';
 import { createEarlyWarningStore } from '../adapters/redis/early-warning-store.js';
 import { startAlerter } from './alerter.js';
@@ -147,6 +148,8 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
       });
       const sink = createMovementSink(redis, settings.redis.prefix);
       closers.push(async () => sink.close());
+      // Issue #10 movement.reorged: the main followers retract alerts of orphaned blocks (not the finality followers).
+      const reorgLedger = createRedisReorgLedger(redis, settings.redis.prefix);
       const watched: WatchedChain[] = [];
       const published: PublishedChain[] = [];
       for (const chain of settings.chains.values()) {
@@ -156,7 +159,7 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
         }
         if (chain.kind === 'evm') {
           const enricher = createMovementEnricher({ settings, logger, metrics, labels });
-          const poller = createEvmPoller({ chain: chain satisfies EvmChainConfig, currentWatchlist, beforeStep, cursorStore, sink, lease, logger, metrics, enricher });
+          const poller = createEvmPoller({ chain: chain satisfies EvmChainConfig, currentWatchlist, beforeStep, cursorStore, sink, lease, reorgLedger, logger, metrics, enricher });
           poller.start();
           closers.unshift(() => poller.stop());
           const finality = finalityOf(chain);
@@ -185,7 +188,7 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
           });
         } else if (chain.kind === 'tron') {
           const enricher = createMovementEnricher({ settings, logger, metrics, labels });
-          const poller = createTronPoller({ chain, currentWatchlist, beforeStep, cursorStore, sink, lease, logger, metrics, enricher });
+          const poller = createTronPoller({ chain, currentWatchlist, beforeStep, cursorStore, sink, lease, reorgLedger, logger, metrics, enricher });
           poller.start();
           closers.unshift(() => poller.stop());
           pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.pollOnce() });
@@ -195,7 +198,7 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
           const outpointStore = createRedisOutpointStore(redis, settings.redis.prefix);
           const enricher = createMovementEnricher({ settings, logger, metrics, labels });
           const earlyWarnings = createEarlyWarningStore(redis, settings.redis.prefix);
-          const poller = createBitcoinPoller({ chain: chain satisfies BitcoinChainConfig, currentWatchlist, beforeStep, cursorStore, sink, outpointStore, lease, logger, metrics, readiness, enricher, earlyWarnings });
+          const poller = createBitcoinPoller({ chain: chain satisfies BitcoinChainConfig, currentWatchlist, beforeStep, cursorStore, sink, outpointStore, lease, reorgLedger, logger, metrics, readiness, enricher, earlyWarnings });
           poller.start();
           closers.unshift(() => poller.stop());
           const finality = finalityOf(chain);

@@ -272,7 +272,7 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
         if (refs === undefined) continue;
         const webhookId = buildWebhookId(movementJobId, sub.id);
         const body = JSON.stringify(buildWebhookPayload({ ...movement, watchlist: refs }, timestamp));
-        records.push({ id: buildDeliveryId(webhookId), subscriptionId: sub.id, tenantId: sub.tenantId, webhookId, type: 'movement.detected', createdAt: timestamp.toISOString(), body });
+        records.push({ id: buildDeliveryId(webhookId), subscriptionId: sub.id, tenantId: sub.tenantId, webhookId, type: movement.event ?? 'movement.detected', createdAt: timestamp.toISOString(), body });
       }
       if (records.length === 0) return 0;
       await deliveries.createMany(records);

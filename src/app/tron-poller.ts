@@ -53,6 +53,7 @@ export function createTronPoller(options: TronPollerOptions): ChainFollower<Tron
     ...beforeStepWithEnricher(options.enricher, options.beforeStep),
     ...(options.maxBackoffMs !== undefined ? { maxBackoffMs: options.maxBackoffMs } : {}),
     ...(options.lease ? { lease: options.lease } : {}),
+    ...(options.reorgLedger ? { reorgLedger: options.reorgLedger } : {}),
     detect: async (block, { headNumber }) => {
       const index = options.currentWatchlist();
       // Symbol and decimals only for tokens outside the built-in table that moved a watched address's funds.

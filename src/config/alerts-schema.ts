@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { normalizeEvmAddress } from '../core/address/normalize-evm-address.js';
 import { normalizeTronAddress } from '../core/address/normalize-tron-address.js';
 import { GROUP_LABELS } from '../core/route/email-route.js';
-import { SEVERITIES } from '../core/movement.js';
 import { LABEL_CATEGORIES } from '../core/labels/address-label.js';
+import { MOVEMENT_EVENTS, SEVERITIES } from '../core/movement.js';
 
 /**
  * Config keys of issue #8 (docs/alerts.md): `prices`, `tokens`, `alerts`,
@@ -60,11 +60,16 @@ export const routeMatchSchema = z
 
 export const severityRuleSchema = z.object({ match: alertMatchSchema, severity }).strict();
 
+/** `events` of an email route: which lifecycle events it is emailed (movement.reorged always is). */
+const emailEvents = z.array(z.enum(MOVEMENT_EVENTS)).min(1, 'list at least one event type');
+
 export const emailRouteSchema = z
   .object({
     match: routeMatchSchema,
     to: z.array(z.string().email()).min(1, 'a route needs at least one recipient in to'),
     continue: z.boolean().default(false),
+    /** Lifecycle events this route is emailed (issue #10); default alerts.email.events. movement.reorged is always sent. */
+    events: emailEvents.optional(),
   })
   .strict();
 
@@ -121,6 +126,8 @@ export const alertsSchema = z
         groupBy: z.array(z.enum(GROUP_LABELS)).default(['incident']),
         groupWaitMs: z.number().int().nonnegative().default(30_000),
         groupIntervalMs: z.number().int().nonnegative().default(300_000),
+        /** Lifecycle events emailed by default (email.to and routes without their own `events`); see docs/alerts.md. */
+        events: emailEvents.optional(),
       })
       .strict()
       .default({}),

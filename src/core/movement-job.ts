@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PermanentError } from './errors.js';
-import { SEVERITIES, type Movement } from './movement.js';
 import { LABEL_CATEGORIES } from './labels/address-label.js';
+import { MOVEMENT_EVENTS, SEVERITIES, type Movement } from './movement.js';
 
 /**
  * The versioned payload of a job on the `movements` queue (and of every
@@ -38,6 +38,8 @@ export interface SerializedMovement {
   readonly enrichment?: Movement['enrichment'];
   readonly event?: Movement['event'];
   readonly counterparty?: Movement['counterparty'];
+  readonly reorg?: Movement['reorg'];
+  readonly redetectedIn?: string;
 }
 
 export interface MovementJobData {
@@ -75,6 +77,8 @@ export function serializeMovement(m: Movement): MovementJobData {
     ...(m.enrichment !== undefined ? { enrichment: { ...m.enrichment } } : {}),
     ...(m.event !== undefined ? { event: m.event } : {}),
     ...(m.counterparty !== undefined ? { counterparty: { label: m.counterparty.label, category: m.counterparty.category, address: m.counterparty.address } } : {}),
+    ...(m.reorg !== undefined ? { reorg: { orphanedBlockHash: m.reorg.orphanedBlockHash, detectedAt: m.reorg.detectedAt } } : {}),
+    ...(m.redetectedIn !== undefined ? { redetectedIn: m.redetectedIn } : {}),
   };
   return { v: MOVEMENT_JOB_VERSION, movement };
 }
@@ -116,8 +120,10 @@ const movementSchema = z.object({
       spoofed: z.boolean(),
     })
     .optional(),
-  event: z.enum(['movement.detected', 'movement.confirmed', 'movement.dropped']).optional(),
   counterparty: z.object({ label: z.string(), category: z.enum(LABEL_CATEGORIES), address: z.string() }).optional(),
+  event: z.enum(MOVEMENT_EVENTS).optional(),
+  reorg: z.object({ orphanedBlockHash: z.string().min(1), detectedAt: z.string().datetime() }).optional(),
+  redetectedIn: z.string().min(1).optional(),
 });
 
 const jobSchema = z.object({ v: z.literal(MOVEMENT_JOB_VERSION), movement: movementSchema });
@@ -163,6 +169,8 @@ export function parseMovementJob(data: unknown): Movement {
     ...(m.enrichment !== undefined ? { enrichment: m.enrichment } : {}),
     ...(m.event !== undefined ? { event: m.event } : {}),
     ...(m.counterparty !== undefined ? { counterparty: m.counterparty } : {}),
+    ...(m.reorg !== undefined ? { reorg: m.reorg } : {}),
+    ...(m.redetectedIn !== undefined ? { redetectedIn: m.redetectedIn } : {}),
   };
   return movement;
 }
@@ -175,10 +183,19 @@ export function parseMovementJob(data: unknown): Movement {
  * BullMQ custom ids must not contain ':' (buildMovementId already replaces it;
  * done again here so a hand-built id cannot break the queue).
  */
-export function movementJobId(m: Pick<Movement, 'id' | 'confirmations' | 'event'>): string {
+export function movementJobId(m: Pick<Movement, 'id' | 'confirmations' | 'event' | 'reorg' | 'redetectedIn'>): string {
   const base = m.id.replaceAll(':', '_');
   // A lifecycle event is a delivery of its own (its own webhook-id), never deduped against the detection.
   if (m.event === 'movement.confirmed') return `${base}-confirmed`;
   if (m.event === 'movement.dropped') return `${base}-dropped`;
-  return m.confirmations === 0 ? `${base}-unconfirmed` : base;
+  // One retraction per alerted movement per orphaned block: a re-run of the rewind re-enqueues the same id.
+  if (m.event === 'movement.reorged') return `${base}-reorged-${blockHashPart(m.reorg?.orphanedBlockHash ?? 'unknown')}`;
+  if (m.confirmations === 0) return `${base}-unconfirmed`;
+  // A leg re-mined after its retraction: keyed by its new block, so re-running that block dedupes.
+  return m.redetectedIn !== undefined ? `${base}-redetected-${blockHashPart(m.redetectedIn)}` : base;
+}
+
+/** A block hash as a job-id part: lowercase hex without 0x (EVM, Tron and Bitcoin hashes alike). */
+export function blockHashPart(hash: string): string {
+  return hash.toLowerCase().replace(/^0x/, '').replace(/[^0-9a-z]/g, '');
 }

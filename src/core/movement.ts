@@ -120,6 +120,7 @@ export interface Movement {
   readonly enrichment?: MovementEnrichment;
   /**
    * The lifecycle event this job announces (issue #10): absent = `movement.detected`;
+   * `movement.reorged` = the block it was alerted in was orphaned by a reorg (a retraction, see `reorg`);
    * `movement.confirmed` = its block reached the chain's `finality`; `movement.dropped` = a Bitcoin
    * mempool early warning whose transaction left the mempool without confirming. Each event is its own delivery.
    */
@@ -129,9 +130,29 @@ export interface Movement {
    * exchange, mixer, bridge, DEX router... Set by the enrich stage from config/labels.
    */
   readonly counterparty?: Counterparty;
+  /**
+   * `movement.reorged` only (issue #10): the block the movement was alerted in left the
+   * canonical chain. The rest of the movement is the original detection, unchanged.
+   */
+  readonly reorg?: MovementReorg;
+  /**
+   * Set when this leg is detected again after an earlier detection of it was retracted
+   * (`movement.reorged`): the hash of the block it was re-mined in (the movement's own
+   * `blockHash`). It gives the re-detection its own job id and `webhook-id`, since the
+   * movement id itself is reorg-stable and the queue would otherwise swallow it as a duplicate.
+   */
+  readonly redetectedIn?: string;
 }
 
-export type MovementEvent = 'movement.detected' | 'movement.confirmed' | 'movement.dropped';
+/** What a retraction adds to the original movement: which block was orphaned, and when chainwatch saw it. */
+export interface MovementReorg {
+  readonly orphanedBlockHash: string;
+  /** ISO time the follower found the block orphaned (fixed at that moment, so every retry sends the same body). */
+  readonly detectedAt: string;
+}
+
+export const MOVEMENT_EVENTS = ['movement.detected', 'movement.reorged', 'movement.confirmed', 'movement.dropped'] as const;
+export type MovementEvent = (typeof MOVEMENT_EVENTS)[number];
 
 /**
  * Builds the deterministic movement id. BullMQ custom ids must not contain ':'

@@ -52,3 +52,33 @@ export interface ChainLease {
   hold(chain: string): Promise<boolean>;
   release(chain: string): Promise<void>;
 }
+
+/** Retractions of one orphaned block that wait until the follower has reached its height again. */
+export interface PendingRetraction {
+  readonly block: BlockRef;
+  /** `movement.reorged` events, one per movement the block alerted. */
+  readonly retractions: readonly Movement[];
+}
+
+/**
+ * What a chain follower remembers to retract alerts after a reorg (issue #10
+ * `movement.reorged`): per processed block, the movements it alerted (kept only
+ * for the blocks a rewind can still reach), the retractions not yet published,
+ * and which movement ids were retracted (their re-detection gets its own job id).
+ * Every write is idempotent, so a crash anywhere repeats work but never an alert.
+ */
+export interface ReorgLedger {
+  /** Remembers what `block` alerted, before it is published; forgets blocks older than the rewind window. */
+  recordAlerted(chain: string, block: BlockRef, movements: readonly Movement[]): Promise<void>;
+  /**
+   * Turns the alerted records of `orphaned` blocks into pending retractions (the first
+   * `detectedAt` wins on a re-run) and marks their movement ids retracted.
+   */
+  retract(chain: string, orphaned: readonly BlockRef[], detectedAt: Date): Promise<void>;
+  /** Every pending retraction of the chain, oldest block first. */
+  pending(chain: string): Promise<readonly PendingRetraction[]>;
+  /** The retractions of these blocks are queued: forget them. */
+  settle(chain: string, blocks: readonly BlockRef[]): Promise<void>;
+  /** Which of these movement ids had a detection retracted (recently enough to matter). */
+  retractedIds(chain: string, movementIds: readonly string[]): Promise<ReadonlySet<string>>;
+}

@@ -102,7 +102,7 @@ afterAll(async () => {
 });
 
 describe('EVM integrity end to end (issue #7)', () => {
-  it('a signed token transfer mined, reverted and re-mined at another position in its block is alerted once (one webhook-id)', async () => {
+  it('a signed token transfer mined, reverted and re-mined at another position keeps its movement id; its alert is retracted and re-sent once each (issue #10)', async () => {
     // A sender whose transaction we sign ourselves, so the very same signed bytes (same hash) can be mined twice.
     const sender = Wallet.createRandom().connect(provider);
     await send(deployer.sendTransaction({ to: sender.address, value: parseEther('1') }));
@@ -114,7 +114,7 @@ describe('EVM integrity end to end (issue #7)', () => {
     });
     const snapshot = (await provider.send('evm_snapshot', [])) as string;
     const hash = (await provider.send('eth_sendRawTransaction', [raw])) as string;
-    const first = (await provider.send('eth_getTransactionReceipt', [hash])) as { blockNumber: string; logs: { logIndex: string }[] };
+    const first = (await provider.send('eth_getTransactionReceipt', [hash])) as { blockNumber: string; blockHash: string; logs: { logIndex: string }[] };
     expect(Number(first.logs[0]!.logIndex)).toBe(0);
     await waitFor(() => hooksFor(hash).length >= 1, { ...WAIT, what: 'first alert' });
 
@@ -136,11 +136,24 @@ describe('EVM integrity end to end (issue #7)', () => {
 
     await marker();
     await waitFor(async () => ((await running!.metrics.reorgs.get()).values.reduce((s, v) => s + v.value, 0) >= 1) || undefined, { ...WAIT, what: 'the reorg' });
+    // Issue #10: the alert of the orphaned block is retracted (movement.reorged) and the re-mined leg is alerted
+    // again with its new block. The leg keeps its movement id (issue #7); each event has its own webhook-id, sent once.
+    const id = `ethereum-${hash}-txlog0-${watched.toLowerCase()}`;
+    await waitFor(() => hooksFor(hash).length >= 3 && emailsFor(hash).length >= 3, { ...WAIT, what: 'the retraction and the re-detection' });
     const delivered = hooksFor(hash);
-    expect(new Set(delivered.map((h) => String(h.headers['webhook-id'])))).toEqual(new Set([`ethereum-${hash}-txlog0-${watched.toLowerCase()}-exchange-a`]));
-    expect(delivered).toHaveLength(1);
-    expect(emailsFor(hash)).toHaveLength(1);
-    expect(delivered[0]!.body.data).toMatchObject({ kind: 'erc20', direction: 'in', amount: parseUnits('250', 6).toString(), logIndex: 0, txFrom: sender.address });
+    const hex = (h: string): string => h.toLowerCase().replace(/^0x/, '');
+    expect(new Set(delivered.map((h) => String(h.headers['webhook-id'])))).toEqual(
+      new Set([`${id}-exchange-a`, `${id}-reorged-${hex(first.blockHash)}-exchange-a`, `${id}-redetected-${hex(second.blockHash)}-exchange-a`]),
+    );
+    expect(delivered).toHaveLength(3);
+    expect(emailsFor(hash)).toHaveLength(3);
+    const byType = (type: string) => delivered.filter((h) => h.body.type === type);
+    expect(byType('movement.reorged')).toHaveLength(1);
+    expect(byType('movement.reorged')[0]!.body.data).toMatchObject({ id, logIndex: 0, blockHash: first.blockHash, reorg: { orphanedBlockHash: first.blockHash } });
+    const detections = byType('movement.detected').map((h) => h.body.data);
+    expect(detections).toHaveLength(2);
+    for (const data of detections) expect(data).toMatchObject({ id, kind: 'erc20', direction: 'in', amount: parseUnits('250', 6).toString(), txFrom: sender.address });
+    expect(detections.map((d) => [d['blockHash'], d['logIndex']]).sort()).toEqual([[first.blockHash, 0], [second.blockHash, 1]].sort());
   });
 
   it('a token movement the previous release queued under its log<N> id is not alerted again when this release processes the block', async () => {

@@ -12,7 +12,9 @@ import { DEFAULT_SUBSCRIPTIONS_CONFIG, startSubscriptionDeliveries, type Subscri
 import { createDeliveryStore } from '../../src/adapters/redis/delivery-store.js';
 import { createSubscriptionStore } from '../../src/adapters/redis/subscription-store.js';
 import type { SubscriptionsConfig } from '../../src/config/schema.js';
+import { buildRetraction } from '../../src/core/lifecycle/build-retraction.js';
 import { buildMovementId } from '../../src/core/movement.js';
+import { movementJobId } from '../../src/core/movement-job.js';
 import type { Subscription } from '../../src/core/route/subscription.js';
 import { evmNativeOut } from '../unit/alert/movements.js';
 import { deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix } from '../helpers/redis.js';
@@ -140,5 +142,30 @@ describe('subscription delivery engine', () => {
     expect((await deliveries.list('sub_kept', { limit: 10 })).data.map((r) => r.id)).toEqual(['k-new']);
     expect(await deliveries.count('sub_gone')).toBe(0);
     expect(await subs.listDeletedIds()).toEqual([]);
+  });
+});
+
+describe('lifecycle events to subscriptions (issue #10)', () => {
+  it('the events filter picks the types; each event is recorded and sent with its own type and webhook-id', async () => {
+    const r = await receiver(() => ({ status: 200 }));
+    const { engine, subs, deliveries, subscribe } = await setup({});
+    const all = await subscribe('sub_0a', r.url);
+    const onlyRetractions = await subscribe('sub_0b', r.url);
+    await subs.save({ ...onlyRetractions, filters: { events: ['movement.reorged'] } });
+    const detected = movement(7);
+    const reorged = buildRetraction(detected, detected.blockHash!, new Date('2026-11-30T12:00:00Z'));
+    expect(await engine.fanOut(detected, movementJobId(detected), new Date())).toBe(1);
+    expect(await engine.fanOut(reorged, movementJobId(reorged), new Date())).toBe(2);
+    await waitFor(() => r.received.length === 3, { what: 'three deliveries' });
+    const sent = r.received.map((q) => [String(q.headers['webhook-id']), q.body.type]).sort();
+    expect(sent).toEqual(
+      [
+        [`${movementJobId(detected)}-${all.id}`, 'movement.detected'],
+        [`${movementJobId(reorged)}-${all.id}`, 'movement.reorged'],
+        [`${movementJobId(reorged)}-${onlyRetractions.id}`, 'movement.reorged'],
+      ].sort(),
+    );
+    expect((await deliveries.list(onlyRetractions.id, { limit: 10 })).data.map((d) => d.type)).toEqual(['movement.reorged']);
+    expect((await deliveries.list(all.id, { limit: 10 })).data.map((d) => d.type).sort()).toEqual(['movement.detected', 'movement.reorged']);
   });
 });

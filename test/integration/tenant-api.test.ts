@@ -112,13 +112,13 @@ describe('tenant API', () => {
     // Still intact after B's attempts.
     expect((await app.inject({ method: 'GET', url: `/v1/subscriptions/${sub.id}`, headers: auth(keyA) })).json().enabled).toBe(true);
 
-    const patched = await app.inject({ method: 'PATCH', url: `/v1/subscriptions/${sub.id}`, headers: auth(keyA), payload: { enabled: false, filters: { chains: ['bitcoin'], minAmount: { BTC: '0.5' } } } });
+    const patched = await app.inject({ method: 'PATCH', url: `/v1/subscriptions/${sub.id}`, headers: auth(keyA), payload: { enabled: false, filters: { chains: ['bitcoin'], minAmount: { BTC: '0.5' }, events: ['movement.detected', 'movement.reorged'] } } });
     expect(patched.statusCode).toBe(200);
-    expect(patched.json()).toMatchObject({ enabled: false, filters: { chains: ['bitcoin'], minAmount: { BTC: '0.5' } } });
     // Issue #11: only movements whose labelled other side is an exchange.
     const byCategory = await app.inject({ method: 'PATCH', url: `/v1/subscriptions/${sub.id}`, headers: auth(keyA), payload: { filters: { counterpartyCategories: ['exchange', 'exchange-deposit'] } } });
     expect(byCategory.statusCode).toBe(200);
     expect((await app.inject({ method: 'GET', url: `/v1/subscriptions/${sub.id}`, headers: auth(keyA) })).json().filters).toEqual({ counterpartyCategories: ['exchange', 'exchange-deposit'] });
+    expect(patched.json()).toMatchObject({ enabled: false, filters: { chains: ['bitcoin'], minAmount: { BTC: '0.5' }, events: ['movement.detected', 'movement.reorged'] } });
     const rotated = await app.inject({ method: 'POST', url: `/v1/subscriptions/${sub.id}/rotate-secret`, headers: auth(keyA) });
     expect(rotated.statusCode).toBe(200);
     expect(rotated.json().secret).toMatch(/^whsec_/);
@@ -137,6 +137,7 @@ describe('tenant API', () => {
       [{ url: 'https://hooks.exchange-a.example/', filters: { counterparties: ['0x52908400098527886e0F7030069857D2E4169EE7'] } }, 'body.filters.counterparties[0]'],
       [{ url: 'https://hooks.exchange-a.example/', filters: { colour: ['red'] } }, 'body.filters.colour'],
       [{ url: 'https://hooks.exchange-a.example/', filters: { counterpartyCategories: ['casino'] } }, 'body.filters.counterpartyCategories[0]'],
+      [{ url: 'https://hooks.exchange-a.example/', filters: { events: ['movement.stolen'] } }, 'body.filters.events[0]'],
       [{ url: 'https://hooks.exchange-a.example/', enabled: 'yes please' }, 'body.enabled'],
       [{ url: 'http://hooks.exchange-a.example/' }, 'body.url'],
     ];

@@ -5,6 +5,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisCursorStore } from '../../src/adapters/redis/cursor-store.js';
+import { createRedisReorgLedger } from '../../src/adapters/redis/reorg-ledger.js';
 import { createLogger } from '../../src/app/logger.js';
 import { createMetrics } from '../../src/app/metrics.js';
 import { createTronPoller } from '../../src/app/tron-poller.js';
@@ -42,7 +43,7 @@ const index = buildWatchlistIndex([
 
 function poller(httpUrl: string, sink: MovementSink, confirmations = 1, apiKey?: string) {
   const chain: TronChainConfig = { id: 'tron', kind: 'tron', httpUrl, ...(apiKey !== undefined ? { apiKey } : {}), confirmations, pollIntervalMs: 50, startBlock: N, explorerUrl: 'https://tronscan.org/#/transaction/{tx}', maxBlocksPerBatch: 5, rpcTimeoutMs: 5000, enabled: true };
-  return createTronPoller({ chain, currentWatchlist: () => index, cursorStore: createRedisCursorStore(redis, prefix), sink, logger: createLogger({ level: 'silent' }), metrics: createMetrics(), retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 50 } });
+  return createTronPoller({ chain, currentWatchlist: () => index, cursorStore: createRedisCursorStore(redis, prefix), sink, reorgLedger: createRedisReorgLedger(redis, prefix), logger: createLogger({ level: 'silent' }), metrics: createMetrics(), retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 50 } });
 }
 
 /** Block N+1 on another fork: a TRX transfer to the watched address instead of the ledger-live transactions. */
@@ -84,6 +85,7 @@ describe('Tron poller', () => {
     ]);
 
     // N+1 is replaced by another fork; N+2 builds on the new block.
+    const orphaned = sink.movements.map((m) => m.blockHash);
     const fork = forkBlock(recordedId);
     node.putBlock(N + 1, fork);
     node.putBlock(N + 2, { block: fillerBlock(N + 2, String(fork.block['blockID'])), infos: [] });
@@ -91,8 +93,14 @@ describe('Tron poller', () => {
     expect(await p.pollOnce()).toMatchObject({ reorged: true });
     expect(p.position?.head).toEqual({ number: N, hash: recordedId });
     expect(await p.pollOnce()).toMatchObject({ processed: 2, reorged: false });
-    const fresh = sink.movements.slice(2);
+    const fresh = sink.movements.slice(2).filter((m) => m.event === undefined);
     expect(fresh).toEqual([expect.objectContaining({ txHash: 'ee'.repeat(32), kind: 'trx', direction: 'in', amount: 12_000_000n, blockHash: fork.block['blockID'] })]);
+    // Issue #10: both alerts of the orphaned block are retracted, once each, naming it.
+    const retractions = sink.movements.slice(2).filter((m) => m.event === 'movement.reorged');
+    expect(retractions.map((m) => [m.txHash, m.reorg?.orphanedBlockHash])).toEqual([
+      [LEDGER_USDT_TX, orphaned[0]],
+      ['13df06d50a1ff1f4a164e25afc946dd7b05df044894b1073b1e92eef41d8a98a', orphaned[1]],
+    ]);
   });
 
   it('names TRC-20 tokens outside the built-in table by asking the node for symbol() and decimals()', async () => {

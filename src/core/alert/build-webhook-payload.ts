@@ -1,5 +1,5 @@
 import type { Counterparty } from '../labels/address-label.js';
-import type { Movement, MovementEnrichment, Severity } from '../movement.js';
+import type { Movement, MovementEnrichment, MovementEvent, Severity } from '../movement.js';
 
 /**
  * The webhook body (issue #2 contract; field names are public interface, never rename).
@@ -7,8 +7,8 @@ import type { Movement, MovementEnrichment, Severity } from '../movement.js';
  * carries them (producers already EIP-55 EVM addresses).
  */
 export interface WebhookPayload {
-  /** `movement.detected`, or a later lifecycle event of the same movement (`movement.confirmed`). */
-  readonly type: 'movement.detected' | 'movement.confirmed' | 'movement.dropped';
+  /** `movement.detected`, or a later lifecycle event of the same movement (docs/webhooks.md). */
+  readonly type: MovementEvent;
   readonly timestamp: string;
   readonly data: WebhookMovementData;
 }
@@ -60,6 +60,8 @@ export interface WebhookMovementData {
    * (config/labels, issue #11): `{label, category, address}`. Absent when it is not.
    */
   readonly counterparty?: Counterparty;
+  /** `movement.reorged` only: the block the movement was alerted in (`blockHash`) left the canonical chain. */
+  readonly reorg?: { readonly orphanedBlockHash: string; readonly detectedAt: string };
 }
 
 /**
@@ -100,6 +102,7 @@ export function buildWebhookPayload(m: Movement, timestamp: Date): WebhookPayloa
     usdValue: enrichment.usdValue,
     spoofed: enrichment.spoofed,
     ...(m.counterparty !== undefined ? { counterparty: { label: m.counterparty.label, category: m.counterparty.category, address: m.counterparty.address } } : {}),
+    ...(m.event === 'movement.reorged' && m.reorg !== undefined ? { reorg: { orphanedBlockHash: m.reorg.orphanedBlockHash, detectedAt: m.reorg.detectedAt } } : {}),
   };
   return { type: m.event ?? 'movement.detected', timestamp: timestamp.toISOString(), data };
 }

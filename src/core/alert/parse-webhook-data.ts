@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PermanentError } from '../errors.js';
-import { SEVERITIES, type Movement } from '../movement.js';
 import { LABEL_CATEGORIES } from '../labels/address-label.js';
+import { MOVEMENT_EVENTS, SEVERITIES, type Movement } from '../movement.js';
 
 const decimal = z.string().regex(/^\d+$/, 'must be a decimal integer string').transform((s) => BigInt(s));
 const addressOrList = z.union([z.string(), z.array(z.string())]);
@@ -32,6 +32,7 @@ const dataSchema = z.object({
   usdValue: z.string().regex(/^\d+(\.\d+)?$/).nullable().optional(),
   spoofed: z.boolean().optional(),
   counterparty: z.object({ label: z.string(), category: z.enum(LABEL_CATEGORIES), address: z.string() }).optional(),
+  reorg: z.object({ orphanedBlockHash: z.string().min(1), detectedAt: z.string().datetime() }).optional(),
 });
 
 /**
@@ -40,7 +41,11 @@ const dataSchema = z.object({
  * (PREVIEW_INPUT_INVALID) naming the fields.
  */
 export function parseWebhookData(input: unknown): Movement {
-  const body = typeof input === 'object' && input !== null && 'data' in input && 'type' in input ? (input as { data: unknown }).data : input;
+  const whole = typeof input === 'object' && input !== null && 'data' in input && 'type' in input;
+  const body = whole ? (input as { data: unknown }).data : input;
+  // A whole lifecycle payload (issue #10) previews as its follow-up email.
+  const type = whole ? (input as { type: unknown }).type : undefined;
+  const event = MOVEMENT_EVENTS.find((e) => e === type && e !== 'movement.detected');
   const r = dataSchema.safeParse(body);
   if (!r.success) {
     const problems = r.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
@@ -73,5 +78,7 @@ export function parseWebhookData(input: unknown): Movement {
     ...(d.txFrom !== undefined ? { txFrom: d.txFrom } : {}),
     enrichment: { severity: d.severity ?? 'medium', usdValue: d.usdValue ?? null, assetKnown: known ?? asset.contract === null, spoofed: d.spoofed ?? false },
     ...(d.counterparty !== undefined ? { counterparty: d.counterparty } : {}),
+    ...(event !== undefined ? { event } : {}),
+    ...(event === 'movement.reorged' && d.reorg !== undefined ? { reorg: d.reorg } : {}),
   };
 }

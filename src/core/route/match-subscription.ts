@@ -20,6 +20,7 @@ export function matchSubscription(movement: Movement, filters: SubscriptionFilte
   const refs = visibleRefs(movement.watchlist, tenantId);
   if (refs.length === 0) return undefined;
   const f = filters;
+  if (f.events !== undefined && !f.events.includes(movement.event ?? 'movement.detected')) return undefined;
   if (f.chains !== undefined && !f.chains.includes(movement.chain)) return undefined;
   if (f.directions !== undefined && !f.directions.includes(movement.direction)) return undefined;
   if (f.kinds !== undefined && !f.kinds.includes(movement.kind)) return undefined;

@@ -1,5 +1,5 @@
 import type { LabelCategory } from '../labels/address-label.js';
-import type { MovementDirection, MovementKind, Severity } from '../movement.js';
+import type { MovementDirection, MovementEvent, MovementKind, Severity } from '../movement.js';
 
 /**
  * A tenant's webhook subscription (issue #9), as stored. Filters combine with
@@ -21,6 +21,8 @@ export interface SubscriptionFilters {
   readonly counterparties?: readonly string[];
   /** The labelled other side (movement.counterparty, issue #11) is in one of these categories; unlabelled never passes. */
   readonly counterpartyCategories?: readonly LabelCategory[];
+  /** Lifecycle event types (issue #10): absent = every type (`movement.detected`, `.reorged`, `.confirmed`, `.dropped`). */
+  readonly events?: readonly MovementEvent[];
 }
 
 export interface SubscriptionSecret {

@@ -36,6 +36,29 @@ alerts:
     expect(s.email?.routes?.[0]).toEqual({ match: { severity: ['critical'] }, to: ['oncall@example.com'], continue: true });
   });
 
+  it('lifecycle emails (issue #10): alerts.email.events and email.routes[].events, checked at file:line', () => {
+    const text = `${BASE}  routes:
+    - { match: { severity: [critical] }, to: [oncall@example.com], events: [movement.detected, movement.confirmed] }
+alerts:
+  email:
+    events: [movement.detected, movement.reorged]
+`;
+    const r = checkSettingsText(text, 'chainwatch.yaml', {});
+    expect(r.problems).toEqual([]);
+    expect(r.settings!.email?.routes?.[0]?.events).toEqual(['movement.detected', 'movement.confirmed']);
+    expect(r.settings!.alerts?.email.events).toEqual(['movement.detected', 'movement.reorged']);
+    const bad = `${BASE}  routes:
+    - { match: { severity: [critical] }, to: [oncall@example.com], events: [movement.retracted] }
+alerts:
+  email:
+    events: []
+`;
+    expect(checkSettingsText(bad, 'chainwatch.yaml', {}).problems.map(formatConfigProblem)).toEqual([
+      expect.stringMatching(/^chainwatch\.yaml:8:\d+: email\.routes\[0\]\.events\[0\]: must be one of "movement\.detected", "movement\.reorged", "movement\.confirmed", "movement\.dropped"/),
+      expect.stringMatching(/^chainwatch\.yaml:11:\d+: alerts\.email\.events: list at least one event type/),
+    ]);
+  });
+
   it('reports each problem at its file:line', () => {
     const text = `${BASE}  routes:
     - { match: { severity: [critical] }, to: [] }
