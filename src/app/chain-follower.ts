@@ -82,6 +82,10 @@ export class ChainFollower<TBlock extends { readonly header: BlockHeader }> {
   private lastErrorCode: string | undefined;
   private standingBy = false;
   private readonly startedAt = Date.now();
+  /** The loop's next run (set by start()); wake() calls it early. */
+  private runLoop: (() => Promise<void>) | undefined;
+  /** A wake() came while a step was running: run the next step as soon as this one ends. */
+  private wakePending = false;
 
   constructor(private readonly options: ChainFollowerOptions<TBlock>) {}
 
@@ -166,8 +170,8 @@ export class ChainFollower<TBlock extends { readonly header: BlockHeader }> {
         this.consecutiveFailures = 0;
         this.lastStepOkAt = Date.now();
         this.lastErrorCode = undefined;
-        // Still behind: go on at once rather than waiting a poll interval.
-        if (result.processed > 0 || result.reorged) delayMs = 0;
+        // Still behind, or a new head was announced meanwhile: go on at once rather than waiting a poll interval.
+        if (result.processed > 0 || result.reorged || this.wakePending) delayMs = 0;
       } catch (err) {
         this.consecutiveFailures++;
         this.lastErrorCode = typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : 'error';
@@ -179,10 +183,27 @@ export class ChainFollower<TBlock extends { readonly header: BlockHeader }> {
         );
       } finally {
         this.stepInFlight = undefined;
+        this.wakePending = false;
       }
       if (this.running) this.timer = setTimeout(() => void loop(), delayMs);
     };
+    this.runLoop = loop;
     void loop();
+  }
+
+  /**
+   * A new head was announced (eth_subscribe newHeads): run the next step now instead of at the end of the
+   * poll interval. During a step, the next one follows at once. Ignored while backing off after failures
+   * (a flood of heads must not hammer a failing node) and when the loop is not running.
+   */
+  wake(): void {
+    if (!this.running || this.runLoop === undefined || this.consecutiveFailures > 0) return;
+    if (this.stepInFlight !== undefined) {
+      this.wakePending = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.runLoop?.(), 0);
   }
 
   /** Stops after the step in flight finishes, so the cursor is consistent, then hands the lease on. */
