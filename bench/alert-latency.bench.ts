@@ -118,7 +118,7 @@ try {
   await new Promise<void>((resolve, reject) => bare.once('open', () => resolve()).once('error', reject));
   bare.on('message', (data: WebSocket.RawData) => {
     const at = performance.now();
-    const m = JSON.parse(data.toString()) as { method?: string; params?: { result?: { number?: string } } };
+    const m = JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : '{}') as { method?: string; params?: { result?: { number?: string } } };
     if (m.method === 'eth_subscription' && m.params?.result?.number !== undefined) announced.set(Number(m.params.result.number), at);
   });
   bare.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_subscribe', params: ['newHeads'] }));

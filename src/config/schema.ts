@@ -57,8 +57,8 @@ export const bitcoinChainSchema = z
     rpcUrl: httpUrl.optional(),
     esploraUrl: httpUrl.optional(),
     /**
-     * Issue #13: Bitcoin Core's ZeroMQ endpoint (`-zmqpubhashblock`). Accepted and documented; this release
-     * still polls every pollIntervalMs (see docs/bitcoin.md).
+     * Issue #13: Bitcoin Core's ZeroMQ `-zmqpubhashblock` endpoint: each new block wakes the poller at once;
+     * polling every pollIntervalMs stays the safety net (needs the optional package zeromq).
      */
     zmqUrl: zmqUrlSchema.optional(),
     confirmations: positiveInt.min(1).default(1),
