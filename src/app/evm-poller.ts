@@ -131,7 +131,8 @@ export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
   // pollOnce() alone (tests) fetches exactly its own step.
   let pipelining = false;
   let lastHead: number | undefined;
-  let ahead: { readonly first: number; readonly count: number; readonly at: number; readonly blocks: Promise<readonly EvmBlockData[]> } | undefined;
+  let ahead: { readonly first: number; readonly count: number; doneAt: number | undefined; readonly blocks: Promise<readonly EvmBlockData[]> } | undefined;
+  // Blocks fetched ahead are used by the very next step; after a failed step (backoff) they are fetched again.
   const maxAheadAgeMs = Math.max(chain.pollIntervalMs, 1_000);
 
   function fetchAhead(first: number): void {
@@ -139,9 +140,10 @@ export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
     const last = Math.min(first + chain.maxBlocksPerBatch - 1, lastHead - (chain.confirmations - 1));
     if (last < first) return;
     const blocks = fetchBlocksWithLookups(range(first, last));
+    const entry = { first, count: last - first + 1, doneAt: undefined as number | undefined, blocks };
     // A failure surfaces in the step that uses these blocks (which then fails and is retried as usual).
-    blocks.catch(() => undefined);
-    ahead = { first, count: last - first + 1, at: Date.now(), blocks };
+    blocks.then(() => (entry.doneAt = Date.now()), () => undefined);
+    ahead = entry;
   }
 
   const stepSource: ChainSource<EvmBlockData> = {
@@ -153,7 +155,7 @@ export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
     async fetchBlocks(numbers) {
       const fetched = ahead;
       ahead = undefined;
-      const usable = fetched !== undefined && fetched.first === numbers[0] && fetched.count === numbers.length && Date.now() - fetched.at <= maxAheadAgeMs;
+      const usable = fetched !== undefined && fetched.first === numbers[0] && fetched.count === numbers.length && (fetched.doneAt === undefined || Date.now() - fetched.doneAt <= maxAheadAgeMs);
       const blocks = usable ? await fetched.blocks : await fetchBlocksWithLookups(numbers);
       if (numbers.length > 0) fetchAhead(numbers[numbers.length - 1]! + 1);
       return blocks;
