@@ -162,11 +162,17 @@ export class ChainFollower<TBlock extends { readonly header: BlockHeader }> {
     this.running = true;
     const loop = async (): Promise<void> => {
       if (!this.running) return;
+      const stepStartedAt = Date.now();
       let delayMs = this.options.pollIntervalMs;
       try {
         const step = this.pollOnce();
         this.stepInFlight = step;
         const result = await step;
+        // A head is asked for every pollIntervalMs, not every pollIntervalMs plus the step's own time:
+        // a block then waits half an interval on average for the next poll (issue #13). A tenth of the
+        // interval is always left between steps, so a slow node is never polled back to back.
+        const interval = this.options.pollIntervalMs;
+        delayMs = Math.max(Math.ceil(interval / 10), interval - (Date.now() - stepStartedAt));
         this.consecutiveFailures = 0;
         this.lastStepOkAt = Date.now();
         this.lastErrorCode = undefined;
