@@ -11,6 +11,7 @@ import type { Movement } from '../core/movement.js';
 import type { BlockHeader } from '../core/ports.js';
 import { btcBackend } from './btc-backend.js';
 import { btcSeedOutpoints } from './btc-seed-outpoints.js';
+import { subscribeZmqHashBlock, type ZmqHashBlockSubscription } from '../adapters/bitcoin-core-rpc/subscribe-zmq-hash-block.js';
 import { ChainFollower, type ChainSource, type PollerWiring } from './chain-follower.js';
 import { integrityMetrics } from './integrity-metrics.js';
 import type { Readiness } from './readiness.js';
@@ -152,6 +153,7 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
 
   const mempool = chain.mempool ? createMempoolWatcher() : undefined;
   let started = false;
+  let zmq: ZmqHashBlockSubscription | undefined;
   let stopping = false;
   let startup: Promise<void> | undefined;
   let seeding: Promise<void> | undefined;
@@ -319,10 +321,21 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
         }
         follower.start();
         mempool?.start();
+        // Issue #13: Bitcoin Core's -zmqpubhashblock wakes the follower on each block; polling stays the safety net.
+        if (chain.zmqUrl !== undefined && !stopping) {
+          zmq = subscribeZmqHashBlock({
+            url: chain.zmqUrl,
+            onBlock: () => follower.wake(),
+            onSubscribed: (url) => logger.info({ chain: chain.id, zmq: url }, 'following new blocks over ZeroMQ (hashblock)'),
+            onUnavailable: (reason) => logger.warn({ chain: chain.id, reason }, 'ZeroMQ block notifications unavailable: polling every pollIntervalMs'),
+          });
+        }
       })();
     },
     async stop() {
       stopping = true;
+      zmq?.close();
+      zmq = undefined;
       wakeUp?.();
       // A seeding call in flight (scantxoutset can take minutes) must not hold up shutdown: once it
       // returns, startup sees `stopping` and starts nothing.

@@ -99,6 +99,10 @@ export class ChainFollower<TBlock extends { readonly header: BlockHeader }> {
   private readonly stepFailureLog = new RepeatGate(60_000, Date.now);
   /** Retractions waiting for the follower to reach their height on the new branch (mirrors the ledger). */
   private pendingRetractions: readonly PendingRetraction[] = [];
+  /** The loop's next run (set by start()); wake() calls it early. */
+  private runLoop: (() => Promise<void>) | undefined;
+  /** A wake() came while a step was running: run the next step as soon as this one ends. */
+  private wakePending = false;
 
   constructor(private readonly options: ChainFollowerOptions<TBlock>) {}
 
@@ -180,16 +184,22 @@ export class ChainFollower<TBlock extends { readonly header: BlockHeader }> {
     this.running = true;
     const loop = async (): Promise<void> => {
       if (!this.running) return;
+      const stepStartedAt = Date.now();
       let delayMs = this.options.pollIntervalMs;
       try {
         const step = this.pollOnce();
         this.stepInFlight = step;
         const result = await step;
+        // A head is asked for every pollIntervalMs, not every pollIntervalMs plus the step's own time:
+        // a block then waits half an interval on average for the next poll (issue #13). A tenth of the
+        // interval is always left between steps, so a slow node is never polled back to back.
+        const interval = this.options.pollIntervalMs;
+        delayMs = Math.max(Math.ceil(interval / 10), interval - (Date.now() - stepStartedAt));
         this.consecutiveFailures = 0;
         this.lastStepOkAt = Date.now();
         this.lastErrorCode = undefined;
-        // Still behind: go on at once rather than waiting a poll interval.
-        if (result.processed > 0 || result.reorged) delayMs = 0;
+        // Still behind, or a new head was announced meanwhile: go on at once rather than waiting a poll interval.
+        if (result.processed > 0 || result.reorged || this.wakePending) delayMs = 0;
       } catch (err) {
         this.consecutiveFailures++;
         this.lastErrorCode = typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : 'error';
@@ -207,10 +217,27 @@ export class ChainFollower<TBlock extends { readonly header: BlockHeader }> {
         }
       } finally {
         this.stepInFlight = undefined;
+        this.wakePending = false;
       }
       if (this.running) this.timer = setTimeout(() => void loop(), delayMs);
     };
+    this.runLoop = loop;
     void loop();
+  }
+
+  /**
+   * A new head was announced (eth_subscribe newHeads): run the next step now instead of at the end of the
+   * poll interval. During a step, the next one follows at once. Ignored while backing off after failures
+   * (a flood of heads must not hammer a failing node) and when the loop is not running.
+   */
+  wake(): void {
+    if (!this.running || this.runLoop === undefined || this.consecutiveFailures > 0) return;
+    if (this.stepInFlight !== undefined) {
+      this.wakePending = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.runLoop?.(), 0);
   }
 
   /** Stops after the step in flight finishes, so the cursor is consistent, then hands the lease on. */

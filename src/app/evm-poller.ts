@@ -8,6 +8,7 @@ import { matchEvmBlock } from '../core/evm/match-evm-block.js';
 import { tokenMetadataKey } from '../core/evm/token-metadata-key.js';
 import { createEvmRpcClient } from '../adapters/evm-rpc/create-evm-rpc-client.js';
 import { createEvmRpcSource, type EvmLogsMode, type EvmRpcSource } from '../adapters/evm-rpc/create-evm-rpc-source.js';
+import { subscribeNewHeads, type NewHeadsSubscription } from '../adapters/evm-rpc/subscribe-new-heads.js';
 import { ChainFollower, type ChainSource, type PollerWiring } from './chain-follower.js';
 import { beforeStepWithEnricher, type MovementEnricher } from './movement-enricher.js';
 import { RepeatGate } from './repeat-gate.js';
@@ -24,6 +25,8 @@ export interface EvmPollerOptions extends PollerWiring {
   readonly enricher?: MovementEnricher;
   /** Follow the node's `finalized` block instead of the newest one (the finality follower, issue #10). */
   readonly followFinalized?: boolean;
+  /** Reconnect backoff of the newHeads WebSocket (chain.wsUrl); tests shorten it. */
+  readonly newHeads?: { readonly minBackoffMs?: number; readonly maxBackoffMs?: number };
 }
 
 interface StepLookups {
@@ -116,21 +119,56 @@ export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
   });
 
   // Statuses of matched transactions and token metadata for a whole step are fetched together, right after
-  // its blocks, instead of one round trip per block inside detect (which halved catch-up speed on busy lists).
+  // its blocks (statuses in ONE batch for every block of the step), instead of a round trip per block inside
+  // detect (which halved catch-up speed on busy lists).
   const lookups = new WeakMap<EvmBlockData, StepLookups>();
+  async function fetchBlocksWithLookups(numbers: readonly number[]): Promise<readonly EvmBlockData[]> {
+    const blocks = await source.fetchBlocks(numbers);
+    const index = options.currentWatchlist();
+    const needs = blocks.map((block) => findEvmLookupNeeds(block, chain.id, index));
+    const tokens = new Map(needs.flatMap((n) => n.tokens).map((t) => [tokenMetadataKey(t.standard, t.contract), t] as const));
+    const [txStatus, metadata] = await Promise.all([
+      source.fetchStepTxStatuses(blocks.map((block, i) => ({ block: block.header, txHashes: needs[i]!.txHashes }))),
+      source.fetchTokenMetadata([...tokens.values()]),
+    ]);
+    blocks.forEach((block, i) => lookups.set(block, { index, txStatus, tokens: metadata, legs: needs[i]!.legs }));
+    return blocks;
+  }
+
+  // The running loop pipelines a catch-up: while the follower matches, queues and saves one step's blocks,
+  // the next step's blocks (and their lookups) are already being fetched, so the node and chainwatch work
+  // at the same time. Only ranges the last head said are due are fetched ahead; the follower still checks
+  // every block's parent hash, so a block reorged out after it was fetched is caught like any other.
+  // pollOnce() alone (tests) fetches exactly its own step.
+  let pipelining = false;
+  let lastHead: number | undefined;
+  let ahead: { readonly first: number; readonly count: number; doneAt: number | undefined; readonly blocks: Promise<readonly EvmBlockData[]> } | undefined;
+  // Blocks fetched ahead are used by the very next step; after a failed step (backoff) they are fetched again.
+  const maxAheadAgeMs = Math.max(chain.pollIntervalMs, 1_000);
+
+  function fetchAhead(first: number): void {
+    if (!pipelining || lastHead === undefined) return;
+    const last = Math.min(first + chain.maxBlocksPerBatch - 1, lastHead - (chain.confirmations - 1));
+    if (last < first) return;
+    const blocks = fetchBlocksWithLookups(range(first, last));
+    const entry = { first, count: last - first + 1, doneAt: undefined as number | undefined, blocks };
+    // A failure surfaces in the step that uses these blocks (which then fails and is retried as usual).
+    blocks.then(() => (entry.doneAt = Date.now()), () => undefined);
+    ahead = entry;
+  }
+
   const stepSource: ChainSource<EvmBlockData> = {
-    fetchHeadNumber: () => source.fetchHeadNumber(),
+    async fetchHeadNumber() {
+      lastHead = await source.fetchHeadNumber();
+      return lastHead;
+    },
     fetchHeaders: (numbers) => source.fetchHeaders(numbers),
     async fetchBlocks(numbers) {
-      const blocks = await source.fetchBlocks(numbers);
-      const index = options.currentWatchlist();
-      const needs = blocks.map((block) => findEvmLookupNeeds(block, chain.id, index));
-      const tokens = new Map(needs.flatMap((n) => n.tokens).map((t) => [tokenMetadataKey(t.standard, t.contract), t] as const));
-      const [statuses, metadata] = await Promise.all([
-        Promise.all(blocks.map((block, i) => source.fetchTxStatuses(block.header, needs[i]!.txHashes))),
-        source.fetchTokenMetadata([...tokens.values()]),
-      ]);
-      blocks.forEach((block, i) => lookups.set(block, { index, txStatus: statuses[i]!, tokens: metadata, legs: needs[i]!.legs }));
+      const fetched = ahead;
+      ahead = undefined;
+      const usable = fetched !== undefined && fetched.first === numbers[0] && fetched.count === numbers.length && (fetched.doneAt === undefined || Date.now() - fetched.doneAt <= maxAheadAgeMs);
+      const blocks = usable ? await fetched.blocks : await fetchBlocksWithLookups(numbers);
+      if (numbers.length > 0) fetchAhead(numbers[numbers.length - 1]! + 1);
       return blocks;
     },
   };
@@ -162,8 +200,49 @@ export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
       if (prefetched?.index === index) return matchEvmBlock(block, { ...context, txStatus: prefetched.txStatus, tokens: prefetched.tokens, legs: prefetched.legs });
       // The watchlist changed since the step's blocks were fetched: look up what this block needs now.
       const needs = findEvmLookupNeeds(block, chain.id, index);
-      const [txStatus, tokens] = await Promise.all([source.fetchTxStatuses(block.header, needs.txHashes), source.fetchTokenMetadata(needs.tokens, block.header.number)]);
+      const [txStatus, tokens] = await Promise.all([source.fetchStepTxStatuses([{ block: block.header, txHashes: needs.txHashes }]), source.fetchTokenMetadata(needs.tokens, block.header.number)]);
       return matchEvmBlock(block, { ...context, txStatus, tokens, legs: needs.legs });
   }
-  return Object.assign(follower, { source });
+  // Issue #13: with chain.wsUrl, every head the node announces wakes the loop at once (latency of an alert is
+  // then the fetch and the queue, not half a poll interval). The finality follower trails the `finalized`
+  // block, which newHeads does not announce: it keeps polling only.
+  let newHeads: NewHeadsSubscription | undefined;
+  function followNewHeads(url: string): NewHeadsSubscription {
+    return subscribeNewHeads({
+      chain: chain.id,
+      url,
+      ...options.newHeads,
+      onHead: (number) => {
+        if (lastHead === undefined || number > lastHead) follower.wake();
+      },
+      onStateChange: (state) => {
+        if (state.connected) logger.info({ chain: chain.id, ws: state.url }, 'following new heads over WebSocket (eth_subscribe newHeads)');
+        else logger.warn({ chain: chain.id, ws: state.url, reason: state.reason, retry_in_ms: state.retryInMs }, 'newHeads WebSocket lost: polling every pollIntervalMs until it is back');
+      },
+    });
+  }
+
+  const startLoop = follower.start.bind(follower);
+  const stopLoop = follower.stop.bind(follower);
+  return Object.assign(follower, {
+    source,
+    start(): void {
+      pipelining = true;
+      if (chain.wsUrl !== undefined && options.followFinalized !== true && newHeads === undefined) newHeads = followNewHeads(chain.wsUrl);
+      startLoop();
+    },
+    async stop(): Promise<void> {
+      pipelining = false;
+      ahead = undefined;
+      newHeads?.close();
+      newHeads = undefined;
+      await stopLoop();
+    },
+  });
+}
+
+function range(from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let n = from; n <= to; n++) out.push(n);
+  return out;
 }

@@ -68,7 +68,7 @@ export interface SubscriptionDeliveriesOptions {
   readonly now?: () => Date;
   readonly random?: () => number;
   readonly resolveHost?: ResolveHost;
-  /** Worker slots shared by every subscription (default 32). */
+  /** Worker slots shared by every subscription (default 64: each delivery mostly waits on Redis and the receiver). */
   readonly concurrency?: number;
 }
 
@@ -123,9 +123,12 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
     return cache?.subscriptions ?? [];
   };
 
+  // EVALSHA (ioredis re-sends the script only after a NOSCRIPT): the script text is not written to Redis per delivery.
+  if (!('chainwatchAcquireSlot' in connection)) connection.defineCommand('chainwatchAcquireSlot', { numberOfKeys: 1, lua: SLOT_SCRIPT });
+  const slotScript = connection as Redis & { chainwatchAcquireSlot(key: string, ...args: (string | number)[]): Promise<unknown> };
   const acquireSlot = async (subId: string, jobId: string): Promise<boolean> => {
     const t = Date.now();
-    const got = await connection.eval(SLOT_SCRIPT, 1, slotKey(subId), t, t - slotTtlMs, config.concurrencyPerSubscription, jobId, slotTtlMs);
+    const got = await slotScript.chainwatchAcquireSlot(slotKey(subId), t, t - slotTtlMs, config.concurrencyPerSubscription, jobId, slotTtlMs);
     return got === 1;
   };
   const releaseSlot = async (subId: string, jobId: string): Promise<void> => {
@@ -238,7 +241,7 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
     }
   };
 
-  const worker = new Worker<SubscriptionDeliveryJobData>(SUBSCRIPTION_DELIVERIES_QUEUE, attempt, { connection, prefix, concurrency: options.concurrency ?? 32 });
+  const worker = new Worker<SubscriptionDeliveryJobData>(SUBSCRIPTION_DELIVERIES_QUEUE, attempt, { connection, prefix, concurrency: options.concurrency ?? 64 });
   worker.on('error', (err) => logger.error({ err, component: 'worker subscription-deliveries' }, 'worker error'));
   await worker.waitUntilReady();
 

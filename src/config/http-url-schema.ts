@@ -24,3 +24,24 @@ function isHttpUrl(value: string): boolean {
     return false;
   }
 }
+
+/** An absolute ws:// or wss:// URL (an EVM node's WebSocket endpoint, `chains.<id>.wsUrl`). */
+export const wsUrlSchema = z.string().refine((value) => hasScheme(value, ['ws:', 'wss:']), {
+  message: 'must be a ws:// or wss:// URL',
+  params: { code: 'invalid_value' },
+});
+
+/** A ZeroMQ endpoint as Bitcoin Core's -zmqpub* options name it: tcp://host:port (`chains.<id>.zmqUrl`). */
+export const zmqUrlSchema = z.string().refine((value) => hasScheme(value, ['tcp:']) && /:\d+$/.test(value), {
+  message: 'must be a tcp://host:port URL',
+  params: { code: 'invalid_value' },
+});
+
+function hasScheme(value: string, schemes: readonly string[]): boolean {
+  try {
+    const url = new URL(value);
+    return schemes.includes(url.protocol) && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}

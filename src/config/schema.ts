@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { httpUrlSchema } from './http-url-schema.js';
+import { httpUrlSchema, wsUrlSchema, zmqUrlSchema } from './http-url-schema.js';
 import { tronChainSchema, type TronChainConfig } from './tron-chain-schema.js';
 import { UTXO_KINDS, UTXO_NETWORK_NAMES } from '../core/btc/utxo-chain.js';
 import { alertsSchema, emailRouteSchema, pricesSchema, tokensSchema, type AlertsConfig, type PricesConfig, type TokensConfig } from './alerts-schema.js';
@@ -20,6 +20,12 @@ export const evmChainSchema = z
   .object({
     kind: z.literal('evm'),
     rpcUrls: z.array(httpUrl).min(1, 'at least one RPC URL is required'),
+    /**
+     * Issue #13: the node's WebSocket endpoint. New heads are then followed by eth_subscribe("newHeads") and
+     * the poller wakes at once on each; polling every pollIntervalMs goes on as the safety net and the fallback
+     * while the socket is down (reconnected with backoff).
+     */
+    wsUrl: wsUrlSchema.optional(),
     confirmations: positiveInt.min(1).default(1),
     pollIntervalMs: positiveInt.min(50).default(1000),
     startBlock: startBlockSchema.default('latest'),
@@ -50,6 +56,11 @@ export const bitcoinChainSchema = z
     network: z.enum(['mainnet', 'testnet', 'signet', 'regtest']),
     rpcUrl: httpUrl.optional(),
     esploraUrl: httpUrl.optional(),
+    /**
+     * Issue #13: Bitcoin Core's ZeroMQ `-zmqpubhashblock` endpoint: each new block wakes the poller at once;
+     * polling every pollIntervalMs stays the safety net (needs the optional package zeromq).
+     */
+    zmqUrl: zmqUrlSchema.optional(),
     confirmations: positiveInt.min(1).default(1),
     pollIntervalMs: positiveInt.min(50).default(5000),
     startBlock: startBlockSchema.default('latest'),

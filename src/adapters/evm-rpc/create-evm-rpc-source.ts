@@ -86,6 +86,12 @@ export interface EvmRpcSourceOptions {
   readonly arbtraceBelowBlock?: number;
 }
 
+/** Transactions of one block whose success is wanted (see EvmRpcSource.fetchStepTxStatuses). */
+export interface TxStatusRequest {
+  readonly block: BlockHeader;
+  readonly txHashes: readonly string[];
+}
+
 export interface EvmRpcSource {
   fetchHeadNumber(): Promise<number>;
   fetchBlocks(numbers: readonly number[]): Promise<readonly EvmBlockData[]>;
@@ -95,6 +101,11 @@ export interface EvmRpcSource {
    * kept failing past maxLookupAttempts is left out (the transaction then counts as successful).
    */
   fetchTxStatuses(block: BlockHeader, txHashes: readonly string[]): Promise<ReadonlyMap<string, boolean>>;
+  /**
+   * The same for every block of a step in ONE JSON-RPC batch (not a round trip per block or per
+   * transaction): success by lowercase transaction hash; each receipt is checked against its block.
+   */
+  fetchStepTxStatuses(wanted: readonly TxStatusRequest[]): Promise<ReadonlyMap<string, boolean>>;
   /**
    * symbol()/decimals() of token contracts (batched eth_call), keyed and cached by
    * tokenMetadataKey(standard, contract). `blockNumber` only names the block in gap reports.
@@ -107,6 +118,7 @@ export interface EvmRpcSource {
 }
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
+const rangeLogsRequest = (first: number, last: number): JsonRpcRequest => ({ method: 'eth_getLogs', params: [{ fromBlock: hex(first), toBlock: hex(last) }] });
 const MAX_TRACE_ATTEMPTS = 3;
 /** How long a step's blocks are reused by its retry (a retried step comes within the follower's 5 s backoff). */
 const KEEP_BLOCKS_MS = 30_000;
@@ -123,11 +135,12 @@ const MAX_TRACKED_LOOKUPS = 10_000;
 /**
  * The EVM ChainSource. Per step it sends:
  * 1. one batch: eth_getBlockByNumber(n, true) for every n, plus
- *    eth_getBlockReceipts(n) when the node has it, plus the trace call;
- * 2. without block receipts, one batch of eth_getLogs({blockHash}) per block
- *    (by hash, so logs cannot come from another fork).
+ *    eth_getBlockReceipts(n) when the node has it, plus the trace call, plus
+ *    (without block receipts, once ranges are known to work) one range
+ *    eth_getLogs for the batch, each log checked against its block's hash;
+ * 2. only when that range form is refused, eth_getLogs({blockHash}) per block.
  * No per-transaction receipt calls: statuses are fetched only for the few
- * transactions that matched (fetchTxStatuses).
+ * transactions that matched, for the whole step at once (fetchStepTxStatuses).
  */
 export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
   const { chain, client } = options;
@@ -299,6 +312,9 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
       const traces = trace ? calls.push(trace) - 1 : -1;
       return { n, block, receipts, traces };
     });
+    // Once the node is known to answer range eth_getLogs, ask it in the same batch as the blocks: one round
+    // trip per step instead of two (each log is still checked against its block's hash).
+    const rangeLogs = logsMode === 'rangeLogs' ? calls.push(rangeLogsRequest(numbers[0]!, numbers[numbers.length - 1]!)) - 1 : -1;
     const outcomes = await client.batch(calls);
 
     const blocks: { n: number; block: NormalizedEvmBlock; receipts: JsonRpcOutcome | undefined; traces: JsonRpcOutcome | undefined }[] = [];
@@ -341,7 +357,7 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
     let logsByBlock: readonly JsonRpcOutcome[] = [];
     let receiptsByBlock: readonly (readonly unknown[])[] | undefined;
     if (!haveReceipts) {
-      const fetched = await fetchLogsWithoutBlockReceipts(blocks.map((b) => b.block), mayHaveLogs);
+      const fetched = await fetchLogsWithoutBlockReceipts(blocks.map((b) => b.block), mayHaveLogs, rangeLogs >= 0 ? outcomes[rangeLogs] : undefined);
       logsByBlock = fetched.logs;
       receiptsByBlock = fetched.receipts;
     }
@@ -422,11 +438,18 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
    * an inconsistency, retried), else eth_getLogs per block hash, else (eth_getLogs disabled, as on
    * some public endpoints) every transaction's receipt. A refused form is not asked again.
    */
-  async function fetchLogsWithoutBlockReceipts(blocks: readonly NormalizedEvmBlock[], mayHaveLogs: ReadonlySet<number>): Promise<{ logs: readonly JsonRpcOutcome[]; receipts?: readonly (readonly unknown[])[] }> {
+  async function fetchLogsWithoutBlockReceipts(
+    blocks: readonly NormalizedEvmBlock[],
+    mayHaveLogs: ReadonlySet<number>,
+    rangeAnswer: JsonRpcOutcome | undefined,
+  ): Promise<{ logs: readonly JsonRpcOutcome[]; receipts?: readonly (readonly unknown[])[] }> {
     if (logsMode === 'rangeLogs' || logsMode === undefined) {
       const first = blocks[0]!.header.number;
       const last = blocks[blocks.length - 1]!.header.number;
-      const [outcome] = await client.batch([{ method: 'eth_getLogs', params: [{ fromBlock: hex(first), toBlock: hex(last) }], check: (result) => rangeLogsProblem(result, blocks, mayHaveLogs) }]);
+      // The answer that rode in the blocks' batch is used only if it passes the same check as a fresh
+      // request; otherwise the range is asked again on its own, retried per call by the client.
+      const prefetched = rangeAnswer?.ok === true && rangeLogsProblem(rangeAnswer.result, blocks, mayHaveLogs) === undefined ? rangeAnswer : undefined;
+      const [outcome] = prefetched !== undefined ? [prefetched] : await client.batch([{ ...rangeLogsRequest(first, last), check: (result: unknown) => rangeLogsProblem(result, blocks, mayHaveLogs) }]);
       if (outcome?.ok && Array.isArray(outcome.result)) {
         setLogsMode('rangeLogs');
         const byNumber = new Map<number, unknown[]>(blocks.map((b) => [b.header.number, []]));
@@ -468,28 +491,35 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
     return { logs: [], receipts };
   }
 
-  async function fetchTxStatuses(block: BlockHeader, txHashes: readonly string[]): Promise<ReadonlyMap<string, boolean>> {
-    if (txHashes.length === 0) return new Map();
+  function fetchTxStatuses(block: BlockHeader, txHashes: readonly string[]): Promise<ReadonlyMap<string, boolean>> {
+    return fetchStepTxStatuses([{ block, txHashes }]);
+  }
+
+  async function fetchStepTxStatuses(wanted: readonly TxStatusRequest[]): Promise<ReadonlyMap<string, boolean>> {
+    const items = wanted.flatMap(({ block, txHashes }) => txHashes.map((h) => ({ block, h })));
+    if (items.length === 0) return new Map();
     let outcomes: readonly JsonRpcOutcome[];
     try {
-      outcomes = await client.batch(txHashes.map((h) => ({ method: 'eth_getTransactionReceipt', params: [h], check: (result: unknown) => receiptProblem(result, block) })));
+      outcomes = await client.batch(items.map(({ block, h }) => ({ method: 'eth_getTransactionReceipt', params: [h], check: (result: unknown) => receiptProblem(result, block) })));
     } catch (err) {
       // The whole batch failed (after the client's own retries): a failed attempt for each of its lookups.
-      const givenUp = txHashes.filter((h) => exhausted(`tx:${h}`));
-      if (givenUp.length < txHashes.length) throw err;
-      for (const h of txHashes) reportGap({ lookup: 'tx-status', subject: h, blockNumber: block.number, reason: 'retries-exhausted', error: asError(err) });
+      const givenUp = items.filter(({ h }) => exhausted(`tx:${h}`));
+      if (givenUp.length < items.length) throw err;
+      for (const { block, h } of items) reportGap({ lookup: 'tx-status', subject: h, blockNumber: block.number, reason: 'retries-exhausted', error: asError(err) });
       return new Map();
     }
-    const receipts: unknown[] = [];
+    const receipts = new Map<BlockHeader, unknown[]>();
     let failure: Error | undefined;
     outcomes.forEach((o, i) => {
-      const h = txHashes[i]!;
+      const { block, h } = items[i]!;
       let error: RetryableError | PermanentError | undefined;
       if (!o.ok) error = translateEvmRpcError(new JsonRpcCallError(o.error), `eth_getTransactionReceipt of ${h} in block ${block.number} on chain ${chain}`);
       else if (o.result === null) error = new RetryableError('RPC_INCONSISTENT', `the RPC node has no receipt for transaction ${h} of block ${block.number} (reorg in progress?)`);
       if (error === undefined) {
         lookupFailures.delete(`tx:${h}`);
-        receipts.push((o as JsonRpcOutcome & { ok: true }).result);
+        const list = receipts.get(block) ?? [];
+        if (list.length === 0) receipts.set(block, list);
+        list.push((o as JsonRpcOutcome & { ok: true }).result);
       } else if (exhausted(`tx:${h}`)) {
         // Alerted with what is known: the transaction counts as successful (a reverted one moved nothing,
         // so at worst a value leg is reported that did not happen; never a movement lost).
@@ -499,7 +529,10 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
       }
     });
     if (failure) throw failure;
-    return normalizeEvmReceipts(receipts, block).txStatus;
+    // Each block's receipts are checked against that block's hash (a receipt from another fork is retried).
+    const statuses = new Map<string, boolean>();
+    for (const [block, list] of receipts) for (const [h, ok] of normalizeEvmReceipts(list, block).txStatus) statuses.set(h, ok);
+    return statuses;
   }
 
   async function fetchTokenMetadata(
@@ -584,6 +617,7 @@ export function createEvmRpcSource(options: EvmRpcSourceOptions): EvmRpcSource {
     fetchBlocks,
     fetchHeaders,
     fetchTxStatuses,
+    fetchStepTxStatuses,
     fetchTokenMetadata,
     get traceMode() {
       return traceMode;

@@ -1,8 +1,8 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { RetryableError } from '../../core/errors.js';
-import { resolveSafeTarget, type TargetPolicy } from './resolve-safe-target.js';
+import { resolveSafeTarget, type SafeTarget, type TargetPolicy } from './resolve-safe-target.js';
 
 export interface SafePostParams {
   readonly url: string;
@@ -29,6 +29,37 @@ export class HttpTransportError extends RetryableError {
 }
 
 const MAX_RESPONSE_BYTES = 64 * 1024;
+/** Keep-alive pools kept at most (one per checked address and host name); the oldest is closed beyond. */
+const MAX_POOLS = 256;
+const pools = new Map<string, HttpAgent>();
+
+/**
+ * The keep-alive pool for one checked target. Keyed by the address the SSRF
+ * guard checked (and the host name, which TLS verifies), so a reused socket is
+ * always one that was opened to an address checked for this very name; a DNS
+ * answer that changes gets a pool of its own. Fan-outs of hundreds of
+ * deliveries to one receiver then cost one TCP (and TLS) handshake per socket,
+ * not per delivery.
+ */
+function poolFor(target: SafeTarget): HttpAgent {
+  const key = `${target.url.protocol}//${target.hostname}|${target.address}|${target.url.port}`;
+  let agent = pools.get(key);
+  if (agent !== undefined) {
+    // Most recently used last: the first key is the one to evict.
+    pools.delete(key);
+    pools.set(key, agent);
+    return agent;
+  }
+  const options = { keepAlive: true, maxSockets: 64, maxFreeSockets: 16, scheduling: 'lifo' as const };
+  agent = target.url.protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options);
+  pools.set(key, agent);
+  if (pools.size > MAX_POOLS) {
+    const [oldestKey, oldest] = pools.entries().next().value as [string, HttpAgent];
+    pools.delete(oldestKey);
+    oldest.destroy();
+  }
+  return agent;
+}
 
 /**
  * The one HTTP client for tenant webhooks: the SSRF guard checks the target at
@@ -41,6 +72,19 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
  */
 export async function sendSafePost(params: SafePostParams): Promise<SafePostResult> {
   const target = await resolveSafeTarget(params.url, params.policy);
+  try {
+    return await postTo(target, params, poolFor(target));
+  } catch (err) {
+    // A kept-alive socket the receiver closed while idle fails at once: send again on a fresh connection
+    // (the request never reached the receiver's handler).
+    if (err instanceof StaleSocketError) return postTo(target, params, false);
+    throw err;
+  }
+}
+
+class StaleSocketError extends Error {}
+
+function postTo(target: SafeTarget, params: SafePostParams, agent: HttpAgent | false): Promise<SafePostResult> {
   const pinned: LookupFunction = (_hostname, options, callback) => {
     if (options.all === true) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: target.address, family: target.family }]);
     else callback(null, target.address, target.family);
@@ -64,7 +108,7 @@ export async function sendSafePost(params: SafePostParams): Promise<SafePostResu
         lookup: pinned,
         ...(isHttps ? { servername: target.hostname } : {}),
         headers: { ...params.headers, 'content-length': String(Buffer.byteLength(params.body)) },
-        agent: false,
+        agent,
       },
       (res: IncomingMessage) => {
         let read = 0;
@@ -86,7 +130,10 @@ export async function sendSafePost(params: SafePostParams): Promise<SafePostResu
       },
     );
     const timer = setTimeout(() => fail(new HttpTransportError('timeout', `${target.hostname} did not answer within ${params.timeoutMs} ms`)), params.timeoutMs);
-    req.on('error', (err: NodeJS.ErrnoException) => fail(new HttpTransportError('network', `${target.hostname} is unreachable (${err.code ?? 'network error'})`)));
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) return fail(new StaleSocketError(err.code));
+      fail(new HttpTransportError('network', `${target.hostname} is unreachable (${err.code ?? 'network error'})`));
+    });
     req.end(params.body);
   });
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 
 /**
  * Delivery records: one per (event, subscription), kept after the queue job is
@@ -73,6 +73,14 @@ export function createDeliveryStore(redis: Redis, prefix: string): DeliveryStore
   const seqKey = `${prefix}:dlv-seq`;
   const parse = (raw: string | null | undefined): DeliveryRecord | undefined => (raw === null || raw === undefined ? undefined : (JSON.parse(raw) as DeliveryRecord));
 
+  // EVALSHA in the fan-out pipeline: a thousand deliveries do not write the script text a thousand times.
+  if (!('chainwatchCreateDelivery' in redis)) redis.defineCommand('chainwatchCreateDelivery', { numberOfKeys: 4, lua: CREATE_SCRIPT });
+  const createScript = {
+    chainwatchCreateDelivery: (pipe: ChainableCommander, ...args: (string | number)[]): void => {
+      (pipe as ChainableCommander & { chainwatchCreateDelivery(...a: (string | number)[]): ChainableCommander }).chainwatchCreateDelivery(...args);
+    },
+  };
+
   const store: DeliveryStore = {
     async createMany(records) {
       if (records.length === 0) return new Set();
@@ -81,7 +89,7 @@ export function createDeliveryStore(redis: Redis, prefix: string): DeliveryStore
       const pipe = redis.pipeline();
       records.forEach((r, i) => {
         const rec: DeliveryRecord = { ...r, seq: first + i, status: 'pending', attempts: 0, lastStatusCode: null, lastError: null, nextAttemptAt: null, latencyMs: null, replays: 0, jobId: r.id };
-        pipe.eval(CREATE_SCRIPT, 4, recKey(r.id), allKey(r.subscriptionId), statusKey(r.subscriptionId, 'pending'), timeKey(r.subscriptionId), JSON.stringify(rec), rec.seq, Date.parse(r.createdAt), r.id);
+        createScript.chainwatchCreateDelivery(pipe, recKey(r.id), allKey(r.subscriptionId), statusKey(r.subscriptionId, 'pending'), timeKey(r.subscriptionId), JSON.stringify(rec), rec.seq, Date.parse(r.createdAt), r.id);
       });
       const results = (await pipe.exec()) ?? [];
       const created = new Set<string>();

@@ -21,3 +21,23 @@ export function checksumEvmAddress(lowercaseAddress: string): string {
   }
   return out;
 }
+
+const MEMO_LIMIT = 10_000;
+const memo = new Map<string, string>();
+
+/**
+ * checksumEvmAddress with a bounded memo: the same few addresses (the watched
+ * one, a token contract, an exchange's hot wallet) recur in every movement of
+ * a busy block, and a keccak per address per movement was the matcher's
+ * largest cost. The memo is forgotten whole when full, so hostile traffic of
+ * unique addresses costs one keccak each, as without it.
+ */
+export function checksumEvmAddressMemo(lowercaseAddress: string): string {
+  let out = memo.get(lowercaseAddress);
+  if (out === undefined) {
+    out = checksumEvmAddress(lowercaseAddress);
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(lowercaseAddress, out);
+  }
+  return out;
+}

@@ -1,4 +1,5 @@
-import { getAddress, getCreateAddress } from 'ethers';
+import { getCreateAddress } from 'ethers';
+import { checksumEvmAddressMemo } from '../address/checksum-evm-address.js';
 import { buildMovementId, type Asset, type Movement } from '../movement.js';
 import type { WatchlistIndex } from '../watchlist.js';
 import { collectEvmLegs, type EvmLeg } from './collect-evm-legs.js';
@@ -56,7 +57,7 @@ export function matchEvmBlock(block: EvmBlockData, context: MatchEvmBlockContext
 function toMovement(leg: EvmLeg, block: EvmBlockData, context: MatchEvmBlockContext, txs: ReadonlyMap<string, { readonly from: string; readonly nonce: number }>): Movement {
   let to: string;
   if (leg.to !== null) {
-    to = getAddress(leg.to);
+    to = checksumEvmAddressMemo(leg.to);
   } else {
     // Contract creation: the recipient is the new contract (address from sender and nonce).
     const tx = txs.get(leg.txHash);
@@ -74,7 +75,7 @@ function toMovement(leg: EvmLeg, block: EvmBlockData, context: MatchEvmBlockCont
     blockHash: block.header.hash,
     logIndex: leg.logIndex,
     tracePosition: leg.tracePosition,
-    from: getAddress(leg.from),
+    from: checksumEvmAddressMemo(leg.from),
     to,
     asset: assetOf(leg, context),
     amount: leg.amount,
@@ -83,13 +84,13 @@ function toMovement(leg: EvmLeg, block: EvmBlockData, context: MatchEvmBlockCont
     watchlist: leg.watchlist,
     confirmations: Math.max(0, context.headNumber - block.header.number + 1),
     // Who signed the transaction: a Transfer(from = watched) in a transaction someone else sent may be forged.
-    txFrom: txSender === undefined ? null : getAddress(txSender),
+    txFrom: txSender === undefined ? null : checksumEvmAddressMemo(txSender),
   };
 }
 
 function assetOf(leg: EvmLeg, context: MatchEvmBlockContext): Asset {
   if (leg.contract === null || leg.standard === null) return { contract: null, symbol: context.nativeSymbol, decimals: 18 };
   const meta = context.tokens?.get(tokenMetadataKey(leg.standard, leg.contract)) ?? fallbackTokenMetadata(leg.standard);
-  if (leg.standard !== 'erc20') return { contract: getAddress(leg.contract), symbol: meta.symbol, decimals: 0 };
-  return { contract: getAddress(leg.contract), symbol: meta.symbol, decimals: meta.decimals, ...(meta.rawUnits === true ? { rawUnits: true } : {}) };
+  if (leg.standard !== 'erc20') return { contract: checksumEvmAddressMemo(leg.contract), symbol: meta.symbol, decimals: 0 };
+  return { contract: checksumEvmAddressMemo(leg.contract), symbol: meta.symbol, decimals: meta.decimals, ...(meta.rawUnits === true ? { rawUnits: true } : {}) };
 }

@@ -1,6 +1,6 @@
 import { getAddress, hexlify, randomBytes } from 'ethers';
 import { describe, expect, it } from 'vitest';
-import { checksumEvmAddress } from '../../../src/core/address/checksum-evm-address.js';
+import { checksumEvmAddress, checksumEvmAddressMemo } from '../../../src/core/address/checksum-evm-address.js';
 
 describe('checksumEvmAddress (EIP-55)', () => {
   it('matches the EIP-55 test vectors', () => {
@@ -19,6 +19,15 @@ describe('checksumEvmAddress (EIP-55)', () => {
     for (let i = 0; i < 5000; i++) {
       const lower = hexlify(randomBytes(20)).toLowerCase();
       expect(checksumEvmAddress(lower)).toBe(getAddress(lower));
+    }
+  });
+
+  it('memoised: the same answers as ethers, repeated and past the memo limit (it is forgotten, not wrong)', () => {
+    const addresses = Array.from({ length: 12_000 }, () => hexlify(randomBytes(20)).toLowerCase());
+    for (const round of [0, 1]) {
+      for (const lower of round === 0 ? addresses : addresses.slice(0, 50).concat(addresses.slice(-50))) {
+        expect(checksumEvmAddressMemo(lower)).toBe(getAddress(lower));
+      }
     }
   });
 });
