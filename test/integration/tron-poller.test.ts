@@ -41,8 +41,8 @@ const index = buildWatchlistIndex([
   { chain: 'tron', address: encodeTronAddress(LEDGER_SENDER_KEY)!, matchKey: LEDGER_SENDER_KEY, label: 'launderer', incident: 'test-hack-2024', source: 'https://example.org/a', tags: [], enabled: true, file: 't.yaml', line: 1 },
 ]);
 
-function poller(httpUrl: string, sink: MovementSink, confirmations = 1, apiKey?: string) {
-  const chain: TronChainConfig = { id: 'tron', kind: 'tron', httpUrl, ...(apiKey !== undefined ? { apiKey } : {}), confirmations, pollIntervalMs: 50, startBlock: N, explorerUrl: 'https://tronscan.org/#/transaction/{tx}', maxBlocksPerBatch: 5, rpcTimeoutMs: 5000, enabled: true };
+function poller(httpUrl: string, sink: MovementSink, confirmations = 1, apiKey?: string, maxBlocksPerBatch = 5) {
+  const chain: TronChainConfig = { id: 'tron', kind: 'tron', httpUrl, ...(apiKey !== undefined ? { apiKey } : {}), confirmations, pollIntervalMs: 50, startBlock: N, explorerUrl: 'https://tronscan.org/#/transaction/{tx}', maxBlocksPerBatch, rpcTimeoutMs: 5000, enabled: true };
   return createTronPoller({ chain, currentWatchlist: () => index, cursorStore: createRedisCursorStore(redis, prefix), sink, reorgLedger: createRedisReorgLedger(redis, prefix), logger: createLogger({ level: 'silent' }), metrics: createMetrics(), retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 50 } });
 }
 
@@ -150,13 +150,17 @@ describe('Tron poller', () => {
     const recordedId = String(recorded.block['blockID']);
     node = await startTronReplayServer({ blocks: new Map([[N, recorded], [N + 1, ledgerLiveReplayBlock(N + 1, recordedId)]]), head: N + 1 });
     const sink = collectingSink();
-    const p = poller(node.httpUrl, sink);
-    node.failNext('infos-missing', 2);
+    // One block per step: blocks of a step are fetched in parallel, and two faults shared between two
+    // blocks' requests would each be retried away (attempts: 2) instead of failing the step.
+    const p = poller(node.httpUrl, sink, 1, undefined, 1);
+    // Missing infos are an inconsistency of the step (not an HTTP failure retried by the client): one fails it.
+    node.failNext('infos-missing', 1);
     await expect(p.pollOnce()).rejects.toMatchObject({ code: 'RPC_INCONSISTENT' });
     expect(p.position).toBeUndefined();
     node.failNext('http503', 2);
     await expect(p.pollOnce()).rejects.toMatchObject({ code: 'RPC_HTTP_ERROR' });
-    expect(await p.pollOnce()).toMatchObject({ processed: 2 });
+    expect(await p.pollOnce()).toMatchObject({ processed: 1 });
+    expect(await p.pollOnce()).toMatchObject({ processed: 1 });
     expect(sink.movements.map((m) => m.txHash)).toContain(LEDGER_USDT_TX);
   });
 });
