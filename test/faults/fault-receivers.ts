@@ -40,7 +40,8 @@ export interface FaultyReceiver<T> {
   close(): Promise<void>;
 }
 
-export async function startFaultyWebhookReceiver(secret: string): Promise<FaultyReceiver<AcceptedWebhook>> {
+/** `latencyMs` (drawn per request) delays each accepted answer, like a receiver doing work before it replies. */
+export async function startFaultyWebhookReceiver(secret: string, latencyMs: () => number = () => 0): Promise<FaultyReceiver<AcceptedWebhook>> {
   const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
   const accepted: AcceptedWebhook[] = [];
   const hanging = new Set<ServerResponse>();
@@ -69,7 +70,10 @@ export async function startFaultyWebhookReceiver(secret: string): Promise<Faulty
       const signatureValid = String(req.headers['webhook-signature']).split(' ').includes(`v1,${expected}`);
       const body = JSON.parse(rawBody) as { type: string; data: Record<string, unknown> };
       // Delivered = the 2xx reached the sender's socket; a response to a sender that already gave up is not.
-      res.writeHead(200).end('ok', () => accepted.push({ webhookId: id, type: body.type, data: body.data, signatureValid, at: Date.now() }));
+      setTimeout(() => {
+        if (res.destroyed) return;
+        res.writeHead(200).end('ok', () => accepted.push({ webhookId: id, type: body.type, data: body.data, signatureValid, at: Date.now() }));
+      }, latencyMs());
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -93,7 +97,7 @@ export async function startFaultyWebhookReceiver(secret: string): Promise<Faulty
   };
 }
 
-export async function startFaultySmtpReceiver(): Promise<FaultyReceiver<AcceptedEmail> & { gate: TcpGate }> {
+export async function startFaultySmtpReceiver(latencyMs: () => number = () => 0): Promise<FaultyReceiver<AcceptedEmail> & { gate: TcpGate }> {
   const accepted: AcceptedEmail[] = [];
   let mode: ReceiverMode = 'ok';
   let refused = 0;
@@ -117,8 +121,10 @@ export async function startFaultySmtpReceiver(): Promise<FaultyReceiver<Accepted
             refused++;
             return callback(Object.assign(new Error('Temporary local problem, try again'), { responseCode: 451 }));
           }
-          accepted.push({ messageId: mail.messageId ?? '', subject: mail.subject ?? '', text: mail.text ?? '', at: Date.now() });
-          callback();
+          setTimeout(() => {
+            accepted.push({ messageId: mail.messageId ?? '', subject: mail.subject ?? '', text: mail.text ?? '', at: Date.now() });
+            callback();
+          }, latencyMs());
         },
         (err: Error) => callback(err),
       );

@@ -88,9 +88,12 @@ it(`fault injection (${profile.name} profile)`, async () => {
   const btc = createRegtestChain({ initialBlocks: 120 });
   const btcServer = await startRegtestServer(btc);
   cleanups.push(() => btcServer.close());
-  const hooks = await startFaultyWebhookReceiver(SECRET);
+  // Receivers take a while to answer (seeded), so kills land while deliveries are in flight.
+  // Their own generator: how many requests arrive depends on timing, and must not shift the scenario's draws.
+  const latency = createRandom(seed ^ 0x5eed);
+  const hooks = await startFaultyWebhookReceiver(SECRET, () => latency.int(0, 250));
   cleanups.push(() => hooks.close());
-  const smtp = await startFaultySmtpReceiver();
+  const smtp = await startFaultySmtpReceiver(() => latency.int(0, 250));
   cleanups.push(() => smtp.close());
 
   // --- EVM accounts and the token (set up before chainwatch's start block) ---
@@ -160,11 +163,16 @@ it(`fault injection (${profile.name} profile)`, async () => {
 
   // --- the scenario: movements and faults on one seeded timeline -----------------
   const txs: MutableTx[] = [];
-  const scenarioMs = (profile.evmMovements + profile.btcMovements + profile.unrelated) * profile.paceMs;
-  const at = (fraction: number): number => Math.round(scenarioMs * fraction);
+  // Faults are placed by scenario progress (share of scripted transactions sent), not wall time: a loaded
+  // machine slows the scenario, and the faults must still land among the movements.
+  const planLength = profile.evmMovements + profile.btcMovements + profile.unrelated;
+  let sent = 0;
+  /** at(f): the moment a share f of the scripted transactions has been sent. */
+  const at = (fraction: number): number => fraction;
   const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-  const untilMs = async (t: number): Promise<void> => sleep(Math.max(0, started0 + t - Date.now()));
-  const started0 = Date.now();
+  const untilMs = async (fraction: number): Promise<void> => {
+    await waitFor(() => sent >= fraction * planLength, { what: `the scenario to reach ${Math.round(fraction * 100)} %`, timeoutMs: 30 * 60_000 });
+  };
   let scenarioDone = false;
 
   const kills = async (): Promise<void> => {
@@ -197,15 +205,16 @@ it(`fault injection (${profile.name} profile)`, async () => {
     log(`${name}: ends`);
   };
   const bothAlerters = { webhookSlots: 2 * WEBHOOK_IN_FLIGHT_PER_PROCESS, emailSlots: 2 * EMAIL_IN_FLIGHT_PER_PROCESS };
-  const receiverStretches = (name: string, receiver: FaultyReceiver<unknown>, offset: number): Promise<void>[] =>
+  // Cutting a receiver's connections can lose a 2xx already written: the sender retries what the receiver has.
+  const receiverStretches = (name: string, receiver: FaultyReceiver<unknown>, offset: number, cut: Omit<Disruption, 'at' | 'until' | 'what'>): Promise<void>[] =>
     (['refuse', 'hang', 'fail'] as const).map((mode: ReceiverMode, i) =>
-      stretch(`${name} ${mode}`, at(offset + 0.25 * i), profile.receiverFaultMs, () => receiver.setMode(mode), () => receiver.setMode('ok')),
+      stretch(`${name} ${mode}`, at(offset + 0.25 * i), profile.receiverFaultMs, () => receiver.setMode(mode), () => receiver.setMode('ok'), mode === 'refuse' ? cut : undefined),
     );
 
   const otherFaults = async (): Promise<void> => {
     await Promise.all([
-      ...receiverStretches('webhook receiver', hooks as FaultyReceiver<unknown>, 0.1),
-      ...receiverStretches('smtp receiver', smtp as FaultyReceiver<unknown>, 0.2),
+      ...receiverStretches('webhook receiver', hooks as FaultyReceiver<unknown>, 0.1, { webhookSlots: bothAlerters.webhookSlots, emailSlots: 0 }),
+      ...receiverStretches('smtp receiver', smtp as FaultyReceiver<unknown>, 0.2, { webhookSlots: 0, emailSlots: bothAlerters.emailSlots }),
       stretch(
         'rpc url 1 down',
         at(0.15),
@@ -288,9 +297,12 @@ it(`fault injection (${profile.name} profile)`, async () => {
           }
         }
       }
+      sent++;
       await sleep(profile.paceMs);
     }
     if (segment !== undefined) await reorg(segment);
+    // Bury the last transactions under `confirmations` blocks: hardhat mines only when sent something.
+    for (let i = 0; i < CONFIRMATIONS; i++) await provider.send('evm_mine', []);
   };
 
   const reorg = async (segment: { snapshot: string; depth: number; txs: MutableTx[]; head: number }): Promise<void> => {
