@@ -11,7 +11,8 @@ import { startTcpGate, type TcpGate } from './tcp-gate.js';
  *  - refuse: the gate refuses connections;
  *  - hang: never answer (the sender's timeout fires);
  *  - fail: 503 (webhook) / 451 (SMTP temporary failure).
- * Only what was accepted counts as delivered.
+ * What arrives in `ok` mode counts as delivered (the receiver acts on it), even if the sender dies
+ * before the answer reaches it; what a failing receiver turns away does not.
  */
 export type ReceiverMode = 'ok' | 'refuse' | 'hang' | 'fail';
 
@@ -20,7 +21,7 @@ export interface AcceptedWebhook {
   readonly type: string;
   readonly data: Record<string, unknown>;
   readonly signatureValid: boolean;
-  /** Date.now() when the 2xx was written. */
+  /** Date.now() when it arrived (in `ok` mode). */
   readonly at: number;
 }
 
@@ -34,7 +35,7 @@ export interface AcceptedEmail {
 export interface FaultyReceiver<T> {
   readonly url: string;
   readonly accepted: T[];
-  /** Requests turned away by the current mode (answered with a failure or left hanging). */
+  /** Attempts turned away (connection refused, left hanging, answered with a failure). */
   readonly refused: () => number;
   setMode(mode: ReceiverMode): void;
   close(): Promise<void>;
@@ -69,10 +70,11 @@ export async function startFaultyWebhookReceiver(secret: string, latencyMs: () =
       const expected = createHmac('sha256', key).update(`${id}.${timestamp}.${rawBody}`).digest('base64');
       const signatureValid = String(req.headers['webhook-signature']).split(' ').includes(`v1,${expected}`);
       const body = JSON.parse(rawBody) as { type: string; data: Record<string, unknown> };
-      // Delivered = the 2xx reached the sender's socket; a response to a sender that already gave up is not.
+      // Delivered = received while the receiver works: it acts on a request when it arrives (as real receivers
+      // do), so a sender killed before the 200 reaches it makes the receiver see the next attempt as a repeat.
+      accepted.push({ webhookId: id, type: body.type, data: body.data, signatureValid, at: Date.now() });
       setTimeout(() => {
-        if (res.destroyed) return;
-        res.writeHead(200).end('ok', () => accepted.push({ webhookId: id, type: body.type, data: body.data, signatureValid, at: Date.now() }));
+        if (!res.destroyed) res.writeHead(200).end('ok');
       }, latencyMs());
     });
   });
@@ -82,7 +84,7 @@ export async function startFaultyWebhookReceiver(secret: string, latencyMs: () =
   return {
     url: `http://127.0.0.1:${gate.port}/hook`,
     accepted,
-    refused: () => refused,
+    refused: () => refused + gate.refused(),
     setMode(next) {
       mode = next;
       gate.setOpen(mode !== 'refuse');
@@ -121,10 +123,9 @@ export async function startFaultySmtpReceiver(latencyMs: () => number = () => 0)
             refused++;
             return callback(Object.assign(new Error('Temporary local problem, try again'), { responseCode: 451 }));
           }
-          setTimeout(() => {
-            accepted.push({ messageId: mail.messageId ?? '', subject: mail.subject ?? '', text: mail.text ?? '', at: Date.now() });
-            callback();
-          }, latencyMs());
+          // In the mailbox from here on, whether or not the 250 reaches the sender.
+          accepted.push({ messageId: mail.messageId ?? '', subject: mail.subject ?? '', text: mail.text ?? '', at: Date.now() });
+          setTimeout(() => callback(), latencyMs());
         },
         (err: Error) => callback(err),
       );
@@ -137,7 +138,7 @@ export async function startFaultySmtpReceiver(latencyMs: () => number = () => 0)
     url: `smtp://127.0.0.1:${gate.port}`,
     accepted,
     gate,
-    refused: () => refused,
+    refused: () => refused + gate.refused(),
     setMode(next) {
       mode = next;
       gate.setOpen(mode !== 'refuse');

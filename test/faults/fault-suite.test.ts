@@ -81,7 +81,8 @@ it(`fault injection (${profile.name} profile)`, async () => {
   cleanups.push(async () => provider.destroy());
   const proxies: RpcFaultProxy[] = [];
   for (const i of [0, 1]) {
-    const p = await startRpcFaultProxy({ target: evm.rpcUrl, seed: seed + i, failureRate: profile.rpcFailureRate, kinds: RPC_FAULT_KINDS });
+    // Faults start with the scenario (setFailureRate below), not during setup.
+    const p = await startRpcFaultProxy({ target: evm.rpcUrl, seed: seed + i, failureRate: 0, kinds: RPC_FAULT_KINDS });
     proxies.push(p);
     cleanups.push(() => p.close());
   }
@@ -206,10 +207,22 @@ it(`fault injection (${profile.name} profile)`, async () => {
   };
   const bothAlerters = { webhookSlots: 2 * WEBHOOK_IN_FLIGHT_PER_PROCESS, emailSlots: 2 * EMAIL_IN_FLIGHT_PER_PROCESS };
   // Cutting a receiver's connections can lose a 2xx already written: the sender retries what the receiver has.
+  // A stretch lasts receiverFaultMs and at least until the receiver has turned a few attempts away, so the
+  // fault bites even when the pipeline happened to be quiet (pollers restarting) when it began.
   const receiverStretches = (name: string, receiver: FaultyReceiver<unknown>, offset: number, cut: Omit<Disruption, 'at' | 'until' | 'what'>): Promise<void>[] =>
-    (['refuse', 'hang', 'fail'] as const).map((mode: ReceiverMode, i) =>
-      stretch(`${name} ${mode}`, at(offset + 0.25 * i), profile.receiverFaultMs, () => receiver.setMode(mode), () => receiver.setMode('ok'), mode === 'refuse' ? cut : undefined),
-    );
+    (['refuse', 'hang', 'fail'] as const).map(async (mode: ReceiverMode, i) => {
+      await untilMs(at(offset + 0.25 * i));
+      const from = Date.now();
+      const turnedAway = receiver.refused();
+      receiver.setMode(mode);
+      count(`${name} ${mode}`);
+      log(`${name} ${mode}: begins`);
+      await sleep(profile.receiverFaultMs);
+      await waitFor(() => receiver.refused() - turnedAway >= 3 || scenarioDone, { what: `${name} ${mode} to turn attempts away`, timeoutMs: 4 * profile.receiverFaultMs }).catch(() => undefined);
+      receiver.setMode('ok');
+      if (mode === 'refuse') disruptions.push({ at: from, until: Date.now(), what: `${name} ${mode}`, ...cut });
+      log(`${name} ${mode}: ends after ${Date.now() - from} ms, ${receiver.refused() - turnedAway} attempts turned away`);
+    });
 
   const otherFaults = async (): Promise<void> => {
     await Promise.all([
@@ -326,8 +339,13 @@ it(`fault injection (${profile.name} profile)`, async () => {
     log(`reorg: depth ${segment.depth} from block ${segment.head + 1}, ${kept} of ${segment.txs.length} transactions re-mined, ${segment.txs.length - kept} dropped`);
   };
 
+  for (const p of proxies) p.setFailureRate(profile.rpcFailureRate);
   await Promise.all([movements().then(() => (scenarioDone = true)), kills(), otherFaults()]);
-  for (const p of proxies) p.setDown(false);
+  // The drain measures delivery, not the RPC faults' slowdown.
+  for (const p of proxies) {
+    p.setDown(false);
+    p.setFailureRate(0);
+  }
   log(`scenario done: ${txs.length} transactions (${txs.filter((t) => t.watched).length} watched)`);
   expect(scenarioDone).toBe(true);
 
@@ -398,7 +416,9 @@ it(`fault injection (${profile.name} profile)`, async () => {
     for (const m of fleet.values()) writeFileSync(join(dump, `${m.role}.log`), m.output());
     console.log(`details: ${dump}/ (ledger.json, one log per process)`);
   }
-  console.log(`disruptions: ${disruptions.length} (kills of alerter-running processes, redis kill, redis unreachable)`);
+  console.log(`disruptions: ${disruptions.length} (kills of alerter-running processes, redis kill, redis unreachable, receiver connections cut)`);
+  // Attempts a receiver turned away (refused, left hanging, 503/451) are retried under the same id: retries, not repeats.
+  console.log(`receivers: webhook accepted ${hooks.accepted.length}, turned away ${hooks.refused()}; smtp accepted ${smtp.accepted.length}, turned away ${smtp.refused()}`);
   const summary = formatSummary(ledger, totalFaults);
   const summaryFile = process.env['CHAINWATCH_FAULTS_SUMMARY_FILE'];
   if (summaryFile !== undefined) writeFileSync(summaryFile, `${summary}\n`);

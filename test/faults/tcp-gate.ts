@@ -8,14 +8,18 @@ import { createConnection, createServer, type Socket } from 'node:net';
 export interface TcpGate {
   readonly port: number;
   setOpen(open: boolean): void;
+  /** Connections refused while closed. */
+  refused(): number;
   close(): Promise<void>;
 }
 
 export async function startTcpGate(targetPort: number): Promise<TcpGate> {
   let open = true;
+  let refused = 0;
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
     if (!open) {
+      refused++;
       client.destroy();
       return;
     }
@@ -37,6 +41,7 @@ export async function startTcpGate(targetPort: number): Promise<TcpGate> {
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     port,
+    refused: () => refused,
     setOpen(next) {
       open = next;
       if (!open) for (const s of sockets) s.destroy();
