@@ -2,7 +2,8 @@ import type { WorkerOptions } from 'bullmq';
 
 /**
  * How the alerter's BullMQ workers (movements fan-out, email, each webhook
- * endpoint) treat a job whose worker died (kill -9, OOM, a node lost), and why.
+ * endpoint, tenant subscriptions) treat a job whose worker died (kill -9, OOM,
+ * a node lost), and why.
  *
  * A job is "in flight" from the moment a worker takes it until its completion
  * is recorded in Redis. A worker killed in between leaves the job in `active`
