@@ -168,20 +168,19 @@ it(`fault injection (${profile.name} profile)`, async () => {
   // machine slows the scenario, and the faults must still land among the movements.
   const planLength = profile.evmMovements + profile.btcMovements + profile.unrelated;
   let sent = 0;
-  /** at(f): the moment a share f of the scripted transactions has been sent. */
-  const at = (fraction: number): number => fraction;
   const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-  const untilMs = async (fraction: number): Promise<void> => {
+  /** Resolves once a share `fraction` of the scripted transactions has been sent. */
+  const untilProgress = async (fraction: number): Promise<void> => {
     await waitFor(() => sent >= fraction * planLength, { what: `the scenario to reach ${Math.round(fraction * 100)} %`, timeoutMs: 30 * 60_000 });
   };
   let scenarioDone = false;
 
   const kills = async (): Promise<void> => {
-    const times = Array.from({ length: profile.kills }, () => at(0.03 + 0.9 * random.next())).sort((a, b) => a - b);
+    const times = Array.from({ length: profile.kills }, () => 0.03 + 0.9 * random.next()).sort((a, b) => a - b);
     const targets = times.map(() => random.pick<FleetRole>(['poller', 'alerter', 'all']));
     const pauses = times.map(() => random.int(0, 1500));
     for (let i = 0; i < times.length; i++) {
-      await untilMs(times[i]!);
+      await untilProgress(times[i]!);
       const m = fleet.get(targets[i]!)!;
       killing.add(m.role);
       await m.kill9();
@@ -195,7 +194,7 @@ it(`fault injection (${profile.name} profile)`, async () => {
   };
 
   const stretch = async (name: string, startAt: number, ms: number, begin: () => void | Promise<void>, end: () => void | Promise<void>, disruption?: Omit<Disruption, 'at' | 'until' | 'what'>): Promise<void> => {
-    await untilMs(startAt);
+    await untilProgress(startAt);
     const from = Date.now();
     await begin();
     count(name);
@@ -211,7 +210,7 @@ it(`fault injection (${profile.name} profile)`, async () => {
   // fault bites even when the pipeline happened to be quiet (pollers restarting) when it began.
   const receiverStretches = (name: string, receiver: FaultyReceiver<unknown>, offset: number, cut: Omit<Disruption, 'at' | 'until' | 'what'>): Promise<void>[] =>
     (['refuse', 'hang', 'fail'] as const).map(async (mode: ReceiverMode, i) => {
-      await untilMs(at(offset + 0.25 * i));
+      await untilProgress(offset + 0.25 * i);
       const from = Date.now();
       const turnedAway = receiver.refused();
       receiver.setMode(mode);
@@ -230,22 +229,22 @@ it(`fault injection (${profile.name} profile)`, async () => {
       ...receiverStretches('smtp receiver', smtp as FaultyReceiver<unknown>, 0.2, { webhookSlots: 0, emailSlots: bothAlerters.emailSlots }),
       stretch(
         'rpc url 1 down',
-        at(0.15),
+        0.15,
         profile.rpcDownMs,
         () => proxies[0]!.setDown(true),
         () => proxies[0]!.setDown(false),
       ),
       (async () => {
-        await untilMs(at(0.3));
+        await untilProgress(0.3);
         count('redis kill -9 + restart from AOF');
         const from = Date.now();
         await redis.killAndRestart();
         disruptions.push({ at: from, until: Date.now(), what: 'redis kill -9', ...bothAlerters });
         log('redis: kill -9, restarted from its AOF');
       })(),
-      stretch('redis unreachable', at(0.55), profile.redisUnreachableMs, () => redis.reachable(false), () => redis.reachable(true), bothAlerters),
+      stretch('redis unreachable', 0.55, profile.redisUnreachableMs, () => redis.reachable(false), () => redis.reachable(true), bothAlerters),
       (async () => {
-        await untilMs(at(0.4));
+        await untilProgress(0.4);
         const release = await breakConfig();
         const good = readFileSync(watchlistFile, 'utf8');
         const marks = new Map([...fleet.values()].map((m) => [m.role, m.output().length]));
@@ -262,7 +261,7 @@ it(`fault injection (${profile.name} profile)`, async () => {
         log('watchlist restored');
       })(),
       (async () => {
-        await untilMs(at(0.7));
+        await untilProgress(0.7);
         const release = await breakConfig();
         renameSync(configFile, `${configFile}.away`);
         count('config file removed');
@@ -281,11 +280,12 @@ it(`fault injection (${profile.name} profile)`, async () => {
       ...Array.from({ length: profile.btcMovements }, () => 'btc-in' as const),
       ...Array.from({ length: profile.unrelated }, () => random.pick(['evm-unrelated-native', 'evm-unrelated-erc20', 'btc-unrelated'] as const)),
     ]);
-    // Reorgs start at seeded places; depth 1..20, the first one always deeper than `confirmations`.
+    // Reorgs start at seeded places, each in the first half of its own slice of the run so they never overlap;
+    // depth 1..20, the first one deeper than `confirmations` (alerts already sent), the second within it.
     const reorgStarts = new Map<number, number>();
     for (let r = 0; r < profile.reorgs; r++) {
-      const depth = r === 0 ? random.int(CONFIRMATIONS + 1, 20) : random.int(1, 20);
-      reorgStarts.set(Math.floor(plan.length * (0.1 + 0.8 * random.next())), depth);
+      const depth = r === 0 ? random.int(CONFIRMATIONS + 1, 20) : r === 1 ? random.int(1, CONFIRMATIONS) : random.int(1, 20);
+      reorgStarts.set(Math.floor(plan.length * (0.1 + (0.8 * (r + 0.5 * random.next())) / profile.reorgs)), depth);
     }
     let segment: { snapshot: string; depth: number; txs: MutableTx[]; head: number } | undefined;
     for (let i = 0; i < plan.length; i++) {
@@ -426,7 +426,7 @@ it(`fault injection (${profile.name} profile)`, async () => {
 
   // Every fault kind this suite injects itself happened at least once.
   const kinds = [...faults.keys()];
-  for (const needed of ['kill -9 poller', 'kill -9 alerter', 'kill -9 all', 'reorg depth > confirmations', 'redis kill -9 + restart from AOF', 'redis unreachable', 'webhook receiver refuse', 'webhook receiver hang', 'webhook receiver fail', 'smtp receiver refuse', 'smtp receiver hang', 'smtp receiver fail', 'rpc url 1 down', 'watchlist replaced by garbage', 'config file removed']) {
+  for (const needed of ['kill -9 poller', 'kill -9 alerter', 'kill -9 all', 'reorg depth > confirmations', 'reorg depth <= confirmations', 'redis kill -9 + restart from AOF', 'redis unreachable', 'webhook receiver refuse', 'webhook receiver hang', 'webhook receiver fail', 'smtp receiver refuse', 'smtp receiver hang', 'smtp receiver fail', 'rpc url 1 down', 'watchlist replaced by garbage', 'config file removed']) {
     expect(kinds, `fault kind ${needed} injected`).toContain(needed);
   }
   expect([...faults].filter(([k]) => k.startsWith('kill -9')).reduce((a, [, n]) => a + n, 0)).toBeGreaterThanOrEqual(Math.min(20, profile.kills));

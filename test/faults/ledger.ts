@@ -61,6 +61,8 @@ export interface ChannelTally {
   readonly repeatsWithinBound: number;
   /** The same id accepted again with no disruption left to explain it. */
   readonly repeatsBeyondBound: readonly string[];
+  /** The movements (chain:txHash) those repeats carried. */
+  readonly repeatedBeyondBound: readonly string[];
   readonly unexpected: readonly string[];
   readonly retractionsExpected: number;
   readonly retractionsSent: number;
@@ -98,7 +100,7 @@ export function buildLedger(input: LedgerInput): Ledger {
   for (const t of expected) {
     const key = `${t.chain}:${t.txHash}`;
     const isLost = failedOn(key, [webhook.lost, email.lost]);
-    const isDup = failedOn(key, [webhook.duplicated, email.duplicated, webhook.repeatsBeyondBound, email.repeatsBeyondBound]);
+    const isDup = failedOn(key, [webhook.duplicated, email.duplicated, webhook.repeatedBeyondBound, email.repeatedBeyondBound]);
     if (isLost) lost++;
     if (isDup) duplicated++;
     if (!isLost && !isDup) deliveredOnce++;
@@ -110,7 +112,10 @@ export function buildLedger(input: LedgerInput): Ledger {
   return { movements: expected.length, deliveredOnce, lost, duplicated, webhook, email, ok };
 }
 
-/** Repeats (same id accepted again) explained greedily by disruptions between the first acceptance and the repeat, at most `slots` ids each. */
+/**
+ * Repeats (same id received again), each charged to the first disruption at or after the id's first
+ * delivery (the one it was in flight at) that still has a slot and came before the repeat.
+ */
 function boundRepeats(repeats: readonly { id: string; firstAt: number; at: number }[], disruptions: readonly Disruption[], slotsOf: (d: Disruption) => number): { within: number; beyond: string[] } {
   const left = disruptions.map((d) => ({ d, free: slotsOf(d), used: new Set<string>() }));
   let within = 0;
@@ -119,7 +124,7 @@ function boundRepeats(repeats: readonly { id: string; firstAt: number; at: numbe
     // A repeat of an id already charged to a disruption (sent three times over two kills) needs another one.
     const candidate = left
       .filter((l) => l.d.at <= r.at && (l.d.until ?? l.d.at) >= r.firstAt && !l.used.has(r.id) && l.free > 0)
-      .sort((a, b) => b.d.at - a.d.at)[0];
+      .sort((a, b) => a.d.at - b.d.at)[0];
     if (candidate === undefined) {
       beyond.push(r.id);
       continue;
@@ -204,7 +209,12 @@ function tallyWebhooks(input: LedgerInput): ChannelTally {
     else deliveredOnce++;
   }
   const bounded = boundRepeats(repeats, input.disruptions, (d) => d.webhookSlots);
-  return { movements, deliveredOnce, lost, duplicated, repeatsWithinBound: bounded.within, repeatsBeyondBound: bounded.beyond, unexpected, retractionsExpected, retractionsSent, missingRetractions, badSignatures };
+  const keyOf = (txHash: string | undefined): string[] => {
+    const t = txHash === undefined ? undefined : byTx.get(txHash);
+    return t === undefined ? [] : [`${t.chain}:${t.txHash}`];
+  };
+  const repeatedBeyondBound = bounded.beyond.flatMap((id) => keyOf(firstById.get(id)?.txHash));
+  return { movements, deliveredOnce, lost, duplicated, repeatsWithinBound: bounded.within, repeatsBeyondBound: bounded.beyond, repeatedBeyondBound, unexpected, retractionsExpected, retractionsSent, missingRetractions, badSignatures };
 }
 
 function tallyEmails(input: LedgerInput): ChannelTally {
@@ -269,7 +279,11 @@ function tallyEmails(input: LedgerInput): ChannelTally {
     else deliveredOnce++;
   }
   const bounded = boundRepeats(repeats, input.disruptions, (d) => d.emailSlots);
-  return { movements, deliveredOnce, lost, duplicated, repeatsWithinBound: bounded.within, repeatsBeyondBound: bounded.beyond, unexpected, retractionsExpected, retractionsSent, missingRetractions, badSignatures: 0 };
+  const repeatedBeyondBound = bounded.beyond.flatMap((id) => (firstById.get(id)?.txHashes ?? []).flatMap((h) => {
+    const t = byTx.get(h);
+    return t === undefined ? [] : [`${t.chain}:${t.txHash}`];
+  }));
+  return { movements, deliveredOnce, lost, duplicated, repeatsWithinBound: bounded.within, repeatsBeyondBound: bounded.beyond, repeatedBeyondBound, unexpected, retractionsExpected, retractionsSent, missingRetractions, badSignatures: 0 };
 }
 
 /** The suite's last line. */

@@ -44,7 +44,17 @@ describe('fault suite ledger', () => {
     // One slot at t=20: a (first at 10) is charged to it; b has no slot left; c was first delivered after the kill.
     expect(ledger.webhook.repeatsWithinBound).toBe(1);
     expect(ledger.webhook.repeatsBeyondBound).toEqual([`wh-${b.txHash}`, `wh-${c.txHash}`]);
-    expect(ledger.ok).toBe(false);
+    // Beyond the bound is a duplicate in the summary.
+    expect(ledger).toMatchObject({ duplicated: 2, deliveredOnce: 1, ok: false });
+  });
+
+  it('charges a repeat to the disruption it was in flight at, leaving later ones for later deliveries', () => {
+    const a = tx(1);
+    const c = tx(3);
+    const webhooks = [hook(a, 10), hook(c, 30), hook(a, 50), hook(c, 60)];
+    const ledger = buildLedger({ txs: [a, c], webhooks, emails: [mail('<m>', [a, c], 1)], disruptions: [kill(20), kill(40)], retractionsImplemented: false });
+    expect(ledger.webhook).toMatchObject({ repeatsWithinBound: 2, repeatsBeyondBound: [] });
+    expect(ledger.ok).toBe(true);
   });
 
   it('flags deliveries for unrelated traffic and for transactions the scenario never sent', () => {
