@@ -30,7 +30,7 @@ export interface FaultProfile {
 
 export const FAST_PROFILE: FaultProfile = {
   name: 'fast',
-  evmMovements: 165,
+  evmMovements: 180,
   btcMovements: 65,
   unrelated: 40,
   paceMs: 300,
