@@ -55,7 +55,7 @@ export default defineConfig(
         projectService: {
           // tsconfig.json covers src, workers, test and bench; these few files sit outside
           // it and are type-checked with tsconfig.json's options.
-          allowDefaultProject: ['scripts/*.ts', 'vitest.config.ts'],
+          allowDefaultProject: ['scripts/*.ts', 'vitest.config.ts', 'vitest.faults.config.ts'],
           defaultProject: 'tsconfig.json',
         },
         tsconfigRootDir: rootDir,

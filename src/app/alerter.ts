@@ -10,6 +10,7 @@ import { buildWebhookId } from '../core/alert/sign-webhook.js';
 import { DEFAULT_RETRY_POLICY, computeRetryDelay, type RetryPolicy } from '../core/alert/compute-retry-delay.js';
 import { MOVEMENTS_QUEUE, webhookQueueName } from '../adapters/redis/queue-names.js';
 import { KEEP_COMPLETED, KEEP_FAILED } from '../adapters/redis/job-retention.js';
+import { DELIVERY_WORKER_OPTIONS } from '../adapters/redis/delivery-worker-options.js';
 import { sendWebhook } from '../adapters/webhook/send-webhook.js';
 import type { Movement } from '../core/movement.js';
 import type { Logger } from './logger.js';
@@ -120,7 +121,7 @@ export async function startAlerter(options: StartAlerterOptions): Promise<Alerte
   };
 
   const openWorker = (name: string, concurrency: number, processor: (job: Job, token?: string) => Promise<void>): Worker => {
-    const w = new Worker(name, processor, { connection, prefix, concurrency, settings: { backoffStrategy } });
+    const w = new Worker(name, processor, { connection, prefix, concurrency, ...DELIVERY_WORKER_OPTIONS, settings: { backoffStrategy } });
     w.on('error', onError(`worker ${name}`));
     workers.push(w);
     return w;

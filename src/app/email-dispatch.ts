@@ -15,6 +15,7 @@ import { routeWantsEvent, type EmailDestination, type EmailPolicy, type EmailRou
 import { routeEmail } from '../core/route/route-email.js';
 import { createEmailGroupStore, type SealedBatch } from '../adapters/redis/email-groups.js';
 import { KEEP_COMPLETED, KEEP_FAILED } from '../adapters/redis/job-retention.js';
+import { DELIVERY_WORKER_OPTIONS } from '../adapters/redis/delivery-worker-options.js';
 import { EMAIL_QUEUE } from '../adapters/redis/queue-names.js';
 import { createEmailSender } from '../adapters/smtp/send-email.js';
 import type { Logger } from './logger.js';
@@ -148,7 +149,7 @@ export async function startEmailDispatch(options: EmailDispatchOptions): Promise
         throw err;
       }
     },
-    { connection, prefix, concurrency: 1, settings: { backoffStrategy: options.backoffStrategy } },
+    { connection, prefix, concurrency: 1, ...DELIVERY_WORKER_OPTIONS, settings: { backoffStrategy: options.backoffStrategy } },
   );
   worker.on('error', (err) => logger.error({ err }, 'email worker error'));
 

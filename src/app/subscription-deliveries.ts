@@ -12,6 +12,7 @@ import { signWithSecrets } from '../core/route/sign-with-secrets.js';
 import type { Subscription } from '../core/route/subscription.js';
 import { HttpTransportError, sendSafePost } from '../adapters/http/send-safe-post.js';
 import { TargetRefusedError, type ResolveHost } from '../adapters/http/resolve-safe-target.js';
+import { DELIVERY_WORKER_OPTIONS } from '../adapters/redis/delivery-worker-options.js';
 import { createDeliveryStore, type DeliveryRecord, type DeliveryStore, type NewDelivery } from '../adapters/redis/delivery-store.js';
 import { KEEP_COMPLETED } from '../adapters/redis/job-retention.js';
 import { SUBSCRIPTION_DELIVERIES_QUEUE } from '../adapters/redis/queue-names.js';
@@ -241,7 +242,7 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
     }
   };
 
-  const worker = new Worker<SubscriptionDeliveryJobData>(SUBSCRIPTION_DELIVERIES_QUEUE, attempt, { connection, prefix, concurrency: options.concurrency ?? 64 });
+  const worker = new Worker<SubscriptionDeliveryJobData>(SUBSCRIPTION_DELIVERIES_QUEUE, attempt, { connection, prefix, concurrency: options.concurrency ?? 64, ...DELIVERY_WORKER_OPTIONS });
   worker.on('error', (err) => logger.error({ err, component: 'worker subscription-deliveries' }, 'worker error'));
   await worker.waitUntilReady();
 
