@@ -303,8 +303,11 @@ it(`fault injection (${profile.name} profile)`, async () => {
         if (segment !== undefined) {
           segment.txs.push(tx);
           if (segment.txs.length === segment.depth) {
-            // Let the poller see (and perhaps alert) some of the branch, then replace it.
-            await sleep(random.int(200, 3000));
+            // Let the poller see (and perhaps alert) some of the branch, then replace it. A reorg deeper than
+            // `confirmations` waits until something of the branch was alerted, so there is a retraction to check.
+            const pause = random.int(200, 3000);
+            if (segment.depth > CONFIRMATIONS) await waitForAlertOf(segment.txs, 60_000);
+            else await sleep(pause);
             await reorg(segment);
             segment = undefined;
           }
@@ -316,6 +319,12 @@ it(`fault injection (${profile.name} profile)`, async () => {
     if (segment !== undefined) await reorg(segment);
     // Bury the last transactions under `confirmations` blocks: hardhat mines only when sent something.
     for (let i = 0; i < CONFIRMATIONS; i++) await provider.send('evm_mine', []);
+  };
+
+  const waitForAlertOf = async (segmentTxs: readonly MutableTx[], timeoutMs: number): Promise<void> => {
+    const hashes = new Set(segmentTxs.map((t) => t.txHash.toLowerCase()));
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && !webhooksOf(hooks.accepted).some((w) => hashes.has((w.txHash ?? "").toLowerCase()))) await sleep(200);
   };
 
   const reorg = async (segment: { snapshot: string; depth: number; txs: MutableTx[]; head: number }): Promise<void> => {
