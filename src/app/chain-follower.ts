@@ -5,6 +5,7 @@ import type { WatchlistIndex } from '../core/watchlist.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { ChainHealthInput } from '../core/health/judge-chain-health.js';
+import type { FollowStage } from './follow-stage.js';
 
 /** What a chain adapter offers the follower. Blocks come back in the order asked. */
 export interface ChainSource<TBlock extends { readonly header: BlockHeader }> {
@@ -26,6 +27,8 @@ export interface PollerWiring {
   readonly metrics: Metrics;
   /** Only the holder polls when replicas share one Redis (see ChainLease). */
   readonly lease?: ChainLease;
+  /** Follow the money (issue #11): runs after each block is matched; absent = off. */
+  readonly follow?: FollowStage;
 }
 
 export interface ChainFollowerOptions<TBlock extends { readonly header: BlockHeader }> {

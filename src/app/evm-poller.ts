@@ -10,6 +10,7 @@ import { createEvmRpcClient } from '../adapters/evm-rpc/create-evm-rpc-client.js
 import { createEvmRpcSource, type EvmLogsMode, type EvmRpcSource } from '../adapters/evm-rpc/create-evm-rpc-source.js';
 import { ChainFollower, type ChainSource, type PollerWiring } from './chain-follower.js';
 import { beforeStepWithEnricher, type MovementEnricher } from './movement-enricher.js';
+import { txShapes } from '../core/follow/tx-shapes.js';
 
 export interface EvmPollerOptions extends PollerWiring {
   readonly chain: EvmChainConfig;
@@ -139,8 +140,13 @@ export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
     ...(options.maxBackoffMs !== undefined ? { maxBackoffMs: options.maxBackoffMs } : {}),
     ...(options.lease ? { lease: options.lease } : {}),
     detect: async (block, context) => {
-      const movements = await detect(block, context);
-      return options.enricher === undefined ? movements : options.enricher.enrich(movements);
+      const match = async (): Promise<readonly Movement[]> => {
+        const movements = await detect(block, context);
+        return options.enricher === undefined ? movements : options.enricher.enrich(movements);
+      };
+      const movements = await match();
+      // Follow the money (issue #11): derive entries from what watched addresses sent, re-match for same-block hops.
+      return options.follow === undefined ? movements : options.follow.afterMatch({ chain: chain.id, movements, txShape: txShapes(block.transactions), rematch: match });
     },
   });
   async function detect(block: EvmBlockData, { headNumber }: { readonly headNumber: number }): Promise<readonly Movement[]> {

@@ -29,6 +29,8 @@ import { createMovementEnricher } from './movement-enricher.js';
 import { createWatchlistOverlaySync } from './watchlist-overlay-sync.js';
 import { startTenantServices, type TenantServicesOptions } from './tenant-services.js';
 import { DEFAULT_SUBSCRIPTIONS_CONFIG, startSubscriptionDeliveries } from './subscription-deliveries.js';
+import { startFollowStage } from './start-follow-stage.js';
+import { EMPTY_LABEL_BOOK, type LabelBook } from '../core/labels/address-label.js';
 
 export type Role = 'poller' | 'alerter' | 'api';
 export const ALL_ROLES: readonly Role[] = ['poller', 'alerter', 'api'];
@@ -53,7 +55,17 @@ export interface RunChainwatchOptions {
   readonly serveHttp?: boolean;
   /** Tenant subscriptions (issue #9): DNS for the SSRF guard, clock. */
   readonly tenants?: TenantServicesOptions;
+  /** Address labels (issue #11); default: the shipped config/labels (see SHIPPED_LABELS below). Tests pass a literal book. */
+  readonly labels?: LabelBook;
 }
+
+/**
+ * Issue #11 wiring point: the labels following stops at (exchanges, mixers, bridges...).
+ * Until the config/labels loader is merged this is the empty book; replace it with the
+ * loaded book (and hand `follow.labelBook`, which adds the deposit addresses found at
+ * runtime, to the enrich stage for `data.counterparty`).
+ */
+const SHIPPED_LABELS: LabelBook = EMPTY_LABEL_BOOK;
 
 /** A step-able poller, for tests and the demo. */
 export interface RunningPoller {
@@ -121,7 +133,11 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
     // Tenants' address lists (issue #9) overlay the files: one index, refreshed once per step.
     const overlaySync = createWatchlistOverlaySync({ redis, prefix: settings.redis.prefix, chains: [...settings.chains.keys()], logger });
     const currentWatchlist = (): WatchlistIndex => overlaySync.combine(reloader.current());
-    const beforeStep = (): Promise<unknown> => Promise.all([reloader.refreshIfChanged(), overlaySync.refresh()]);
+    // Follow the money (issue #11): derived entries ride on the same overlay, so matching cost stays flat.
+    const follow = roles.includes('poller') ? startFollowStage({ settings, redis, labels: options.labels ?? SHIPPED_LABELS, overlay: overlaySync.overlay, currentWatchlist, logger, metrics }) : undefined;
+    if (follow !== undefined) closers.push(() => Promise.resolve(follow.stop()));
+    const beforeStep = (): Promise<unknown> => Promise.all([reloader.refreshIfChanged(), overlaySync.refresh(), follow?.refresh()]);
+    const followWiring = follow !== undefined ? { follow } : {};
 
     if (roles.includes('poller')) {
       const cursorStore = createRedisCursorStore(redis, settings.redis.prefix);
@@ -141,7 +157,7 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
         }
         if (chain.kind === 'evm') {
           const enricher = createMovementEnricher({ settings, logger, metrics });
-          const poller = createEvmPoller({ chain: chain satisfies EvmChainConfig, currentWatchlist, beforeStep, cursorStore, sink, lease, logger, metrics, enricher });
+          const poller = createEvmPoller({ chain: chain satisfies EvmChainConfig, currentWatchlist, beforeStep, cursorStore, sink, lease, logger, metrics, enricher, ...followWiring });
           poller.start();
           closers.unshift(() => poller.stop());
           const finality = finalityOf(chain);
@@ -169,7 +185,7 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
           });
         } else if (chain.kind === 'tron') {
           const enricher = createMovementEnricher({ settings, logger, metrics });
-          const poller = createTronPoller({ chain, currentWatchlist, beforeStep, cursorStore, sink, lease, logger, metrics, enricher });
+          const poller = createTronPoller({ chain, currentWatchlist, beforeStep, cursorStore, sink, lease, logger, metrics, enricher, ...followWiring });
           poller.start();
           closers.unshift(() => poller.stop());
           pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.pollOnce() });
@@ -178,7 +194,7 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
           const outpointStore = createRedisOutpointStore(redis, settings.redis.prefix);
           const enricher = createMovementEnricher({ settings, logger, metrics });
           const earlyWarnings = createEarlyWarningStore(redis, settings.redis.prefix);
-          const poller = createBitcoinPoller({ chain: chain satisfies BitcoinChainConfig, currentWatchlist, beforeStep, cursorStore, sink, outpointStore, lease, logger, metrics, readiness, enricher, earlyWarnings });
+          const poller = createBitcoinPoller({ chain: chain satisfies BitcoinChainConfig, currentWatchlist, beforeStep, cursorStore, sink, outpointStore, lease, logger, metrics, readiness, enricher, earlyWarnings, ...followWiring });
           poller.start();
           closers.unshift(() => poller.stop());
           const finality = finalityOf(chain);
