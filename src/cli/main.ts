@@ -7,6 +7,7 @@ import { registerImportCommand } from './commands/import.js';
 import { registerBtcSeedCommand } from './commands/btc-seed.js';
 import { registerEmailCommand } from './commands/email.js';
 import { registerTenantsCommand } from './commands/tenants.js';
+import { registerFollowCommand } from './commands/follow.js';
 
 /**
  * `chainwatch <command>`. Each command lives in its own file under commands/
@@ -26,5 +27,6 @@ registerImportCommand(program);
 registerBtcSeedCommand(program);
 registerEmailCommand(program);
 registerTenantsCommand(program);
+registerFollowCommand(program);
 
 await program.parseAsync(process.argv);
