@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { JsonRpcProvider, Wallet, getAddress, parseEther, type JsonRpcSigner, type BaseContract } from 'ethers';
+import { JsonRpcProvider, Wallet, getAddress, parseEther, type HDNodeWallet, type JsonRpcSigner, type BaseContract } from 'ethers';
 import { startLocalEvmChain, type LocalEvmChain } from '../../src/devchain/start-local-evm-chain.js';
 import { deployContract } from '../../src/devchain/deploy-contract.js';
 import { createEvmPoller, type EvmPoller } from '../../src/app/evm-poller.js';
@@ -119,9 +119,9 @@ async function pollToHead(poller: EvmPoller): Promise<void> {
 }
 
 /** A fresh wallet nobody lists (the thief's next hop). */
-const fresh = (): Wallet => Wallet.createRandom().connect(provider);
+const fresh = (): HDNodeWallet => Wallet.createRandom().connect(provider);
 
-async function send(from: JsonRpcSigner | Wallet, to: string, eth: string): Promise<string> {
+async function send(from: JsonRpcSigner | HDNodeWallet, to: string, eth: string): Promise<string> {
   // The nonce straight from the node: ethers' cached count goes stale across evm_revert.
   const nonce = Number(await provider.send('eth_getTransactionCount', [from.address, 'pending']));
   const tx = await from.sendTransaction({ to, value: parseEther(eth), gasLimit: 21_000n, nonce });
