@@ -59,7 +59,7 @@ describe('chainwatch demo', () => {
     expect(hopOf(deposit!).hop).toBe(3);
     expect(hopOf(deposit!).path).toHaveLength(4);
     expect(hopOf(deposit!).via?.txHash).toBe(toHop3);
-    expect(result.follow.totals.toExchanges).toEqual([{ exchange: 'Demo Exchange', amounts: { BTC: expect.stringMatching(/^\d+$/) as unknown as string, ETH: (12_850_000_000_000_000_000n).toString() } }]);
+    expect(result.follow.totals.toExchanges).toEqual([{ exchange: 'Demo Exchange', amounts: { BTC: expect.stringMatching(/^\d+$/), ETH: (12_850_000_000_000_000_000n).toString() } }]);
     // Quoted-printable bodies: decode =XX escapes to read the arrows.
     const decoded = mailTexts.map((t) => Buffer.from(t.replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'));
     expect(decoded.some((t) => /Path: +Demo hack wallet \(Lazarus-style\) → 0x[0-9a-fA-F]{4}…[0-9a-fA-F]{4} → 0x[0-9a-fA-F]{4}…[0-9a-fA-F]{4}, hop 2/.test(t))).toBe(true);

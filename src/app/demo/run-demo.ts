@@ -150,7 +150,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     });
 
     const followRedis = new Redis(redis.url, { maxRetriesPerRequest: 1 });
-    cleanups.push(async () => followRedis.disconnect());
+    cleanups.push(() => Promise.resolve(followRedis.disconnect()));
     const followed = createDerivedEntryStore(followRedis, prefix);
     const btcFollowTxs: string[] = [];
     await playBtcScenario(
