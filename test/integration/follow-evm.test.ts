@@ -20,6 +20,12 @@ import { parseMovementJob, serializeMovement } from '../../src/core/movement-job
 import type { WatchlistIndex } from '../../src/core/watchlist.js';
 import { TEST_REDIS_URL, deleteRedisPrefix, uniqueRedisPrefix } from '../helpers/redis.js';
 import { collectingSink } from '../helpers/collecting-sink.js';
+import { spawnChainwatch } from '../helpers/spawn-chainwatch.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
 import { evmWatchlistOf } from '../helpers/evm-watchlist.js';
 
 /**
@@ -304,6 +310,33 @@ describe('follow the money on a hardhat chain', () => {
     await pollToHead(second.poller); // continues from the shared cursor
     expect(outOf(second.sink.movements, a.address).map((m) => [m.txHash, m.watchlist[0]?.hop])).toEqual([[tx2, 1]]);
     expect(await second.follow.store.getEntry(CHAIN, next.address.toLowerCase())).toMatchObject({ hop: 2, provenance: { parentAddress: a.address } });
+  });
+
+  it('a second poller process (`chainwatch start --role poller`) matches entries another process derived, from Redis alone', async () => {
+    const listed = signers[1]!;
+    const a = fresh();
+    const next = fresh();
+    const start = await nextBlock();
+    await send(listed, a.address, '10');
+    const first = makeStack(evmWatchlistOf(CHAIN, listed.address), start);
+    await pollToHead(first.poller);
+    const tx2 = await send(a, next.address, '3');
+    const dir = mkdtempSync(join(tmpdir(), 'chainwatch-follow-'));
+    mkdirSync(join(dir, 'watchlists'));
+    writeFileSync(join(dir, 'chainwatch.yaml'), stringify({
+      chains: { [CHAIN]: { kind: 'evm', rpcUrls: [node.rpcUrl], confirmations: 1, pollIntervalMs: 100, startBlock: start } },
+      redis: { url: TEST_REDIS_URL, prefix }, subscriptions: {},
+      follow: { enabled: true, maxHops: 2, minAmount: { ETH: '1' } },
+    }));
+    writeFileSync(join(dir, 'watchlists', 'test.yaml'), stringify({ entries: [{ chain: CHAIN, address: getAddress(listed.address), label: 'hacker 0', incident: 'test-hack-2024', source: 'https://example.org/attribution' }] }));
+    const child = await spawnChainwatch(['--role', 'poller', '--port', '0', '--config', dir], { env: { REDIS_URL: TEST_REDIS_URL } });
+    try {
+      const derivedByChild = await waitFor(() => first.follow.store.getEntry(CHAIN, next.address.toLowerCase()), { what: 'the second process to follow the hop out of a derived entry' });
+      expect(derivedByChild).toMatchObject({ hop: 2, provenance: { parentAddress: a.address, txHash: tx2 }, path: [getAddress(listed.address), a.address, next.address] });
+    } finally {
+      await child.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('caps active entries per incident', async () => {
