@@ -65,10 +65,15 @@ function single(m: Movement, leg: string, keyOf: KeyOf): OutgoingLeg[] {
   return [{ movement: m, leg, recipient: m.to, recipientKey: key, amount: m.amount, asset: m.asset }];
 }
 
-/** The leg part of a movement id (`<chain>-<tx>-<leg>-<watched>`, see buildMovementId). */
-export function legOf(m: Pick<Movement, 'id' | 'chain' | 'txHash' | 'watchedAddress'>): string {
+/**
+ * The leg part of a movement id (`<chain>-<tx>-<leg>-<watched>`, see buildMovementId). The watched
+ * segment is whatever key form the chain's matcher uses (Tron: hex), never containing '-', while legs
+ * may (`txlog2-3`): the leg runs to the last '-'.
+ */
+export function legOf(m: Pick<Movement, 'id' | 'chain' | 'txHash'>): string {
   const head = `${m.chain}-${m.txHash.toLowerCase()}-`.replaceAll(':', '_');
-  const tail = `-${m.watchedAddress.toLowerCase()}`.replaceAll(':', '_');
-  if (m.id.startsWith(head) && m.id.endsWith(tail) && m.id.length > head.length + tail.length) return m.id.slice(head.length, m.id.length - tail.length);
-  return m.id;
+  if (!m.id.startsWith(head)) return m.id;
+  const rest = m.id.slice(head.length);
+  const cut = rest.lastIndexOf('-');
+  return cut > 0 ? rest.slice(0, cut) : rest;
 }
