@@ -188,6 +188,11 @@ export function createFollowStage(options: FollowStageOptions): FollowStage {
     for (const [key, e] of touched) parents.set(key, e);
 
     const legs = movements.flatMap((m) => collectOutgoingLegs(m, keyOf));
+    if (legs.length === 0) {
+      // Nothing sent out of a followed address (the common case): only balances to keep.
+      await store.save([...touched.values()]);
+      return [];
+    }
     const recipients = [...new Set(legs.map((l) => l.recipientKey))];
     const existing = await store.getMany(chain, recipients);
     const index = options.currentWatchlist();
