@@ -129,6 +129,24 @@ describe('follow the money on Bitcoin regtest', () => {
     expect(await stage.store.getEntry(CHAIN, w2.scriptHex)).toMatchObject({ hop: 2, peelSteps: 0, provenance: { rule: 'min-amount' } });
   });
 
+  it('follows a hop inside one block: the new entry\'s spend later in the block is matched and alerted', async () => {
+    const listed = chain.newWallet('p2wpkh');
+    const { poller, stage, published } = makeStack(listed, {});
+    await fund(poller, listed);
+    const [a, b, c] = [chain.newWallet('p2tr'), chain.newWallet('p2wpkh'), chain.newWallet('p2wpkh')];
+    const first = chain.send(listed, [{ to: a, amount: 4n * BTC }, { to: b, amount: 1n * BTC }]);
+    // Spends the output `first` created, in the same block (three outputs: a split, not a peel step).
+    const second = chain.send(a, [{ to: c, amount: 3n * BTC }, { to: chain.newWallet('p2wpkh'), amount: BTC / 2n }]);
+    const [hash] = chain.mine();
+    await drain(poller);
+    const spend = published.filter((m) => m.txHash === second);
+    expect(spend.map((m) => [m.direction, m.watchedAddress, m.blockHash])).toEqual([['self', a.address, hash]]);
+    expect(spend[0]!.watchlist[0]).toMatchObject({ hop: 1, via: { address: listed.address, txHash: first }, path: [listed.address, a.address] });
+    expect(await stage.store.getEntry(CHAIN, c.scriptHex)).toMatchObject({ hop: 2, provenance: { txHash: second, parentAddress: a.address } });
+    // Its own receipt in the creating transaction is the parent's alert, not a second one.
+    expect(published.filter((m) => m.txHash === first).map((m) => m.watchedAddress)).toEqual([listed.address]);
+  });
+
   it('creates at most follow.maxPerTransaction entries from one transaction, the largest first, and counts the cap', async () => {
     const listed = chain.newWallet('p2wpkh');
     const { poller, stage, metrics } = makeStack(listed, { maxPerTransaction: 2 });
