@@ -190,7 +190,7 @@ export function createFollowStage(options: FollowStageOptions): FollowStage {
     const legs = movements.flatMap((m) => collectOutgoingLegs(m, keyOf));
     if (legs.length === 0) {
       // Nothing sent out of a followed address (the common case): only balances to keep.
-      await store.save([...touched.values()]);
+      await store.saveBalances([...touched.values()]);
       return [];
     }
     const recipients = [...new Set(legs.map((l) => l.recipientKey))];
@@ -225,7 +225,8 @@ export function createFollowStage(options: FollowStageOptions): FollowStage {
       found.push({ matchKey: entry.matchKey, label: { chain, address: entry.address, label: `${d.exchange.label} deposit address (heuristic)`, category: 'exchange-deposit', source: `chainwatch deposit-address heuristic: ${entry.address} forwarded what it received to ${d.exchange.address} in ${d.txHash}` } });
       logger.info({ chain, address: entry.address, exchange: d.exchange.label, tx_hash: d.txHash }, 'derived entry is an exchange deposit address: no longer followed');
     }
-    await store.save([...touched.values()].filter((e) => !stopped.some((s) => s.matchKey === e.matchKey)).concat(stopped));
+    await store.saveBalances([...touched.values()].filter((e) => !stopped.some((s) => s.matchKey === e.matchKey)));
+    await store.save(stopped);
     if (found.length > 0) {
       await store.saveRuntimeLabels(found);
       for (const f of found) runtime.set(`${chain}|${f.matchKey}`, f.label);

@@ -143,3 +143,18 @@ describe('chainwatch follow', () => {
     expect(await store.activeCount('sweep-test')).toBe(0);
   });
 });
+
+describe('derived entry store', () => {
+  it('a balance write never undoes an operator stop made meanwhile', async () => {
+    const store = createDerivedEntryStore(redis, prefix);
+    const e = { ...entry('0x2222222222222222222222222222222222222222', 1, ROOT, [ROOT, '0x2222222222222222222222222222222222222222'], '3000000000000000000'), incident: 'race-test' };
+    await store.create([e]);
+    await store.save([{ ...e, status: 'stopped', statusReason: 'operator: done' }]);
+    await store.saveBalances([{ ...e, remaining: '1', lastSeen: '2026-02-01T00:00:00.000Z' }]);
+    expect(await store.getEntry('ethereum', e.matchKey)).toMatchObject({ status: 'stopped', remaining: '3000000000000000000' });
+    const f = { ...e, matchKey: '0x3333333333333333333333333333333333333333', address: '0x3333333333333333333333333333333333333333' };
+    await store.create([f]);
+    await store.saveBalances([{ ...f, remaining: '1' }]);
+    expect(await store.getEntry('ethereum', f.matchKey)).toMatchObject({ status: 'active', remaining: '1' });
+  });
+});

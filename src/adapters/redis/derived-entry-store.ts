@@ -25,6 +25,11 @@ export interface DerivedEntryStore extends FollowReadModel {
   create(entries: readonly DerivedEntry[]): Promise<readonly DerivedEntry[]>;
   /** Overwrites entries (balance, lastSeen, status); keeps the active sets in step with status. */
   save(entries: readonly DerivedEntry[]): Promise<void>;
+  /**
+   * Writes balance and lastSeen of entries that are still active in Redis: an operator's
+   * `follow stop` between the poller's read and this write is never undone.
+   */
+  saveBalances(entries: readonly DerivedEntry[]): Promise<void>;
   activeCount(incident: string): Promise<number>;
   recordSinks(edges: readonly SinkEdge[]): Promise<void>;
   sinks(incident: string): Promise<readonly SinkEdge[]>;
@@ -37,6 +42,13 @@ export interface DerivedEntryStore extends FollowReadModel {
 }
 
 const APPLIED_TTL_SECONDS = 30 * 86_400;
+
+/** HSET only when the stored entry is still active (status is a fixed JSON field written by JSON.stringify). */
+const SET_IF_ACTIVE = `
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+if not cur or not string.find(cur, '"status":"active"', 1, true) then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1`;
 
 export function createDerivedEntryStore(redis: Redis, prefix: string): DerivedEntryStore {
   const k = {
@@ -149,6 +161,13 @@ export function createDerivedEntryStore(redis: Redis, prefix: string): DerivedEn
           else multi.srem(k.active(e.incident), member(e));
         }
         await multi.exec();
+      }),
+    saveBalances: (entries) =>
+      wrap('write', async () => {
+        if (entries.length === 0) return;
+        const pipe = redis.pipeline();
+        for (const e of entries) pipe.eval(SET_IF_ACTIVE, 1, k.entries(e.chain), e.matchKey, JSON.stringify(e));
+        await pipe.exec();
       }),
     activeCount: (incident) => wrap('read', () => redis.scard(k.active(incident))),
     recordSinks: (edges) =>
