@@ -19,6 +19,12 @@ import { EMPTY_LABEL_BOOK } from '../../src/core/labels/address-label.js';
 import { createWatchlistOverlay } from '../../src/core/watchlist-overlay.js';
 import { EMPTY_WATCHLIST_INDEX } from '../../src/core/watchlist.js';
 import { deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix } from '../helpers/redis.js';
+import { startSmtpCapture } from '../helpers/smtp-capture.js';
+import { networks, payments } from 'bitcoinjs-lib';
+import { waitFor } from '../helpers/wait-for.js';
+import { startFollowStage } from '../../src/app/start-follow-stage.js';
+import { checkSettingsText } from '../../src/config/load-settings.js';
+import type { Movement } from '../../src/core/movement.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const prefix = uniqueRedisPrefix('follow-cli');
@@ -156,5 +162,44 @@ describe('derived entry store', () => {
     await store.create([f]);
     await store.saveBalances([{ ...f, remaining: '1' }]);
     expect(await store.getEntry('ethereum', f.matchKey)).toMatchObject({ status: 'active', remaining: '1' });
+  });
+});
+
+describe('operator alert when a follow cap is hit', () => {
+  it('emails email.operatorTo through real SMTP, once per cap and incident within the hour, and counts the metric', async () => {
+    const smtp = await startSmtpCapture();
+    try {
+      const { settings, problems } = checkSettingsText(stringify({
+        chains: { btcreg: { kind: 'bitcoin', network: 'regtest', rpcUrl: 'http://127.0.0.1:1' } },
+        email: { smtpUrl: smtp.url, from: 'chainwatch@example.org', to: ['alerts@example.org'], operatorTo: ['ops@example.org'] },
+        redis: { prefix },
+        follow: { minAmount: { BTC: '0.05' }, maxPerIncident: 1 },
+      }), 'chainwatch.yaml', {});
+      expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
+      const metrics = createMetrics();
+      const stage = startFollowStage({ settings: settings!, redis, labels: EMPTY_LABEL_BOOK, overlay: createWatchlistOverlay(), currentWatchlist: () => EMPTY_WATCHLIST_INDEX, logger: createLogger({ level: 'silent' }), metrics })!;
+      const [p1, p2, p3] = [0x11, 0x22, 0x33].map((b) => payments.p2wpkh({ hash: Buffer.alloc(20, b), network: networks.regtest }).address!) as [string, string, string];
+      const spend = (txid: string): Movement => ({
+        id: `btcreg-${txid}-vin0-${p1}`, chain: 'btcreg', direction: 'out', kind: 'btc', txHash: txid, blockNumber: 500, blockHash: 'ab'.repeat(32), logIndex: null, vin: [0],
+        from: [p1], to: [p2, p3], asset: { contract: null, symbol: 'BTC', decimals: 8 }, amount: 300_000_000n, tokenId: null, fee: 1000n,
+        outputs: [{ vout: 0, address: p2, amount: 150_000_000n }, { vout: 1, address: p3, amount: 149_999_000n }],
+        watchedAddress: p1, watchlist: [{ address: p1, label: 'Exploiter', incident: 'cap-test', source: 'https://example.org/a', tags: [] }], confirmations: 1,
+      });
+      const shape = (): { position: number; inputs: number; outputs: number } => ({ position: 0, inputs: 3, outputs: 2 });
+      await stage.afterMatch({ chain: 'btcreg', movements: [spend('01'.repeat(32))], txShape: shape, rematch: () => Promise.resolve([]) });
+      await stage.afterMatch({ chain: 'btcreg', movements: [spend('02'.repeat(32))], txShape: shape, rematch: () => Promise.resolve([]) });
+      stage.stop();
+      await waitFor(() => smtp.messages.length >= 1, { what: 'the operator email' });
+      expect(smtp.messages).toHaveLength(1);
+      const [mail] = smtp.messages;
+      expect(mail!.to).toMatchObject({ text: 'ops@example.org' });
+      expect(mail!.subject).toBe('[chainwatch] follow cap hit for cap-test');
+      expect(mail!.text).toContain(`hit follow.maxPerIncident (1) on btcreg in transaction ${'01'.repeat(32)}: 1 qualifying recipient(s) are not followed`);
+      const caps = await metrics.registry.getSingleMetric('chainwatch_follow_caps_total')!.get();
+      expect(caps.values.find((v) => v.labels['cap'] === 'per-incident')?.value).toBe(2);
+      expect(await createDerivedEntryStore(redis, prefix).activeCount('cap-test')).toBe(1);
+    } finally {
+      await smtp.close();
+    }
   });
 });
