@@ -98,7 +98,7 @@ describe('chainwatch follow', () => {
     expect(steps[1]).toContain(`tx 0x${'2'.repeat(64)} block 19000002 leg native  rule min-amount`);
     expect((await runCli(['follow', 'show', 'ethereum', '0x000000000000000000000000000000000000dEaD'])).code).toBe(1);
     const bad = await runCli(['follow', 'show', 'ethereum', 'not-an-address']);
-    expect([bad.code, bad.stderr]).toEqual([2, '"not-an-address" is not a evm address\n']);
+    expect([bad.code, bad.stderr]).toEqual([2, '"not-an-address" is not an address on ethereum (evm)\n']);
   });
 
   it('export prints a GraphSense TagPack with the provenance in each tag\'s context', async () => {

@@ -163,7 +163,7 @@ async function findEntry(store: DerivedEntryStore, settings: Settings, chainId: 
   }
   const key = followKeyOf(chain)(address.trim());
   if (key === undefined) {
-    process.stderr.write(`"${address}" is not a ${chain.kind} address\n`);
+    process.stderr.write(`"${oneLine(address)}" is not an address on ${chainId} (${chain.kind})\n`);
     return 2;
   }
   const entry = await store.getEntry(chainId, key);
