@@ -196,7 +196,8 @@ export function createFollowStage(options: FollowStageOptions): FollowStage {
     const recipients = [...new Set(legs.map((l) => l.recipientKey))];
     const existing = await store.getMany(chain, recipients);
     const index = options.currentWatchlist();
-    const isWatched = (key: string): boolean => existing.has(key) || (index.lookup(chain, key)?.some((w) => w.owner?.startsWith('tenant:') !== true) ?? false);
+    // Another tenant's private address does not count (its owner's list stays private); the same owner's does.
+    const isWatched = (key: string, owner?: string): boolean => existing.has(key) || (index.lookup(chain, key)?.some((w) => w.owner?.startsWith('tenant:') !== true || w.owner === owner) ?? false);
     const unlabelled = recipients.filter((key) => labelBook.lookup(chain, key) === undefined && !isWatched(key));
     const contracts = options.contractsAmong !== undefined && unlabelled.length > 0 ? await options.contractsAmong(chain, unlabelled) : new Set<string>();
     const incidents = [...new Set(movements.flatMap((m) => m.watchlist.map((w) => w.incident)))];

@@ -68,8 +68,11 @@ export interface PlanDerivedEntriesInput {
   readonly labelOf: (matchKey: string) => AddressLabel | undefined;
   /** Recipient keys known to hold contract code (EVM eth_getCode ≠ 0x). */
   readonly contracts: ReadonlySet<string>;
-  /** Already watched by a listed entry or an existing derived entry: never derived again. */
-  readonly isWatched: (matchKey: string) => boolean;
+  /**
+   * Already watched by a listed entry, an existing derived entry, or the same owner (a tenant's own
+   * address): never derived again, so an overlay entry is never overwritten or later removed by following.
+   */
+  readonly isWatched: (matchKey: string, owner: string) => boolean;
   readonly txShape: (txHash: string) => TxShape | undefined;
   /** Active entries per incident before this plan (for follow.maxPerIncident). */
   readonly activeCount: (incident: string) => number;
@@ -123,7 +126,8 @@ export function planDerivedEntries(input: PlanDerivedEntriesInput): FollowPlan {
       skipped.push({ leg, reason: 'contract' });
       continue;
     }
-    if (input.isWatched(leg.recipientKey)) {
+    const owner = parent.ref.owner?.startsWith('tenant:') === true ? parent.ref.owner : `derived:${incident}`;
+    if (input.isWatched(leg.recipientKey, owner)) {
       skipped.push({ leg, reason: 'already-watched' });
       continue;
     }
@@ -150,7 +154,6 @@ export function planDerivedEntries(input: PlanDerivedEntriesInput): FollowPlan {
     }
     const rootAddress = parent.ref.path?.[0] ?? parent.ref.address;
     const root = parentEntry?.root ?? { address: rootAddress, label: parent.ref.label, source: parent.ref.source };
-    const owner = parent.ref.owner?.startsWith('tenant:') === true ? parent.ref.owner : `derived:${incident}`;
     const path = [...(parent.ref.path ?? [parent.ref.address]), leg.recipient];
     qualified.push({
       leg,

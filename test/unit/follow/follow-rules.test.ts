@@ -144,6 +144,16 @@ describe('planDerivedEntries (the follow rules)', () => {
     expect(plan([m!], { isWatched: (k) => k === to }).skipped.map((s) => s.reason)).toEqual(['already-watched']);
   });
 
+  it('a trail rooted at a tenant\'s own address stays that tenant\'s (owner), and never re-derives an address that owner already watches', () => {
+    const [m] = out();
+    const tenantRef = { ...m!.watchlist[0]!, owner: 'tenant:t-1' };
+    const asked: string[] = [];
+    const p = plan([{ ...m!, watchlist: [tenantRef] }], { parentOf: () => ({ ref: tenantRef }), isWatched: (_k, owner) => (asked.push(owner), false) });
+    expect(p.entries[0]?.owner).toBe('tenant:t-1');
+    expect(asked).toEqual(['tenant:t-1']);
+    expect(plan([{ ...m!, watchlist: [tenantRef] }], { parentOf: () => ({ ref: tenantRef }), isWatched: (_k, owner) => owner === 'tenant:t-1' }).skipped.map((s) => s.reason)).toEqual(['already-watched']);
+  });
+
   it('the deposit-address heuristic: a derived entry forwarding ≥ 90 % of what it received to one exchange within the window', () => {
     const [m] = out();
     const to = (m!.to as string).toLowerCase();
