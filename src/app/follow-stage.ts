@@ -169,13 +169,23 @@ export function createFollowStage(options: FollowStageOptions): FollowStage {
   };
 
   /** One round: balances of derived entries, new entries, sinks, deposit addresses. Returns the entries created. */
-  const processRound = async (chain: string, movements: readonly Movement[], txShape: FollowBlockInput['txShape']): Promise<readonly DerivedEntry[]> => {
+  const processRound = async (chain: string, movements: readonly Movement[], txShape: FollowBlockInput['txShape'], early: Set<string>): Promise<readonly DerivedEntry[]> => {
     const keyOf = keyOfChain.get(chain);
     if (keyOf === undefined || movements.length === 0) return [];
     const at = now().toISOString();
-    const derivedMoves = movements.filter((m) => m.watchlist.some((w) => (w.hop ?? 0) > 0));
-    const parentKeys = [...new Set(derivedMoves.map((m) => keyOf(m.watchedAddress)).filter((k): k is string => k !== undefined))];
+    const parentKeys = [...new Set(movements.filter((m) => m.watchlist.some((w) => (w.hop ?? 0) > 0)).map((m) => keyOf(m.watchedAddress)).filter((k): k is string => k !== undefined))];
     const parents = await store.getMany(chain, parentKeys);
+    // A block processed again (restart, reorg) with its entries already watched: what an entry did up to the
+    // leg that created it (its own receipt included) was never its alert, and is not one now.
+    for (const m of movements) {
+      const key = keyOf(m.watchedAddress);
+      const e = key === undefined ? undefined : parents.get(key);
+      if (e === undefined || m.blockHash === null || e.provenance.blockHash !== m.blockHash || !m.watchlist.every((w) => (w.hop ?? 0) > 0)) continue;
+      const position = txShape(m.txHash)?.position;
+      const from = txShape(e.provenance.txHash)?.position;
+      if (position !== undefined && from !== undefined && position <= from) early.add(m.id);
+    }
+    const derivedMoves = movements.filter((m) => !early.has(m.id) && m.watchlist.some((w) => (w.hop ?? 0) > 0));
     // Balances: each movement counts once even when a block is processed again.
     const claimed = await store.claimMovements(derivedMoves.filter((m) => m.blockNumber !== null).map((m) => m.id));
     const touched = new Map<string, DerivedEntry>();
@@ -265,9 +275,11 @@ export function createFollowStage(options: FollowStageOptions): FollowStage {
       const createdAt = new Map<string, number>();
       const keyOf = keyOfChain.get(input.chain);
       if (keyOf === undefined) return input.movements;
+      const early = new Set<string>();
+      const result = (): readonly Movement[] => (early.size === 0 ? all : all.filter((m) => !early.has(m.id)));
       for (let r = 0; r < config.maxRoundsPerBlock; r++) {
-        const created = await processRound(input.chain, round, input.txShape);
-        if (created.length === 0) return all;
+        const created = await processRound(input.chain, round, input.txShape, early);
+        if (created.length === 0) return result();
         for (const e of created) if (!createdAt.has(e.matchKey)) createdAt.set(e.matchKey, input.txShape(e.provenance.txHash)?.position ?? Infinity);
         // Matched from the very next transaction: only what the new entries did after the leg that made them.
         const again = await input.rematch();
@@ -283,7 +295,7 @@ export function createFollowStage(options: FollowStageOptions): FollowStage {
         round = fresh;
       }
       logger.warn({ chain: input.chain, rounds: config.maxRoundsPerBlock }, 'follow.maxRoundsPerBlock reached: hops deeper inside this block are matched from the next block on');
-      return all;
+      return result();
     },
     async sweepOnce(nowMs = now().getTime()) {
       const expired: DerivedEntry[] = [];

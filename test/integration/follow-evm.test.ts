@@ -272,6 +272,16 @@ describe('follow the money on a hardhat chain', () => {
     expect(await stack.follow.store.getEntry(CHAIN, c.address.toLowerCase())).toMatchObject({ hop: 2, provenance: { txHash: second.hash } });
     // The creating transaction's own receipt by `a` is not re-alerted as a separate movement.
     expect(stack.sink.movements.filter((m) => m.watchedAddress === a.address.toLowerCase() && m.txHash === first.hash)).toEqual([]);
+
+    // The same block processed again (a crash before the cursor was saved) with `a` already watched from Redis:
+    // the same movements, no receipt of `a` in the creating transaction, no double count of its balance.
+    const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+    connections.push(redis);
+    await redis.del(`${prefix}:cursor:${CHAIN}`);
+    const again = makeStack(evmWatchlistOf(CHAIN, listed.address), start);
+    await pollToHead(again.poller);
+    expect(again.sink.movements.map((m) => m.id).sort()).toEqual(stack.sink.movements.map((m) => m.id).sort());
+    expect((await again.follow.store.getEntry(CHAIN, a.address.toLowerCase()))?.remaining).toBe((await stack.follow.store.getEntry(CHAIN, a.address.toLowerCase()))?.remaining);
   });
 
   it('never derives from a forged Transfer log; a transfer the watched wallet signed does', async () => {
