@@ -17,6 +17,7 @@ import { integrityMetrics } from './integrity-metrics.js';
 import type { Readiness } from './readiness.js';
 import { beforeStepWithEnricher, type MovementEnricher } from './movement-enricher.js';
 import type { EarlyWarningStore } from '../adapters/redis/early-warning-store.js';
+import { txShapes } from '../core/follow/tx-shapes.js';
 
 export interface BitcoinPollerOptions extends PollerWiring {
   readonly chain: BitcoinChainConfig;
@@ -124,7 +125,12 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
     ...(options.lease ? { lease: options.lease } : {}),
     ...(options.reorgLedger ? { reorgLedger: options.reorgLedger } : {}),
     detect: async (block, { headNumber }) => {
-      const movements = await matchTxs(block.txs, { number: block.header.number, hash: block.header.hash }, headNumber - block.header.number + 1);
+      const match = (): Promise<readonly Movement[]> => matchTxs(block.txs, { number: block.header.number, hash: block.header.hash }, headNumber - block.header.number + 1);
+      const matched = await match();
+      // Follow the money (issue #11): derive entries from spends of watched coins (peel chains too), re-match for same-block hops.
+      const movements = options.follow === undefined
+        ? matched
+        : await options.follow.afterMatch({ chain: chain.id, movements: matched, txShape: txShapes(block.txs.map((t) => ({ hash: t.txid, inputs: t.ins.length, outputs: t.outs.length }))), rematch: match });
       // Mined: its early warning (if any) is settled and will never be announced dropped.
       if (movements.length > 0) await options.earlyWarnings?.forget(chain.id, movements.map((m) => m.id));
       return movements;

@@ -9,6 +9,7 @@ import type { WatchlistIndex } from '../core/watchlist.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { ChainHealthInput } from '../core/health/judge-chain-health.js';
+import type { FollowStage } from './follow-stage.js';
 
 /** What a chain adapter offers the follower. Blocks come back in the order asked. */
 export interface ChainSource<TBlock extends { readonly header: BlockHeader }> {
@@ -32,6 +33,8 @@ export interface PollerWiring {
   readonly lease?: ChainLease;
   /** Retracts alerts of orphaned blocks (`movement.reorged`, issue #10); absent = no retractions. */
   readonly reorgLedger?: ReorgLedger;
+  /** Follow the money (issue #11): runs after each block is matched; absent = off. */
+  readonly follow?: FollowStage;
 }
 
 export interface ChainFollowerOptions<TBlock extends { readonly header: BlockHeader }> {

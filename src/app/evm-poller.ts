@@ -12,6 +12,7 @@ import { subscribeNewHeads, type NewHeadsSubscription } from '../adapters/evm-rp
 import { ChainFollower, type ChainSource, type PollerWiring } from './chain-follower.js';
 import { beforeStepWithEnricher, type MovementEnricher } from './movement-enricher.js';
 import { RepeatGate } from './repeat-gate.js';
+import { txShapes } from '../core/follow/tx-shapes.js';
 
 export interface EvmPollerOptions extends PollerWiring {
   readonly chain: EvmChainConfig;
@@ -189,8 +190,13 @@ export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
     ...(options.lease ? { lease: options.lease } : {}),
     ...(options.reorgLedger ? { reorgLedger: options.reorgLedger } : {}),
     detect: async (block, context) => {
-      const movements = await detect(block, context);
-      return options.enricher === undefined ? movements : options.enricher.enrich(movements);
+      const match = async (): Promise<readonly Movement[]> => {
+        const movements = await detect(block, context);
+        return options.enricher === undefined ? movements : options.enricher.enrich(movements);
+      };
+      const movements = await match();
+      // Follow the money (issue #11): derive entries from what watched addresses sent, re-match for same-block hops.
+      return options.follow === undefined ? movements : options.follow.afterMatch({ chain: chain.id, movements, txShape: txShapes(block.transactions), rematch: match });
     },
   });
   async function detect(block: EvmBlockData, { headNumber }: { readonly headNumber: number }): Promise<readonly Movement[]> {

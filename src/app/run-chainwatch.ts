@@ -36,6 +36,9 @@ import { toDashboardMovement } from '../core/dashboard/dashboard-movement.js';
 import { createChainStatusStore } from '../adapters/redis/chain-status-store.js';
 import { startChainStatusPublisher, type PublishedChain } from './chain-status-publisher.js';
 import { adminTokenOf, createConfiguredHistory, startDashboardServices } from './dashboard-services.js';
+import { startFollowStage } from './start-follow-stage.js';
+import type { LabelBook } from '../core/labels/address-label.js';
+import { createDerivedEntryStore } from '../adapters/redis/derived-entry-store.js';
 
 export type Role = 'poller' | 'alerter' | 'api';
 export const ALL_ROLES: readonly Role[] = ['poller', 'alerter', 'api'];
@@ -62,6 +65,8 @@ export interface RunChainwatchOptions {
   readonly tenants?: TenantServicesOptions;
   /** The operator dashboard (issue #12): the follow stage's read side (issue #11) when wired, and where the built SPA is. */
   readonly dashboard?: { readonly follow?: FollowReadModel; readonly webRoot?: string; readonly chainStatusIntervalMs?: number };
+  /** Address labels (issue #11); default: config/labels, hot-reloaded. Tests and the demo pass a literal book. */
+  readonly labels?: LabelBook;
 }
 
 /** A step-able poller, for tests and the demo. */
@@ -130,12 +135,23 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
     // Tenants' address lists (issue #9) overlay the files: one index, refreshed once per step.
     const overlaySync = createWatchlistOverlaySync({ redis, prefix: settings.redis.prefix, chains: [...settings.chains.keys()], logger });
     const currentWatchlist = (): WatchlistIndex => overlaySync.combine(reloader.current());
-    // Address labels (issue #11): their own directory and reloader; the enrichers read the current book.
+    // Address labels (issue #11): their own directory and reloader; the enrichers and the follow stage read the current book.
     const labelReloader = createLabelReloader({ dir: options.configDir, settings, intervalMs: settings.reloadIntervalMs, logger, initial: loaded.labels });
     labelReloader.start();
     closers.push(() => Promise.resolve(labelReloader.stop()));
-    const labels = (): ReturnType<typeof labelReloader.current> => labelReloader.current();
-    const beforeStep = (): Promise<unknown> => Promise.all([reloader.refreshIfChanged(), overlaySync.refresh(), labelReloader.refreshIfChanged()]);
+    const liveLabels: LabelBook = options.labels ?? {
+      get size() {
+        return labelReloader.current().size;
+      },
+      lookup: (chain, matchKey) => labelReloader.current().lookup(chain, matchKey),
+    };
+    // Follow the money (issue #11): derived entries ride on the same overlay, so matching cost stays flat.
+    const follow = roles.includes('poller') ? startFollowStage({ settings, redis, labels: liveLabels, overlay: overlaySync.overlay, currentWatchlist, logger, metrics }) : undefined;
+    if (follow !== undefined) closers.push(() => Promise.resolve(follow.stop()));
+    // The enrich stage's counterparty: the labels plus the deposit addresses the follow stage found at runtime.
+    const labels = (): LabelBook => follow?.labelBook ?? liveLabels;
+    const beforeStep = (): Promise<unknown> => Promise.all([reloader.refreshIfChanged(), overlaySync.refresh(), labelReloader.refreshIfChanged(), follow?.refresh()]);
+    const followWiring = follow !== undefined ? { follow } : {};
 
     if (roles.includes('poller')) {
       const cursorStore = createRedisCursorStore(redis, settings.redis.prefix);
@@ -159,7 +175,7 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
         }
         if (chain.kind === 'evm') {
           const enricher = createMovementEnricher({ settings, logger, metrics, labels });
-          const poller = createEvmPoller({ chain: chain satisfies EvmChainConfig, currentWatchlist, beforeStep, cursorStore, sink, lease, reorgLedger, logger, metrics, enricher });
+          const poller = createEvmPoller({ chain: chain satisfies EvmChainConfig, currentWatchlist, beforeStep, cursorStore, sink, lease, reorgLedger, logger, metrics, enricher, ...followWiring });
           poller.start();
           closers.unshift(() => poller.stop());
           const finality = finalityOf(chain);
@@ -188,7 +204,7 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
           });
         } else if (chain.kind === 'tron') {
           const enricher = createMovementEnricher({ settings, logger, metrics, labels });
-          const poller = createTronPoller({ chain, currentWatchlist, beforeStep, cursorStore, sink, lease, reorgLedger, logger, metrics, enricher });
+          const poller = createTronPoller({ chain, currentWatchlist, beforeStep, cursorStore, sink, lease, reorgLedger, logger, metrics, enricher, ...followWiring });
           poller.start();
           closers.unshift(() => poller.stop());
           pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.pollOnce() });
@@ -198,7 +214,7 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
           const outpointStore = createRedisOutpointStore(redis, settings.redis.prefix);
           const enricher = createMovementEnricher({ settings, logger, metrics, labels });
           const earlyWarnings = createEarlyWarningStore(redis, settings.redis.prefix);
-          const poller = createBitcoinPoller({ chain: chain satisfies BitcoinChainConfig, currentWatchlist, beforeStep, cursorStore, sink, outpointStore, lease, reorgLedger, logger, metrics, readiness, enricher, earlyWarnings });
+          const poller = createBitcoinPoller({ chain: chain satisfies BitcoinChainConfig, currentWatchlist, beforeStep, cursorStore, sink, outpointStore, lease, reorgLedger, logger, metrics, readiness, enricher, earlyWarnings, ...followWiring });
           poller.start();
           closers.unshift(() => poller.stop());
           const finality = finalityOf(chain);
@@ -244,7 +260,7 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
         if (adminToken === undefined) {
           logger.info('dashboard off: set CHAINWATCH_ADMIN_TOKEN or api.adminToken to serve it at /');
         } else {
-          const dashboard = startDashboardServices({ settings, redis, logger, adminToken, watchlistEntries: () => reloader.currentEntries(), configDir: options.configDir, overlaySync, follow: options.dashboard?.follow, ...(options.dashboard?.webRoot !== undefined ? { webRoot: options.dashboard.webRoot } : {}) });
+          const dashboard = startDashboardServices({ settings, redis, logger, adminToken, watchlistEntries: () => reloader.currentEntries(), configDir: options.configDir, overlaySync, follow: options.dashboard?.follow ?? createDerivedEntryStore(redis, settings.redis.prefix), ...(options.dashboard?.webRoot !== undefined ? { webRoot: options.dashboard.webRoot } : {}) });
           closers.push(() => dashboard.close());
           plugins.push(dashboard.plugin);
           dashboardOn = true;

@@ -2,10 +2,12 @@ import type { TronChainConfig } from '../config/schema.js';
 import { findTronTokenNeeds } from '../core/tron/find-tron-token-needs.js';
 import { matchTronBlock } from '../core/tron/match-tron-block.js';
 import type { TronBlockData } from '../core/tron/tron-block-data.js';
+import type { Movement } from '../core/movement.js';
 import type { RetryPolicy } from '../adapters/shared/retry-policy.js';
 import { createTronHttpSource } from '../adapters/tron-http/create-tron-http-source.js';
 import { ChainFollower, type PollerWiring } from './chain-follower.js';
 import { beforeStepWithEnricher, type MovementEnricher } from './movement-enricher.js';
+import { txShapes } from '../core/follow/tx-shapes.js';
 
 export interface TronPollerOptions extends PollerWiring {
   readonly chain: TronChainConfig;
@@ -39,7 +41,7 @@ export function createTronPoller(options: TronPollerOptions): ChainFollower<Tron
       },
     },
   });
-  return new ChainFollower<TronBlockData>({
+  const follower = new ChainFollower<TronBlockData>({
     chain: chain.id,
     confirmations: chain.confirmations,
     startBlock: chain.startBlock,
@@ -54,13 +56,20 @@ export function createTronPoller(options: TronPollerOptions): ChainFollower<Tron
     ...(options.maxBackoffMs !== undefined ? { maxBackoffMs: options.maxBackoffMs } : {}),
     ...(options.lease ? { lease: options.lease } : {}),
     ...(options.reorgLedger ? { reorgLedger: options.reorgLedger } : {}),
-    detect: async (block, { headNumber }) => {
+    detect: async (block, context) => {
+      const movements = await detect(block, context);
+      // Follow the money (issue #11): derive entries from what watched addresses sent, re-match for same-block hops.
+      return options.follow === undefined ? movements : options.follow.afterMatch({ chain: chain.id, movements, txShape: txShapes(block.transactions), rematch: () => detect(block, context) });
+    },
+  });
+
+  async function detect(block: TronBlockData, { headNumber }: { readonly headNumber: number }): Promise<readonly Movement[]> {
       const index = options.currentWatchlist();
       // Symbol and decimals only for tokens outside the built-in table that moved a watched address's funds.
       const needs = findTronTokenNeeds(block, chain.id, index);
       const tokens = needs.length === 0 ? undefined : await source.fetchTrc20Metadata(needs);
       const movements = matchTronBlock(block, { chain: chain.id, index, headNumber, ...(tokens ? { tokens } : {}) });
       return options.enricher === undefined ? movements : options.enricher.enrich(movements);
-    },
-  });
+  }
+  return follower;
 }

@@ -7,6 +7,7 @@ import { registerImportCommand } from './commands/import.js';
 import { registerBtcSeedCommand } from './commands/btc-seed.js';
 import { registerEmailCommand } from './commands/email.js';
 import { registerTenantsCommand } from './commands/tenants.js';
+import { registerFollowCommand } from './commands/follow.js';
 
 // `chainwatch watchlist ls | head` closes the pipe early: that is the reader being done, not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -32,5 +33,6 @@ registerImportCommand(program);
 registerBtcSeedCommand(program);
 registerEmailCommand(program);
 registerTenantsCommand(program);
+registerFollowCommand(program);
 
 await program.parseAsync(process.argv);

@@ -148,6 +148,7 @@ export function checkSettingsText(text: string, file: string, env: NodeJS.Proces
     prices: d.prices,
     tokens: d.tokens,
     alerts: d.alerts,
+    ...(d.follow !== undefined ? { follow: Object.freeze({ ...d.follow, minAmount: Object.freeze({ ...d.follow.minAmount }) }) } : {}),
     subscriptions: Object.freeze({ ...d.subscriptions, allowPrivateTargets: Object.freeze([...d.subscriptions.allowPrivateTargets]) as string[] }),
   });
   return { settings, chainIds, chainsKnown: true, problems };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { httpUrlSchema, wsUrlSchema, zmqUrlSchema } from './http-url-schema.js';
 import { tronChainSchema, type TronChainConfig } from './tron-chain-schema.js';
 import { UTXO_KINDS, UTXO_NETWORK_NAMES } from '../core/btc/utxo-chain.js';
+import { followSchema, type FollowConfig } from './follow-schema.js';
 import { alertsSchema, emailRouteSchema, pricesSchema, tokensSchema, type AlertsConfig, type PricesConfig, type TokensConfig } from './alerts-schema.js';
 
 /**
@@ -203,6 +204,8 @@ export const chainwatchFileSchema = z
     prices: pricesSchema.default({}),
     tokens: tokensSchema.default({}),
     alerts: alertsSchema.default({}),
+    /** Follow the money (issue #11, docs/follow.md); absent = off. */
+    follow: followSchema.optional(),
   })
   .strict();
 
@@ -235,7 +238,10 @@ export interface Settings {
   readonly alerts?: AlertsConfig;
   /** Absent only in Settings built by hand before issue #9 (tests); the loader always sets it. */
   readonly subscriptions?: SubscriptionsConfig;
+  /** Issue #11 (docs/follow.md); absent = following is off. */
+  readonly follow?: FollowConfig;
 }
+export type { FollowConfig };
 
 export const watchlistEntrySchema = z
   .object({

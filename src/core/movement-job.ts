@@ -71,7 +71,13 @@ export function serializeMovement(m: Movement): MovementJobData {
       ? { outputs: m.outputs === null ? null : m.outputs.map((o) => ({ vout: o.vout, address: o.address, amount: o.amount.toString() })) }
       : {}),
     watchedAddress: m.watchedAddress,
-    watchlist: m.watchlist.map((w) => ({ address: w.address, label: w.label, incident: w.incident, source: w.source, tags: [...w.tags], ...(w.owner !== undefined ? { owner: w.owner } : {}) })),
+    watchlist: m.watchlist.map((w) => ({
+      address: w.address, label: w.label, incident: w.incident, source: w.source, tags: [...w.tags],
+      ...(w.owner !== undefined ? { owner: w.owner } : {}),
+      ...(w.hop !== undefined ? { hop: w.hop } : {}),
+      ...(w.via !== undefined ? { via: { address: w.via.address, txHash: w.via.txHash } } : {}),
+      ...(w.path !== undefined ? { path: [...w.path] } : {}),
+    })),
     confirmations: m.confirmations,
     ...(m.txFrom !== undefined ? { txFrom: m.txFrom } : {}),
     ...(m.enrichment !== undefined ? { enrichment: { ...m.enrichment } } : {}),
@@ -108,7 +114,13 @@ const movementSchema = z.object({
   outputs: z.array(z.object({ vout: index, address: z.string().nullable(), amount: decimal })).nullable().optional(),
   watchedAddress: z.string().min(1),
   watchlist: z.array(
-    z.object({ address: z.string(), label: z.string(), incident: z.string(), source: z.string(), tags: z.array(z.string()), owner: z.string().optional() }),
+    z.object({
+      address: z.string(), label: z.string(), incident: z.string(), source: z.string(), tags: z.array(z.string()), owner: z.string().optional(),
+      // Follow the money (issue #11): absent on jobs queued before it and on listed entries.
+      hop: index.optional(),
+      via: z.object({ address: z.string(), txHash: z.string() }).optional(),
+      path: z.array(z.string()).optional(),
+    }),
   ),
   confirmations: index,
   txFrom: z.string().nullable().optional(),
@@ -163,7 +175,13 @@ export function parseMovementJob(data: unknown): Movement {
     ...(m.fee !== undefined ? { fee: m.fee } : {}),
     ...(m.outputs !== undefined ? { outputs: m.outputs } : {}),
     watchedAddress: m.watchedAddress,
-    watchlist: m.watchlist.map(({ owner, ...w }) => (owner !== undefined ? { ...w, owner } : w)),
+    watchlist: m.watchlist.map(({ owner, hop, via, path, ...w }) => ({
+      ...w,
+      ...(owner !== undefined ? { owner } : {}),
+      ...(hop !== undefined ? { hop } : {}),
+      ...(via !== undefined ? { via } : {}),
+      ...(path !== undefined ? { path } : {}),
+    })),
     confirmations: m.confirmations,
     ...(m.txFrom !== undefined ? { txFrom: m.txFrom } : {}),
     ...(m.enrichment !== undefined ? { enrichment: m.enrichment } : {}),

@@ -325,7 +325,7 @@ describe('alerter', () => {
       asset: { contract: null, symbol: 'ETH', decimals: 18, known: true },
       amount: '1500000000000000000',
       tokenId: null,
-      watchlist: [{ address: RONIN.address, label: RONIN.label, incident: 'ronin-2022', source: RONIN.source, tags: ['lazarus', 'dprk'] }],
+      watchlist: [{ address: RONIN.address, label: RONIN.label, incident: 'ronin-2022', source: RONIN.source, tags: ['lazarus', 'dprk'], hop: 0 }],
       confirmations: 3,
       // Issue #8 fields; this movement was published without enrichment, so the defaults.
       txFrom: null,

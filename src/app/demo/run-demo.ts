@@ -14,6 +14,13 @@ import { playBtcScenario, prepareBtcHackWallet } from './play-btc-scenario.js';
 import { DEMO_BURST_SPLITS, DEMO_EVM_ACTORS, deployDemoEvmContracts, playEvmScenario, type DemoEvmContracts } from './play-evm-scenario.js';
 import { startMailSink } from './start-mail-sink.js';
 import { startWebhookReceiver } from './start-webhook-receiver.js';
+import { Redis } from 'ioredis';
+import { createDerivedEntryStore } from '../../adapters/redis/derived-entry-store.js';
+import { buildTagpack } from '../../core/follow/build-tagpack.js';
+import type { IncidentTotals } from '../../core/follow/derived-entry.js';
+import { formatFollowPath } from '../../core/follow/format-follow-path.js';
+import type { AddressLabel, LabelBook } from '../../core/labels/address-label.js';
+import { normalizeUtxoAddress } from '../../core/address/normalize-utxo-address.js';
 
 export interface DemoOptions {
   /** Where emails (.eml), the webhook log and the generated config go. */
@@ -46,7 +53,11 @@ export interface DemoResult {
   /** Transactions of the laundering burst and of the address-poisoning attempt (issue #8). */
   readonly burst: readonly string[];
   readonly spam: readonly string[];
+  /** Follow the money (issue #11): transactions of the followed hops, the incident's totals, and the exported trail. */
+  readonly follow: { readonly txs: readonly string[]; readonly totals: IncidentTotals; readonly tagpackFile: string; readonly entries: number };
 }
+
+const DEMO_INCIDENT = 'demo-heist-2026';
 
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const { print } = options;
@@ -73,6 +84,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     print(`  price feed: a Chainlink-style ETH/USD aggregator at ${contracts.ethUsdFeed}; dUSD listed at ${contracts.token}`);
     const btcChain = createRegtestChain({ initialBlocks: 101 });
     const btcHackWallet = prepareBtcHackWallet(btcChain);
+    const btcExchange = btcChain.newWallet('p2wpkh', 'demo exchange');
     const btcServer = await startRegtestServer(btcChain);
     cleanups.push(() => btcServer.close());
     print(`  Bitcoin regtest chain: ${btcServer.esploraUrl} (Esplora API, built and signed in-process)`);
@@ -111,7 +123,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         const amount = formatAmount({ kind: d['kind'] as 'native', amount: BigInt(String(d['amount'])), asset, tokenId: d['tokenId'] === null ? null : BigInt(d['tokenId'] as string) });
         const usd = typeof d['usdValue'] === 'string' ? ` ($${d['usdValue']})` : '';
         const flags = `${d['spoofed'] === true ? ' SPOOFED' : ''}${(d['asset'] as { known?: boolean }).known === false ? ' unlisted-token' : ''}`;
-        print(`  🔔 webhook  [${severity.toUpperCase()}]${flags} ${String(d['chain'])} ${String(d['kind'])} ${String(d['direction']).toUpperCase()} ${amount}${usd}${confirmations === 0 ? ' (UNCONFIRMED, mempool)' : ''} tx ${String(d['txHash']).slice(0, 12)}… (signature verified)${severity === 'info' ? ' — webhook only, no email' : ''}`);
+        const ref = (d['watchlist'] as { label: string; hop?: number; path?: string[] }[])[0];
+        const path = ref === undefined ? undefined : formatFollowPath(ref);
+        print(`  🔔 webhook  [${severity.toUpperCase()}]${flags} ${String(d['chain'])} ${String(d['kind'])} ${String(d['direction']).toUpperCase()} ${amount}${usd}${confirmations === 0 ? ' (UNCONFIRMED, mempool)' : ''} tx ${String(d['txHash']).slice(0, 12)}… (signature verified)${severity === 'info' ? ' — webhook only, no email' : ''}${path !== undefined ? `\n             followed: ${path}` : ''}`);
       },
     });
     cleanups.push(() => receiver.close());
@@ -124,7 +138,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     // REDIS_URL would override the config's redis.url: point it at the Redis the demo settled on.
     const adminToken = options.adminToken ?? randomBytes(18).toString('base64url');
     const env = { ...process.env, REDIS_URL: redis.url, CHAINWATCH_ADMIN_TOKEN: adminToken };
-    const running = await runChainwatch({ configDir, roles: ['poller', 'alerter', 'api'], logger, env, apiPort: options.apiPort ?? 0, deliveryBackoffMs: 200 });
+    // Issue #11: a literal label book stands in for config/labels: the exchange the laundering ends at, on both chains.
+    const labels = demoLabels([
+      { key: DEMO_EVM_ACTORS.exchangeDeposit.toLowerCase(), label: { chain: 'ethereum', address: DEMO_EVM_ACTORS.exchangeDeposit, label: 'Demo Exchange', category: 'exchange', source: SOURCE } },
+      { key: btcExchange.scriptHex, label: { chain: 'bitcoin', address: btcExchange.address, label: 'Demo Exchange', category: 'exchange', source: SOURCE } },
+    ]);
+    const running = await runChainwatch({ configDir, roles: ['poller', 'alerter', 'api'], logger, env, apiPort: options.apiPort ?? 0, deliveryBackoffMs: 200, labels });
     cleanups.push(() => running.close());
     cleanups.push(() => deletePrefix(redis.url, prefix));
     print(`  chainwatch: polling, alerting, API at ${running.apiUrl ?? '-'} (/healthz, /metrics)`);
@@ -144,11 +163,29 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       else if (burstSeen === 2) print('  ⛓  ...');
     });
 
+    const followRedis = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+    cleanups.push(() => Promise.resolve(followRedis.disconnect()));
+    const followed = createDerivedEntryStore(followRedis, prefix);
+    const btcFollowTxs: string[] = [];
     await playBtcScenario(
       btcChain,
       btcHackWallet,
-      (step) => print(`  ⛓  ${step.description}  (txid ${step.txHash.slice(0, 12)}…)`),
+      (step) => {
+        if (step.tag === 'follow') btcFollowTxs.push(step.txHash);
+        print(`  ⛓  ${step.description}  (txid ${step.txHash.slice(0, 12)}…)`);
+      },
       (txid) => waitUntil(() => unconfirmedSeen.has(txid), options.timeoutMs, `the mempool alert for ${txid}`),
+      {
+        exchange: btcExchange,
+        waitForFollowed: async (address) => {
+          const key = normalizeUtxoAddress(address, 'bitcoin', 'regtest').matchKey;
+          const deadline = Date.now() + options.timeoutMs;
+          while ((await followed.getEntry('bitcoin', key)) === undefined) {
+            if (Date.now() > deadline) throw new Error(`demo timed out waiting for chainwatch to follow ${address}`);
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        },
+      },
     );
 
     const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { staticNetwork: true });
@@ -161,13 +198,25 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     print('');
     print(`Done: ${movements - unconfirmedSeen.size} confirmed movements and ${unconfirmedSeen.size} mempool early warnings: ${webhooks} signed webhooks delivered (the unrelated transfer raised none).`);
     print(`Email: ${emails} grouped, threaded digest email${emails === 1 ? '' : 's'} for the ${emailable.size} transactions at or above severity low; ${keptOut} spam, dust and unlisted-token movements stayed out of the inbox (webhooks only).`);
+    // Follow the money (issue #11): the trail as `chainwatch follow ls` and `follow export` show it.
+    const { entries } = await followed.listEntries({ incident: DEMO_INCIDENT });
+    const totals = await followed.incidentTotals(DEMO_INCIDENT);
+    const tagpackFile = join(outDir, `follow-${DEMO_INCIDENT}.tagpack.yaml`);
+    writeFileSync(tagpackFile, buildTagpack({ incident: DEMO_INCIDENT, entries, currencyOf: (c) => (c === 'bitcoin' ? 'BTC' : 'ETH'), creator: 'chainwatch demo', lastmod: new Date().toISOString() }));
+    print(`Followed: ${entries.length} derived entries (max hop ${totals.maxHop}) out of the listed wallets; to exchanges: ${totals.toExchanges.map((x) => `${x.exchange} ${Object.entries(x.amounts).map(([sym, v]) => `${v} ${sym} base units`).join(', ')}`).join('; ') || '-'}.`);
     print('Where to look:');
     print(`  emails (open in any mail client): ${mailDir}/*.eml`);
     print(`  webhooks as received (JSON lines): ${webhookLog}`);
     print(`  the config chainwatch ran with:    ${configDir}`);
+    print(`  the followed trail (GraphSense TagPack, as \`chainwatch follow export --incident ${DEMO_INCIDENT}\` prints it): ${tagpackFile}`);
     print(`  the dashboard:                     ${dashboardUrl}`);
     await options.afterScenario?.(dashboardUrl);
-    return { emails, webhooks, movements, burst: evmSteps.filter((st) => st.tag === 'burst').map((st) => st.txHash), spam: evmSteps.filter((st) => st.tag === 'spam').map((st) => st.txHash) };
+    return {
+      emails, webhooks, movements,
+      burst: evmSteps.filter((st) => st.tag === 'burst').map((st) => st.txHash),
+      spam: evmSteps.filter((st) => st.tag === 'spam').map((st) => st.txHash),
+      follow: { txs: [...evmSteps.filter((st) => st.tag === 'follow').map((st) => st.txHash), ...btcFollowTxs], totals, tagpackFile, entries: entries.length },
+    };
   } finally {
     await cleanup();
   }
@@ -204,6 +253,8 @@ function writeDemoConfig(dir: string, p: { contracts: DemoEvmContracts; rpcUrl: 
       ],
       email: { minSeverity: 'low', groupBy: ['incident'], groupWaitMs: 2000, groupIntervalMs: 4000 },
     },
+    // Issue #11: follow the stolen funds across hops (docs/follow.md).
+    follow: { enabled: true, maxHops: 4, minAmount: { ETH: '1', BTC: '0.05', dUSD: '5000' }, minFraction: '0.01', idleDays: 30 },
   };
   writeFileSync(join(dir, 'chainwatch.yaml'), `# Generated by \`chainwatch demo\`: local chain, SMTP sink and webhook receiver.\n${stringify(settings)}`);
   const watchlist = {
@@ -214,6 +265,11 @@ function writeDemoConfig(dir: string, p: { contracts: DemoEvmContracts; rpcUrl: 
     ],
   };
   writeFileSync(join(dir, 'watchlists', 'demo.yaml'), stringify(watchlist));
+}
+
+function demoLabels(entries: readonly { key: string; label: AddressLabel }[]): LabelBook {
+  const map = new Map(entries.map((e) => [`${e.label.chain}|${e.key}`, e.label] as const));
+  return { size: map.size, lookup: (chain, key) => map.get(`${chain}|${key}`) };
 }
 
 async function counterTotal(metrics: Metrics): Promise<number> {

@@ -46,6 +46,12 @@ export interface WebhookMovementData {
     readonly incident: string;
     readonly source: string;
     readonly tags: readonly string[];
+    /** Follow the money (issue #11): 0 for listed entries, n for an entry derived n hops out. */
+    readonly hop: number;
+    /** Derived entries only: the parent and the transaction that made this address watched. */
+    readonly via?: { readonly address: string; readonly txHash: string };
+    /** Derived entries only: addresses from the listed root to this one (root first). */
+    readonly path?: readonly string[];
   }[];
   readonly confirmations: number;
   /** EVM only: the transaction's sender (EIP-55). */
@@ -95,7 +101,11 @@ export function buildWebhookPayload(m: Movement, timestamp: Date): WebhookPayloa
           outputs: (m.outputs ?? []).map((o) => ({ vout: o.vout, address: o.address, amount: o.amount.toString() })),
         }
       : {}),
-    watchlist: m.watchlist.map((w) => ({ address: w.address, label: w.label, incident: w.incident, source: w.source, tags: [...w.tags] })),
+    watchlist: m.watchlist.map((w) => ({
+      address: w.address, label: w.label, incident: w.incident, source: w.source, tags: [...w.tags], hop: w.hop ?? 0,
+      ...(w.via !== undefined ? { via: { address: w.via.address, txHash: w.via.txHash } } : {}),
+      ...(w.path !== undefined ? { path: [...w.path] } : {}),
+    })),
     confirmations: m.confirmations,
     ...(isBtc ? {} : { txFrom: m.txFrom ?? null }),
     severity: enrichment.severity,

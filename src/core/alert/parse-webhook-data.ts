@@ -25,7 +25,16 @@ const dataSchema = z.object({
   tokenId: decimal.nullable(),
   fee: decimal.nullable().optional(),
   outputs: z.array(z.object({ vout: z.number().int().nonnegative(), address: z.string().nullable(), amount: decimal })).optional(),
-  watchlist: z.array(z.object({ address: z.string(), label: z.string(), incident: z.string(), source: z.string(), tags: z.array(z.string()) })).min(1),
+  watchlist: z
+    .array(
+      z.object({
+        address: z.string(), label: z.string(), incident: z.string(), source: z.string(), tags: z.array(z.string()),
+        hop: z.number().int().nonnegative().optional(),
+        via: z.object({ address: z.string(), txHash: z.string() }).optional(),
+        path: z.array(z.string()).optional(),
+      }),
+    )
+    .min(1),
   confirmations: z.number().int().nonnegative(),
   txFrom: z.string().nullable().optional(),
   severity: z.enum(SEVERITIES).optional(),
@@ -73,7 +82,7 @@ export function parseWebhookData(input: unknown): Movement {
     ...(d.fee !== undefined ? { fee: d.fee } : {}),
     ...(d.outputs !== undefined ? { outputs: d.outputs } : {}),
     watchedAddress: d.kind === 'btc' ? d.watchlist[0]!.address : d.watchlist[0]!.address.toLowerCase(),
-    watchlist: d.watchlist,
+    watchlist: d.watchlist.map(({ hop, via, path, ...w }) => ({ ...w, ...(hop !== undefined && hop > 0 ? { hop } : {}), ...(via !== undefined ? { via } : {}), ...(path !== undefined ? { path } : {}) })),
     confirmations: d.confirmations,
     ...(d.txFrom !== undefined ? { txFrom: d.txFrom } : {}),
     enrichment: { severity: d.severity ?? 'medium', usdValue: d.usdValue ?? null, assetKnown: known ?? asset.contract === null, spoofed: d.spoofed ?? false },

@@ -1,3 +1,4 @@
+import { formatFollowPath } from '../follow/format-follow-path.js';
 import { buildExplorerLink } from './build-explorer-link.js';
 import { formatUsdHuman, formatUsdScaled, groupThousands, usdToScaled } from '../enrich/decimal.js';
 import { SEVERITIES, type Movement, type Severity } from '../movement.js';
@@ -107,6 +108,8 @@ export function renderDigest(items: readonly DigestItem[], options: RenderDigest
         `  Address: ${clean(w.address)}${addressLink(explorer, w.address)}`,
         `  Source:  ${clean(w.source)}`,
         `  Tags:    ${w.tags.length > 0 ? w.tags.map(clean).join(', ') : '-'}`,
+        // Follow the money (issue #11): how a derived address came to be watched.
+        ...(formatFollowPath(w) !== undefined ? [`  Path:    ${clean(formatFollowPath(w)!)}`] : []),
       ];
     }),
     '',
@@ -130,7 +133,7 @@ export function renderDigest(items: readonly DigestItem[], options: RenderDigest
       const explorer = options.explorerUrls.get(chain);
       const address = htmlAddressLink(explorer, w.address);
       const source = /^https?:\/\//i.test(w.source) ? `<a href="${escapeHtml(clean(w.source))}">${escapeHtml(clean(w.source))}</a>` : escapeHtml(clean(w.source));
-      return `<li><strong>${escapeHtml(clean(w.label))}</strong> (${escapeHtml(clean(w.incident))}) on ${escapeHtml(chain)}<br>Address: ${address}<br>Source: ${source}<br>Tags: ${escapeHtml(w.tags.length > 0 ? w.tags.map(clean).join(', ') : '-')}</li>`;
+      return `<li><strong>${escapeHtml(clean(w.label))}</strong> (${escapeHtml(clean(w.incident))}) on ${escapeHtml(chain)}<br>Address: ${address}<br>Source: ${source}<br>Tags: ${escapeHtml(w.tags.length > 0 ? w.tags.map(clean).join(', ') : '-')}${formatFollowPath(w) !== undefined ? `<br>Path: ${escapeHtml(clean(formatFollowPath(w)!))}` : ''}</li>`;
     })
     .join('\n');
   const html = [

@@ -1,3 +1,4 @@
+import { formatFollowPath } from '../follow/format-follow-path.js';
 import { buildExplorerLink } from './build-explorer-link.js';
 import type { Movement } from '../movement.js';
 import { formatAmount, formatBaseUnits } from './format-amount.js';
@@ -72,6 +73,8 @@ export function renderEmail(m: Movement, options: RenderEmailOptions): RenderedE
       `  Address:  ${oneLine(w.address)}`,
       `  Source:   ${oneLine(w.source)}`,
       `  Tags:     ${w.tags.length > 0 ? w.tags.map(oneLine).join(', ') : '-'}`,
+      // Follow the money (issue #11): how this address came to be watched.
+      ...pathLines(w).map((l) => `  ${l}`),
     ]),
     '',
   ].join('\n');
@@ -91,7 +94,7 @@ export function renderEmail(m: Movement, options: RenderEmailOptions): RenderedE
   const htmlMatches = m.watchlist
     .map(
       (w) =>
-        `<li><strong>${escapeHtml(oneLine(w.label))}</strong><br>Incident: ${escapeHtml(oneLine(w.incident))}<br>Address: ${escapeHtml(oneLine(w.address))}<br>Source: ${escapeHtml(oneLine(w.source))}<br>Tags: ${escapeHtml(w.tags.length > 0 ? w.tags.map(oneLine).join(', ') : '-')}</li>`,
+        `<li><strong>${escapeHtml(oneLine(w.label))}</strong><br>Incident: ${escapeHtml(oneLine(w.incident))}<br>Address: ${escapeHtml(oneLine(w.address))}<br>Source: ${escapeHtml(oneLine(w.source))}<br>Tags: ${escapeHtml(w.tags.length > 0 ? w.tags.map(oneLine).join(', ') : '-')}${pathLines(w).map((l) => `<br>${escapeHtml(l)}`).join('')}</li>`,
     )
     .join('\n');
   const html = [
@@ -128,4 +131,11 @@ export function escapeHtml(value: string): string {
 
 function joinAddresses(v: string | readonly string[]): string {
   return typeof v === 'string' ? v : v.length === 0 ? '-' : v.join(', ');
+}
+
+/** `Path:` and `Via:` lines of a derived entry (none for listed entries). */
+function pathLines(w: Movement['watchlist'][number]): string[] {
+  const path = formatFollowPath(w);
+  if (path === undefined) return [];
+  return [`Path:     ${oneLine(path)}`, ...(w.via !== undefined ? [`Via:      ${oneLine(w.via.address)} in ${oneLine(w.via.txHash)}`] : [])];
 }

@@ -49,6 +49,10 @@ export interface DerivedEntry {
   /** What it received (base units, decimal string) and what it still holds by our accounting. */
   readonly received: string;
   readonly remaining: string;
+  /** The listed root this trail starts at: its label and attribution, repeated in every alert about the entry. */
+  readonly root?: { readonly address: string; readonly label: string; readonly source: string };
+  /** Overlay owner: `derived:<incident>`, or the tenant's `tenant:<id>` when the root is a tenant's own address (its alerts stay the tenant's). */
+  readonly owner?: string;
 }
 
 /** Per-incident totals for the dashboard and `follow ls` (base units as decimal strings, per asset symbol; USD when valued). */

@@ -1,0 +1,340 @@
+import type { Redis } from 'ioredis';
+import { Counter } from 'prom-client';
+import type { FollowConfig } from '../config/follow-schema.js';
+import type { ChainConfig } from '../config/schema.js';
+import { normalizeTronAddress } from '../core/address/normalize-tron-address.js';
+import { normalizeUtxoAddress } from '../core/address/normalize-utxo-address.js';
+import { applyEntryActivity } from '../core/follow/apply-entry-activity.js';
+import { collectOutgoingLegs, type KeyOf } from '../core/follow/collect-outgoing-legs.js';
+import { combineLabelBooks } from '../core/follow/combine-label-books.js';
+import type { DerivedEntry } from '../core/follow/derived-entry.js';
+import { isEntryExpired, type FollowRules } from '../core/follow/follow-rules.js';
+import { planDerivedEntries, type CapEvent, type FollowParent, type TxShape } from '../core/follow/plan-derived-entries.js';
+import type { AddressLabel, LabelBook } from '../core/labels/address-label.js';
+import type { Movement, WatchlistRef } from '../core/movement.js';
+import type { OverlayChange, OverlayEntry, WatchlistOverlay } from '../core/watchlist-overlay.js';
+import type { WatchlistIndex } from '../core/watchlist.js';
+import { createDerivedEntryStore, type DerivedEntryStore } from '../adapters/redis/derived-entry-store.js';
+import { createWatchlistOverlayStore } from '../adapters/redis/watchlist-overlay-store.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+
+/** What a poller hands the follow stage after matching (and enriching) one block. */
+export interface FollowBlockInput {
+  readonly chain: string;
+  /** The block's movements as matched with the index in force. */
+  readonly movements: readonly Movement[];
+  /** Each transaction's position in the block (and, on UTXO chains, its inputs and outputs). */
+  readonly txShape: (txHash: string) => TxShape | undefined;
+  /** Matches (and enriches) the same block again with the index as it is now. */
+  readonly rematch: () => Promise<readonly Movement[]>;
+}
+
+export interface FollowStage {
+  readonly store: DerivedEntryStore;
+  /** Shipped labels plus the deposit addresses the heuristic found (for the enrich stage's `counterparty`). */
+  readonly labelBook: LabelBook;
+  /** Before each poll step: picks up runtime labels other replicas wrote. */
+  refresh(): Promise<void>;
+  /**
+   * After a block is matched: counts the movements of derived entries, derives
+   * new entries from what watched addresses sent, records payments to labelled
+   * sinks, and re-matches the block so the transactions after a new entry's
+   * creation are matched for it too (a hop inside the same block), until
+   * nothing new is derived (at most follow.maxRoundsPerBlock rounds).
+   * Returns the movements to publish: the block's and those found by re-matching.
+   */
+  afterMatch(input: FollowBlockInput): Promise<readonly Movement[]>;
+  /** Expires idle entries holding less than the threshold; returns how many. */
+  sweepOnce(nowMs?: number): Promise<number>;
+  start(): void;
+  stop(): void;
+}
+
+export interface FollowStageOptions {
+  readonly config: FollowConfig;
+  readonly chains: ReadonlyMap<string, ChainConfig>;
+  readonly redis: Redis;
+  readonly prefix: string;
+  /** Shipped labels (config/labels). */
+  readonly labels: LabelBook;
+  /** The overlay this process matches with: new entries are applied to it at once, before Redis readers see them. */
+  readonly overlay: WatchlistOverlay;
+  readonly currentWatchlist: () => WatchlistIndex;
+  /** EVM: which recipients hold contract code; absent on chains without it. */
+  readonly contractsAmong?: (chain: string, matchKeys: readonly string[]) => Promise<ReadonlySet<string>>;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** Operator email when a cap is hit (as the chain watchdog sends). */
+  readonly notifyOperator?: (message: { readonly subject: string; readonly text: string; readonly html: string }) => Promise<void>;
+  readonly now?: () => Date;
+}
+
+/** The overlay entry of a derived entry: its ref carries hop, via and path into every alert. */
+export function overlayEntryOf(e: DerivedEntry): OverlayEntry {
+  const ref: WatchlistRef & { owner: string } = {
+    address: e.address,
+    label: e.root?.label ?? e.incident,
+    incident: e.incident,
+    source: e.root?.source ?? '',
+    tags: ['followed'],
+    owner: e.owner ?? `derived:${e.incident}`,
+    hop: e.hop,
+    via: { address: e.provenance.parentAddress, txHash: e.provenance.txHash },
+    path: [...e.path],
+  };
+  return { chain: e.chain, matchKey: e.matchKey, ref };
+}
+
+export function removalOf(e: DerivedEntry): OverlayChange {
+  return { op: 'remove', chain: e.chain, matchKey: e.matchKey, owner: e.owner ?? `derived:${e.incident}` };
+}
+
+/** A chain's display address -> match key (the watchlist index's key). */
+export function followKeyOf(chain: ChainConfig): KeyOf {
+  if (chain.kind === 'evm') return (d) => (/^0x[0-9a-fA-F]{40}$/.test(d) ? d.toLowerCase() : undefined);
+  if (chain.kind === 'tron') return (d) => {
+    try {
+      return normalizeTronAddress(d).matchKey;
+    } catch {
+      return undefined;
+    }
+  };
+  return (d) => {
+    try {
+      return normalizeUtxoAddress(d, chain.kind, chain.network).matchKey;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+const capCounters = new WeakMap<Metrics['registry'], { caps: Counter<'chain' | 'cap'>; created: Counter<'chain' | 'rule'> }>();
+function followMetrics(metrics: Metrics): { caps: Counter<'chain' | 'cap'>; created: Counter<'chain' | 'rule'> } {
+  const known = capCounters.get(metrics.registry);
+  if (known) return known;
+  const registers = [metrics.registry];
+  const created = {
+    caps: new Counter({ name: 'chainwatch_follow_caps_total', help: 'Times follow.maxPerTransaction or follow.maxPerIncident left qualifying recipients unfollowed', labelNames: ['chain', 'cap'], registers }),
+    created: new Counter({ name: 'chainwatch_follow_entries_created_total', help: 'Derived watch entries created by following funds', labelNames: ['chain', 'rule'], registers }),
+  };
+  capCounters.set(metrics.registry, created);
+  return created;
+}
+
+export function createFollowStage(options: FollowStageOptions): FollowStage {
+  const { config, logger } = options;
+  const store = createDerivedEntryStore(options.redis, options.prefix);
+  const overlayStore = createWatchlistOverlayStore(options.redis, options.prefix);
+  const now = options.now ?? (() => new Date());
+  const counters = followMetrics(options.metrics);
+  const rules: FollowRules = config;
+  const keyOfChain = new Map<string, KeyOf>([...options.chains].map(([id, c]) => [id, followKeyOf(c)] as const));
+  let runtime = new Map<string, AddressLabel>();
+  let runtimeVersion = -1;
+  const runtimeBook: LabelBook = {
+    get size() {
+      return runtime.size;
+    },
+    lookup: (chain, matchKey) => runtime.get(`${chain}|${matchKey}`),
+  };
+  const labelBook = combineLabelBooks(options.labels, runtimeBook);
+  /** Last operator alert per cap and incident (one email per hour each). */
+  const alerted = new Map<string, number>();
+  let timer: NodeJS.Timeout | undefined;
+
+  const refresh = async (): Promise<void> => {
+    const version = await store.runtimeLabelsVersion();
+    if (version === runtimeVersion) return;
+    runtime = new Map(await store.loadRuntimeLabels());
+    runtimeVersion = version;
+  };
+
+  const reportCaps = async (caps: readonly CapEvent[]): Promise<void> => {
+    for (const c of caps) {
+      counters.caps.inc({ chain: c.chain, cap: c.cap });
+      const setting = c.cap === 'per-transaction' ? 'follow.maxPerTransaction' : 'follow.maxPerIncident';
+      logger.warn({ chain: c.chain, incident: c.incident, tx_hash: c.txHash, cap: c.cap, limit: c.limit, dropped: c.dropped }, `follow cap hit (${setting}): qualifying recipients were not followed`);
+      const key = `${c.cap}|${c.incident}`;
+      const at = now().getTime();
+      if (options.notifyOperator === undefined || at - (alerted.get(key) ?? -Infinity) < 3_600_000) continue;
+      alerted.set(key, at);
+      const text = `Following the funds of incident ${c.incident} hit ${setting} (${c.limit}) on ${c.chain} in transaction ${c.txHash}: ${c.dropped} qualifying recipient(s) are not followed.\n\nRaise ${setting} in chainwatch.yaml or review the trail with: chainwatch follow ls --incident ${c.incident}`;
+      try {
+        await options.notifyOperator({ subject: `follow cap hit for ${c.incident}`, text, html: `<p>${text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('\n\n', '</p><p>')}</p>` });
+      } catch (err) {
+        logger.warn({ err, incident: c.incident }, 'operator email about a follow cap could not be sent');
+      }
+    }
+  };
+
+  /** One round: balances of derived entries, new entries, sinks, deposit addresses. Returns the entries created. */
+  const processRound = async (chain: string, movements: readonly Movement[], txShape: FollowBlockInput['txShape'], early: Set<string>): Promise<readonly DerivedEntry[]> => {
+    const keyOf = keyOfChain.get(chain);
+    if (keyOf === undefined || movements.length === 0) return [];
+    const at = now().toISOString();
+    const parentKeys = [...new Set(movements.filter((m) => m.watchlist.some((w) => (w.hop ?? 0) > 0)).map((m) => keyOf(m.watchedAddress)).filter((k): k is string => k !== undefined))];
+    const parents = await store.getMany(chain, parentKeys);
+    // A block processed again (restart, reorg) with its entries already watched: what an entry did up to the
+    // leg that created it (its own receipt included) was never its alert, and is not one now.
+    for (const m of movements) {
+      const key = keyOf(m.watchedAddress);
+      const e = key === undefined ? undefined : parents.get(key);
+      if (e === undefined || m.blockHash === null || e.provenance.blockHash !== m.blockHash || !m.watchlist.every((w) => (w.hop ?? 0) > 0)) continue;
+      const position = txShape(m.txHash)?.position;
+      const from = txShape(e.provenance.txHash)?.position;
+      if (position !== undefined && from !== undefined && position <= from) early.add(m.id);
+    }
+    const derivedMoves = movements.filter((m) => !early.has(m.id) && m.watchlist.some((w) => (w.hop ?? 0) > 0));
+    // Balances: each movement counts once even when a block is processed again.
+    const claimed = await store.claimMovements(derivedMoves.filter((m) => m.blockNumber !== null).map((m) => m.id));
+    const touched = new Map<string, DerivedEntry>();
+    for (const m of derivedMoves) {
+      const key = keyOf(m.watchedAddress);
+      const entry = key === undefined ? undefined : (touched.get(key) ?? parents.get(key));
+      if (key === undefined || entry === undefined || !claimed.has(m.id)) continue;
+      touched.set(key, applyEntryActivity(entry, m, at));
+    }
+    for (const [key, e] of touched) parents.set(key, e);
+
+    const legs = movements.flatMap((m) => collectOutgoingLegs(m, keyOf));
+    if (legs.length === 0) {
+      // Nothing sent out of a followed address (the common case): only balances to keep.
+      await store.saveBalances([...touched.values()]);
+      return [];
+    }
+    const recipients = [...new Set(legs.map((l) => l.recipientKey))];
+    const existing = await store.getMany(chain, recipients);
+    const index = options.currentWatchlist();
+    // Another tenant's private address does not count (its owner's list stays private); the same owner's does.
+    const isWatched = (key: string, owner?: string): boolean => existing.has(key) || (index.lookup(chain, key)?.some((w) => w.owner?.startsWith('tenant:') !== true || w.owner === owner) ?? false);
+    const unlabelled = recipients.filter((key) => labelBook.lookup(chain, key) === undefined && !isWatched(key));
+    const contracts = options.contractsAmong !== undefined && unlabelled.length > 0 ? await options.contractsAmong(chain, unlabelled) : new Set<string>();
+    const incidents = [...new Set(movements.flatMap((m) => m.watchlist.map((w) => w.incident)))];
+    const active = new Map(await Promise.all(incidents.map(async (i) => [i, await store.activeCount(i)] as const)));
+    const plan = planDerivedEntries({
+      chain,
+      legs,
+      rules,
+      parentOf: (m) => parentOf(m, keyOf, parents),
+      labelOf: (key) => labelBook.lookup(chain, key),
+      contracts,
+      isWatched,
+      txShape,
+      activeCount: (i) => active.get(i) ?? 0,
+      now: at,
+    });
+
+    const stopped: DerivedEntry[] = [];
+    const found: { matchKey: string; label: AddressLabel }[] = [];
+    for (const d of plan.deposits) {
+      const current = parents.get(d.entry.matchKey) ?? d.entry;
+      if (current.status !== 'active') continue;
+      const entry: DerivedEntry = { ...current, status: 'stopped', statusReason: `exchange-deposit: forwards what it received to ${d.exchange.label} (tx ${d.txHash})` };
+      parents.set(entry.matchKey, entry);
+      stopped.push(entry);
+      found.push({ matchKey: entry.matchKey, label: { chain, address: entry.address, label: `${d.exchange.label} deposit address (heuristic)`, category: 'exchange-deposit', source: `chainwatch deposit-address heuristic: ${entry.address} forwarded what it received to ${d.exchange.address} in ${d.txHash}` } });
+      logger.info({ chain, address: entry.address, exchange: d.exchange.label, tx_hash: d.txHash }, 'derived entry is an exchange deposit address: no longer followed');
+    }
+    await store.saveBalances([...touched.values()].filter((e) => !stopped.some((s) => s.matchKey === e.matchKey)));
+    await store.save(stopped);
+    if (found.length > 0) {
+      await store.saveRuntimeLabels(found);
+      for (const f of found) runtime.set(`${chain}|${f.matchKey}`, f.label);
+      const removals = stopped.map(removalOf);
+      await overlayStore.write(removals);
+      options.overlay.apply(removals);
+    }
+    await store.recordSinks(plan.sinks);
+    // Entry first, then its overlay add: a crash in between re-processes the block, and create() is a no-op
+    // for an existing key, so the overlay add is written for what this round planned either way.
+    const created = await store.create(plan.entries);
+    const createdKeys = new Set(created.map((e) => e.matchKey));
+    const toOverlay = plan.entries.filter((e) => createdKeys.has(e.matchKey) || existing.get(e.matchKey)?.provenance.movementId === e.provenance.movementId);
+    if (toOverlay.length > 0) {
+      const adds = toOverlay.map((e): OverlayChange => ({ op: 'add', entry: overlayEntryOf(e) }));
+      await overlayStore.write(adds);
+      options.overlay.apply(adds);
+    }
+    for (const e of created) {
+      counters.created.inc({ chain, rule: e.provenance.rule });
+      logger.info({ chain, incident: e.incident, address: e.address, hop: e.hop, parent: e.provenance.parentAddress, tx_hash: e.provenance.txHash, rule: e.provenance.rule }, 'following funds: derived watch entry created');
+    }
+    await reportCaps(plan.caps);
+    return toOverlay;
+  };
+
+  return {
+    store,
+    labelBook,
+    refresh,
+    async afterMatch(input) {
+      const all = [...input.movements];
+      const seen = new Set(all.map((m) => m.id));
+      let round: readonly Movement[] = input.movements;
+      const createdAt = new Map<string, number>();
+      const keyOf = keyOfChain.get(input.chain);
+      if (keyOf === undefined) return input.movements;
+      const early = new Set<string>();
+      const result = (): readonly Movement[] => (early.size === 0 ? all : all.filter((m) => !early.has(m.id)));
+      for (let r = 0; r < config.maxRoundsPerBlock; r++) {
+        const created = await processRound(input.chain, round, input.txShape, early);
+        if (created.length === 0) return result();
+        for (const e of created) if (!createdAt.has(e.matchKey)) createdAt.set(e.matchKey, input.txShape(e.provenance.txHash)?.position ?? Infinity);
+        // Matched from the very next transaction: only what the new entries did after the leg that made them.
+        const again = await input.rematch();
+        const fresh = again.filter((m) => {
+          if (seen.has(m.id)) return false;
+          const key = keyOf(m.watchedAddress);
+          const from = key === undefined ? undefined : createdAt.get(key);
+          const position = input.txShape(m.txHash)?.position;
+          return from !== undefined && position !== undefined && position > from;
+        });
+        for (const m of fresh) seen.add(m.id);
+        all.push(...fresh);
+        round = fresh;
+      }
+      logger.warn({ chain: input.chain, rounds: config.maxRoundsPerBlock }, 'follow.maxRoundsPerBlock reached: hops deeper inside this block are matched from the next block on');
+      return result();
+    },
+    async sweepOnce(nowMs = now().getTime()) {
+      const expired: DerivedEntry[] = [];
+      for (const e of await store.allEntries()) {
+        if (isEntryExpired(e, nowMs, rules)) expired.push({ ...e, status: 'expired', statusReason: `idle ${config.idleDays} days holding less than the threshold` });
+      }
+      if (expired.length === 0) return 0;
+      await store.save(expired);
+      const removals = expired.map(removalOf);
+      await overlayStore.write(removals);
+      options.overlay.apply(removals);
+      logger.info({ expired: expired.length }, 'derived entries expired (kept for the record, no longer watched)');
+      return expired.length;
+    },
+    start() {
+      if (timer !== undefined) return;
+      timer = setInterval(() => {
+        this.sweepOnce().catch((err: unknown) => logger.warn({ err }, 'follow expiry sweep failed; will retry'));
+      }, config.sweepIntervalMs);
+      timer.unref();
+    },
+    stop() {
+      if (timer !== undefined) clearInterval(timer);
+      timer = undefined;
+    },
+  };
+}
+
+/**
+ * The followed sender of a movement: its listed (or tenant) entry, else its derived
+ * entry with the lowest hop; a derived entry no longer active is not followed.
+ */
+function parentOf(m: Movement, keyOf: KeyOf, parents: ReadonlyMap<string, DerivedEntry>): FollowParent | undefined {
+  const refs = [...m.watchlist].sort((a, b) => (a.hop ?? 0) - (b.hop ?? 0));
+  const ref = refs[0];
+  if (ref === undefined) return undefined;
+  if ((ref.hop ?? 0) === 0) return { ref };
+  const key = keyOf(m.watchedAddress);
+  const entry = key === undefined ? undefined : parents.get(key);
+  if (entry?.status !== 'active') return undefined;
+  return { ref, entry };
+}
