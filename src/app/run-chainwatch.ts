@@ -260,7 +260,7 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
         if (adminToken === undefined) {
           logger.info('dashboard off: set CHAINWATCH_ADMIN_TOKEN or api.adminToken to serve it at /');
         } else {
-          const dashboard = startDashboardServices({ settings, redis, logger, adminToken, watchlistEntries: () => reloader.currentEntries(), configDir: options.configDir, overlaySync, follow: options.dashboard?.follow ?? createDerivedEntryStore(redis, settings.redis.prefix), ...(options.dashboard?.webRoot !== undefined ? { webRoot: options.dashboard.webRoot } : {}) });
+          const dashboard = startDashboardServices({ settings, redis, logger, adminToken, watchlistEntries: () => reloader.currentEntries(), configDir: options.configDir, overlaySync, follow: options.dashboard?.follow ?? (settings.follow?.enabled === true ? createDerivedEntryStore(redis, settings.redis.prefix) : undefined), ...(options.dashboard?.webRoot !== undefined ? { webRoot: options.dashboard.webRoot } : {}) });
           closers.push(() => dashboard.close());
           plugins.push(dashboard.plugin);
           dashboardOn = true;

@@ -156,6 +156,12 @@ export function registerDashboardRoutes(api: FastifyInstance, deps: DashboardDep
     return [...names].sort();
   };
 
+  /** The follow stage's totals once something was followed in the incident, else what the movement history says. */
+  const totalsOf = async (incident: string, own: Parameters<typeof buildHistoryTotals>[1]): Promise<unknown> => {
+    const followed = deps.follow !== undefined ? await deps.follow.incidentTotals(incident) : undefined;
+    return followed !== undefined && (followed.activeEntries > 0 || Object.keys(followed.stolen).length > 0) ? followed : buildHistoryTotals(incident, own);
+  };
+
   api.get('/incidents', async () => {
     const movements = await recentMovements();
     const entries = deps.watchlistEntries();
@@ -169,7 +175,7 @@ export function registerDashboardRoutes(api: FastifyInstance, deps: DashboardDep
           chains: [...new Set(listed.map((e) => e.chain))].sort(),
           movements: own.length,
           lastMovementAt: own[0]?.at ?? null,
-          totals: deps.follow !== undefined ? await deps.follow.incidentTotals(incident) : buildHistoryTotals(incident, own),
+          totals: await totalsOf(incident, own),
         };
       }),
     );
@@ -180,10 +186,13 @@ export function registerDashboardRoutes(api: FastifyInstance, deps: DashboardDep
     const { id } = request.params as { id: string };
     const movements = await recentMovements(id);
     if (!(await knownIncidents()).includes(id) && movements.length === 0) throw new ApiError('not_found', `no incident "${id}" in the watchlists, the follow stage or the movement history`);
-    const [totals, trail] = deps.follow !== undefined
-      ? await Promise.all([deps.follow.incidentTotals(id), deps.follow.incidentTrail(id)])
-      : [buildHistoryTotals(id, movements), buildHistoryTrail(id, deps.watchlistEntries(), movements)];
-    return { incident: id, source: deps.follow !== undefined ? 'follow' : 'history', totals, timeline: movements.slice(0, 200), trail };
+    const followed = deps.follow !== undefined ? await Promise.all([deps.follow.incidentTotals(id), deps.follow.incidentTrail(id)]) : undefined;
+    // An incident nothing was followed from yet (or following off): its listed wallets and what they sent, from the history.
+    if (followed === undefined || followed[1].nodes.length === 0) {
+      return { incident: id, source: 'history', totals: buildHistoryTotals(id, movements), timeline: movements.slice(0, 200), trail: buildHistoryTrail(id, deps.watchlistEntries(), movements) };
+    }
+    const [totals, trail] = followed;
+    return { incident: id, source: 'follow', totals, timeline: movements.slice(0, 200), trail };
   });
 
   api.get('/addresses/:chain/:address', {
