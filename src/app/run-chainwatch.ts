@@ -23,6 +23,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createReadiness, type Readiness } from './readiness.js';
 import { startOpsServer } from './start-ops-server.js';
 import { createWatchlistReloader } from './watchlist-reloader.js';
+import { memoryLogFields } from './read-process-memory.js';
 import { startOperatorWatchdog, watchedChain, type WatchedChain } from './operator-watchdog.js';
 import { finalityOf, finalityWiring } from './finality-follower.js';
 import { createMovementEnricher } from './movement-enricher.js';
@@ -221,6 +222,8 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
       apiUrl = server.url;
       closers.unshift(() => server.close());
     }
+    // The footprint of the loaded watchlists, measured by the process itself (issue #13).
+    logger.info({ entries: loaded.index.size, version: loaded.index.version, ...memoryLogFields() }, 'watchlists loaded');
   } catch (err) {
     // A half-started process (pollers running, no API or alerter) must not linger: stop what started.
     await closeAll();

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { buildWatchlistIndex } from '../core/build-watchlist-index.js';
 import type { WatchlistEntry, WatchlistIndex } from '../core/watchlist.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { checkSettings } from './load-settings.js';
-import { checkWatchlists } from './load-watchlists.js';
+import { checkWatchlists, type WatchlistFileCache } from './load-watchlists.js';
 import type { Settings } from './schema.js';
 
 export { ConfigError, formatConfigProblem, type ConfigProblem, type ConfigProblemCode } from './config-error.js';
@@ -20,6 +19,8 @@ export interface LoadedConfig {
   readonly fingerprint: string;
   /** Watchlist files read, as shown in problems. */
   readonly files: readonly string[];
+  /** Per-file watchlist results, for the reloader to re-read changed files only. */
+  readonly watchlistCache?: WatchlistFileCache;
 }
 
 /** What `validate` prints: every problem, and the result when there were no errors. */
@@ -46,19 +47,37 @@ export async function checkConfig(dir: string, env: NodeJS.ProcessEnv = process.
   const s = await checkSettings(dir, env);
   const w = await checkWatchlists(dir, s.chainIds, { chainsKnown: s.chainsKnown });
   const problems = [...s.problems, ...w.problems];
+  // `entries` stays lazy (materialised on first read): a running monitor only needs the index.
   if (s.settings === undefined || problems.some((p) => p.severity === 'error')) {
-    return { problems, config: undefined, entries: w.entries, files: w.files };
+    return {
+      problems,
+      config: undefined,
+      get entries() {
+        return w.entries;
+      },
+      files: w.files,
+    };
   }
-  const index = buildWatchlistIndex(w.entries);
+  const index = w.index;
   const config: LoadedConfig = Object.freeze({
     settings: s.settings,
-    entries: w.entries,
+    get entries() {
+      return w.entries;
+    },
     index,
     warnings: problems,
     fingerprint: fingerprintOf(s.settings, index),
     files: w.files,
+    watchlistCache: w.cache,
   });
-  return { problems, config, entries: w.entries, files: w.files };
+  return {
+    problems,
+    config,
+    get entries() {
+      return w.entries;
+    },
+    files: w.files,
+  };
 }
 
 function fingerprintOf(settings: Settings, index: WatchlistIndex): string {

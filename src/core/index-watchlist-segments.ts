@@ -1,0 +1,275 @@
+import { createHash } from 'node:crypto';
+import type { WatchlistRef } from './movement.js';
+import type { WatchlistEntry, WatchlistIndex } from './watchlist.js';
+import { bytesEqual, encodeMatchKey, hashKey, type WatchlistSegment } from './watchlist-segment.js';
+
+/** Two entries of different files holding one address with different labels in the same incident. */
+export interface LabelConflict {
+  readonly segment: number;
+  readonly entry: number;
+  /** The latest earlier entry with the address. */
+  readonly other: { readonly segment: number; readonly entry: number };
+}
+
+export interface IndexedWatchlist {
+  readonly index: WatchlistIndex;
+  readonly conflicts: readonly LabelConflict[];
+}
+
+/**
+ * One O(1) index over the segments (one per watchlist file, in file order).
+ * Holds no per-entry objects: an open-addressing table of (hash, first entry)
+ * pairs over (chain, key bytes), entries with the same key chained in file
+ * order through an Int32Array. A miss (nearly every address in a block) costs
+ * a hash of the key and one or two reads in one table, whatever the list's
+ * size. A hit materialises the refs of that key only (cached for hot keys).
+ * Disabled and removed entries are in the table (cross-file checks see them)
+ * but never returned. Pure: node:crypto hashing has no I/O.
+ */
+export function indexWatchlistSegments(segments: readonly WatchlistSegment[]): IndexedWatchlist {
+  const chainIds = new Map<string, number>();
+  const segChains = segments.map((seg) =>
+    Uint16Array.from(seg.chains, (name) => {
+      let id = chainIds.get(name);
+      if (id === undefined) chainIds.set(name, (id = chainIds.size));
+      return id;
+    }),
+  );
+  const segStart = new Int32Array(segments.length + 1);
+  for (let s = 0; s < segments.length; s++) segStart[s + 1] = segStart[s]! + segments[s]!.count;
+  const total = segStart[segments.length]!;
+
+  let cap = 16;
+  while (cap < total * 2) cap *= 2;
+  const slots = new Int32Array(cap * 2);
+  const mask = cap - 1;
+  const next = new Int32Array(total).fill(-1);
+  /** Bit 1: watched; bit 2: the first watched entry of its key (keysFor iterates these). */
+  const flags = new Uint8Array(total);
+  // Build-only: per slot, the latest entry with the key and whether one is watched.
+  const tail = new Int32Array(cap);
+  const anyWatched = new Uint8Array(cap);
+  const chainCount = chainIds.size;
+  const watchedPerChain = new Float64Array(chainCount);
+  const keysPerChain = new Float64Array(chainCount);
+  const conflicts: LabelConflict[] = [];
+  let size = 0;
+
+  for (let s = 0; s < segments.length; s++) {
+    const seg = segments[s]!;
+    const chains = segChains[s]!;
+    const base = segStart[s]!;
+    for (let i = 0; i < seg.count; i++) {
+      const g = base + i;
+      const chain = chains[seg.entryChain[i]!]!;
+      const ks = seg.keyStart[i]!;
+      const ke = seg.keyStart[i + 1]!;
+      const h = hashKey(chain, seg.keyBytes, ks, ke);
+      const watched = (seg.watched[i]! & 1) === 1;
+      let slot = h & mask;
+      for (;;) {
+        const head = slots[2 * slot + 1]! - 1;
+        if (head < 0) {
+          slots[2 * slot] = h;
+          slots[2 * slot + 1] = g + 1;
+          tail[slot] = g;
+          break;
+        }
+        if (slots[2 * slot] === h) {
+          const hs = segmentOf(segStart, head);
+          const hi = head - segStart[hs]!;
+          const hseg = segments[hs]!;
+          if (segChains[hs]![hseg.entryChain[hi]!] === chain && bytesEqual(hseg.keyBytes, hseg.keyStart[hi]!, hseg.keyStart[hi + 1]!, seg.keyBytes, ks, ke)) {
+            const last = tail[slot]!;
+            const ls = segmentOf(segStart, last);
+            const li = last - segStart[ls]!;
+            const lseg = segments[ls]!;
+            // Different incidents legitimately name one address differently (OFAC's party name, an
+            // incident's role for it); two labels within the same incident are a real conflict.
+            if (ls !== s && lseg.incidentOf(li) === seg.incidentOf(i) && !seg.sameLabel(i, lseg, li)) conflicts.push({ segment: s, entry: i, other: { segment: ls, entry: li } });
+            next[last] = g;
+            tail[slot] = g;
+            break;
+          }
+        }
+        slot = (slot + 1) & mask;
+      }
+      if (watched) {
+        size++;
+        watchedPerChain[chain] = watchedPerChain[chain]! + 1;
+        if (anyWatched[slot] === 0) {
+          anyWatched[slot] = 1;
+          keysPerChain[chain] = keysPerChain[chain]! + 1;
+          flags[g] = 3;
+        } else {
+          flags[g] = 1;
+        }
+      }
+    }
+  }
+
+  const digest = createHash('sha256');
+  for (const seg of segments) if (seg.watchedCount > 0) digest.update(seg.digest);
+  const version = size === 0 ? 'empty' : digest.digest('hex').slice(0, 32);
+  return {
+    index: new CompactWatchlistIndex({ segments, segStart, segChains, chainIds, slots, next, flags, watchedPerChain, keysPerChain, size, version }),
+    conflicts,
+  };
+}
+
+function segmentOf(segStart: Int32Array, g: number): number {
+  let lo = 0;
+  let hi = segStart.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (segStart[mid]! <= g) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+interface IndexParts {
+  readonly segments: readonly WatchlistSegment[];
+  readonly segStart: Int32Array;
+  readonly segChains: readonly Uint16Array[];
+  readonly chainIds: ReadonlyMap<string, number>;
+  readonly slots: Int32Array;
+  readonly next: Int32Array;
+  readonly flags: Uint8Array;
+  readonly watchedPerChain: Float64Array;
+  readonly keysPerChain: Float64Array;
+  readonly size: number;
+  readonly version: string;
+}
+
+/** Hot keys (an exchange's hot wallet in a list) are looked up every block: their refs are kept. */
+const REF_CACHE_MAX = 4096;
+
+/** The WatchlistIndex over segments; also enumerates entries (`watchlist ls`, diffs). */
+export class CompactWatchlistIndex implements WatchlistIndex {
+  readonly version: string;
+  readonly size: number;
+  readonly #p: IndexParts;
+  readonly #refCache = new Map<number, readonly WatchlistRef[]>();
+  readonly #keySets = new Map<number, ReadonlySet<string>>();
+  #scratch = new Uint8Array(128);
+
+  constructor(parts: IndexParts) {
+    this.#p = parts;
+    this.version = parts.version;
+    this.size = parts.size;
+  }
+
+  get segments(): readonly WatchlistSegment[] {
+    return this.#p.segments;
+  }
+
+  /** Watched entries on a chain. */
+  watchedOn(chain: string): number {
+    const id = this.#p.chainIds.get(chain);
+    return id === undefined ? 0 : this.#p.watchedPerChain[id]!;
+  }
+
+  /** Chains with at least one entry (watched or not). */
+  get chains(): readonly string[] {
+    return [...this.#p.chainIds.keys()];
+  }
+
+  /** First entry (global number) holding the key on the chain, watched or not; -1 if none. */
+  #find(chain: string, matchKey: string): number {
+    const p = this.#p;
+    const cid = p.chainIds.get(chain);
+    if (cid === undefined) return -1;
+    if (this.#scratch.length < 1 + matchKey.length * 3) this.#scratch = new Uint8Array(2 + matchKey.length * 3);
+    const scratch = this.#scratch;
+    const end = encodeMatchKey(matchKey, scratch, 0);
+    const h = hashKey(cid, scratch, 0, end);
+    const slots = p.slots;
+    const mask = slots.length / 2 - 1;
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      const head = slots[2 * s + 1]! - 1;
+      if (head < 0) return -1;
+      if (slots[2 * s] !== h) continue;
+      const seg = segmentOf(p.segStart, head);
+      const i = head - p.segStart[seg]!;
+      const segment = p.segments[seg]!;
+      if (p.segChains[seg]![segment.entryChain[i]!] === cid && bytesEqual(segment.keyBytes, segment.keyStart[i]!, segment.keyStart[i + 1]!, scratch, 0, end)) return head;
+    }
+  }
+
+  lookup(chain: string, matchKey: string): readonly WatchlistRef[] | undefined {
+    const head = this.#find(chain, matchKey);
+    if (head < 0) return undefined;
+    const cached = this.#refCache.get(head);
+    if (cached !== undefined) return cached.length === 0 ? undefined : cached;
+    const refs: WatchlistRef[] = [];
+    for (let g = head; g >= 0; g = this.#p.next[g]!) if ((this.#p.flags[g]! & 1) === 1) refs.push(this.entryAt(g));
+    if (this.#refCache.size >= REF_CACHE_MAX) this.#refCache.clear();
+    this.#refCache.set(head, refs);
+    return refs.length === 0 ? undefined : refs;
+  }
+
+  /** Every entry (watched or not) holding the key on the chain, in file order. */
+  entriesFor(chain: string, matchKey: string): WatchlistEntry[] {
+    const out: WatchlistEntry[] = [];
+    for (let g = this.#find(chain, matchKey); g >= 0; g = this.#p.next[g]!) out.push(this.entryAt(g));
+    return out;
+  }
+
+  entryAt(g: number): WatchlistEntry {
+    const s = segmentOf(this.#p.segStart, g);
+    return this.#p.segments[s]!.entry(g - this.#p.segStart[s]!);
+  }
+
+  keysFor(chain: string): ReadonlySet<string> {
+    const cid = this.#p.chainIds.get(chain);
+    if (cid === undefined) return EMPTY_SET;
+    let set = this.#keySets.get(cid);
+    if (set === undefined) this.#keySets.set(cid, (set = new WatchedKeys(this, this.#p, cid, chain)));
+    return set;
+  }
+}
+
+const EMPTY_SET: ReadonlySet<string> = new Set();
+
+/**
+ * The watched keys of one chain, without a Set of a million strings: `size`
+ * was counted at build, `has` is a lookup, iteration decodes keys in file
+ * order (first watched entry of each key, the order a Map would keep).
+ */
+class WatchedKeys implements ReadonlySet<string> {
+  readonly size: number;
+  constructor(
+    private readonly index: CompactWatchlistIndex,
+    private readonly p: IndexParts,
+    private readonly cid: number,
+    private readonly chain: string,
+  ) {
+    this.size = p.keysPerChain[cid]!;
+  }
+  has(key: string): boolean {
+    return this.index.lookup(this.chain, key) !== undefined;
+  }
+  *keys(): IterableIterator<string> {
+    const { segments, segChains } = this.p;
+    for (let s = 0; s < segments.length; s++) {
+      const seg = segments[s]!;
+      const base = this.p.segStart[s]!;
+      const local = segChains[s]!.indexOf(this.cid);
+      if (local < 0) continue;
+      for (let i = 0; i < seg.count; i++) if (seg.entryChain[i] === local && (this.p.flags[base + i]! & 2) !== 0) yield seg.matchKeyOf(i);
+    }
+  }
+  values(): IterableIterator<string> {
+    return this.keys();
+  }
+  *entries(): IterableIterator<[string, string]> {
+    for (const k of this.keys()) yield [k, k];
+  }
+  [Symbol.iterator](): IterableIterator<string> {
+    return this.keys();
+  }
+  forEach(callback: (value: string, key: string, set: ReadonlySet<string>) => void, thisArg?: unknown): void {
+    for (const k of this.keys()) callback.call(thisArg, k, k, this);
+  }
+}
