@@ -157,7 +157,7 @@ async function readYamlOnly(): Promise<number> {
 let loaded: LoadedConfig | undefined;
 async function load(): Promise<LoadedConfig> {
   const c = await loadConfig(dir, {});
-  if (c.index.size !== TOTAL) throw new Error(`indexed ${c.index.size} entries`);
+  if (c.index.size !== TOTAL + edits) throw new Error(`indexed ${c.index.size} entries`);
   loaded ??= c;
   return c;
 }

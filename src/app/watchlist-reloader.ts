@@ -4,7 +4,6 @@ import path from 'node:path';
 import { ConfigError, formatConfigProblem } from '../config/config-error.js';
 import { createWatchlistFileCache, lazyEntries, loadWatchlists, WATCHLISTS_DIR, type LoadedWatchlists, type WatchlistFileCache } from '../config/load-watchlists.js';
 import { CompactWatchlistIndex } from '../core/index-watchlist-segments.js';
-import type { WatchlistSegment } from '../core/watchlist-segment.js';
 import type { Settings } from '../config/schema.js';
 import type { WatchlistEntry, WatchlistIndex } from '../core/watchlist.js';
 import type { Logger } from './logger.js';
@@ -222,24 +221,17 @@ function diffEntries(before: readonly WatchlistEntry[], after: readonly Watchlis
  */
 function diffIndexes(before: CompactWatchlistIndex, after: CompactWatchlistIndex): { added: number; removed: number } {
   const kept = new Set(before.segments.filter((s) => after.segments.includes(s)));
-  const count = (segments: readonly WatchlistSegment[], other: CompactWatchlistIndex): number => {
-    const seen = new Set<string>();
-    let n = 0;
-    for (const seg of segments) {
+  const count = (from: CompactWatchlistIndex, other: CompactWatchlistIndex): number => {
+    // Strings only for entries that really differ (few for an edit), counted once each.
+    const differing = new Set<string>();
+    for (const seg of from.segments) {
       if (kept.has(seg)) continue;
       for (let i = 0; i < seg.count; i++) {
-        if ((seg.watched[i]! & 1) === 0) continue;
-        const chain = seg.chainOf(i);
-        const key = seg.matchKeyOf(i);
-        const incident = seg.incidentOf(i);
-        const label = seg.labelOf(i);
-        const id = `${chain}\0${key}\0${incident}\0${label}`;
-        if (seen.has(id)) continue;
-        seen.add(id);
-        if (!(other.lookup(chain, key) ?? []).some((r) => r.incident === incident && r.label === label)) n++;
+        if ((seg.watched[i]! & 1) === 0 || other.holdsWatched(seg, i)) continue;
+        differing.add(`${seg.chainOf(i)}\0${seg.matchKeyOf(i)}\0${seg.incidentOf(i)}\0${seg.labelOf(i)}`);
       }
     }
-    return n;
+    return differing.size;
   };
-  return { added: count(after.segments, before), removed: count(before.segments, after) };
+  return { added: count(after, before), removed: count(before, after) };
 }

@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { AddressError } from '../core/address/address-error.js';
@@ -128,6 +128,9 @@ export async function checkWatchlists(
   const perFile: ConfigProblem[][] = [];
   const context = `${chainsKnown}\0${[...chainIds].map(([id, k]) => `${id}:${k?.kind ?? ''}:${k?.network ?? ''}`).join(',')}`;
   const seenNames = new Set<string>();
+  // One buffer reused for every file: a fresh one per file would leave several files' bytes
+  // waiting for the garbage collector at once, which is what a big list's peak memory is made of.
+  let readBuffer: Buffer = Buffer.allocUnsafe(0);
   if (names === undefined || names.length === 0) {
     const file = displayFile(path.join(dir, WATCHLISTS_DIR));
     cache.files.clear();
@@ -141,7 +144,7 @@ export async function checkWatchlists(
     files.push(file);
     seenNames.add(full);
     let stamp: string;
-    let bytes: Buffer;
+    let bytes: Uint8Array;
     try {
       // Stat before reading: if the file changes in between, the next load sees a new stamp.
       const st = await stat(full, { bigint: true });
@@ -152,7 +155,9 @@ export async function checkWatchlists(
         perFile.push([...cached.problems]);
         continue;
       }
-      bytes = await readFile(full);
+      const read = await readInto(full, readBuffer);
+      readBuffer = read.buffer;
+      bytes = read.buffer.subarray(0, read.length);
     } catch (err) {
       cache.files.delete(full);
       // An empty segment keeps segments and files aligned.
@@ -164,7 +169,7 @@ export async function checkWatchlists(
     let segment = options.fastScan === false ? undefined : scanWatchlistBytes(bytes, { file, chainIds, chainsKnown });
     if (segment === undefined) {
       const builder = new WatchlistSegmentBuilder();
-      checkWatchlistText(bytes.toString('utf8'), file, chainIds, chainsKnown, builder, problems);
+      checkWatchlistText(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), file, chainIds, chainsKnown, builder, problems);
       segment = builder.finish();
     }
     cache.files.set(full, { stamp, segment, problems });
@@ -185,6 +190,31 @@ export async function checkWatchlists(
     index: index as CompactWatchlistIndex,
     cache,
   };
+}
+
+/** The file's bytes, in `buffer` when it is big enough (else in a new one, returned to reuse). */
+async function readInto(file: string, buffer: Buffer): Promise<{ buffer: Buffer; length: number }> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    let target = buffer;
+    if (target.length < size + 1) target = Buffer.allocUnsafe(Math.max(size + 1, Math.ceil(buffer.length * 1.5)));
+    let filled = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(target, filled, target.length - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+      // Grew since the stat: make room and read on.
+      if (filled === target.length) {
+        const bigger = Buffer.allocUnsafe(target.length * 2);
+        target.copy(bigger, 0, 0, filled);
+        target = bigger;
+      }
+    }
+    return { buffer: target, length: filled };
+  } finally {
+    await handle.close();
+  }
 }
 
 /** conflicting_label warnings, each placed after its file's own problems, at the line of the entry's `label:`. */

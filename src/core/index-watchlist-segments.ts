@@ -18,9 +18,9 @@ export interface IndexedWatchlist {
 
 /**
  * One O(1) index over the segments (one per watchlist file, in file order).
- * Holds no per-entry objects: an open-addressing table of (hash, first entry)
- * pairs over (chain, key bytes), entries with the same key chained in file
- * order through an Int32Array. A miss (nearly every address in a block) costs
+ * Holds no per-entry objects: an open-addressing table of (hash, latest entry)
+ * pairs over (chain, key bytes), entries with the same key chained back to
+ * the first through an Int32Array. A miss (nearly every address in a block) costs
  * a hash of the key and one or two reads in one table, whatever the list's
  * size. A hit materialises the refs of that key only (cached for hot keys).
  * Disabled and removed entries are in the table (cross-file checks see them)
@@ -43,11 +43,11 @@ export function indexWatchlistSegments(segments: readonly WatchlistSegment[]): I
   while (cap < total * 2) cap *= 2;
   const slots = new Int32Array(cap * 2);
   const mask = cap - 1;
+  /** Entries with the same key, latest first: next[g] is the entry before g (-1: none). */
   const next = new Int32Array(total).fill(-1);
   /** Bit 1: watched; bit 2: the first watched entry of its key (keysFor iterates these). */
   const flags = new Uint8Array(total);
-  // Build-only: per slot, the latest entry with the key and whether one is watched.
-  const tail = new Int32Array(cap);
+  // Build-only: per slot, whether an entry with the key is watched yet.
   const anyWatched = new Uint8Array(cap);
   const chainCount = chainIds.size;
   const watchedPerChain = new Float64Array(chainCount);
@@ -72,7 +72,6 @@ export function indexWatchlistSegments(segments: readonly WatchlistSegment[]): I
         if (head < 0) {
           slots[2 * slot] = h;
           slots[2 * slot + 1] = g + 1;
-          tail[slot] = g;
           break;
         }
         if (slots[2 * slot] === h) {
@@ -80,15 +79,16 @@ export function indexWatchlistSegments(segments: readonly WatchlistSegment[]): I
           const hi = head - segStart[hs]!;
           const hseg = segments[hs]!;
           if (segChains[hs]![hseg.entryChain[hi]!] === chain && bytesEqual(hseg.keyBytes, hseg.keyStart[hi]!, hseg.keyStart[hi + 1]!, seg.keyBytes, ks, ke)) {
-            const last = tail[slot]!;
+            // The slot holds the latest entry with the key; the new one becomes the latest.
+            const last = head;
             const ls = segmentOf(segStart, last);
             const li = last - segStart[ls]!;
             const lseg = segments[ls]!;
             // Different incidents legitimately name one address differently (OFAC's party name, an
             // incident's role for it); two labels within the same incident are a real conflict.
             if (ls !== s && lseg.incidentOf(li) === seg.incidentOf(i) && !seg.sameLabel(i, lseg, li)) conflicts.push({ segment: s, entry: i, other: { segment: ls, entry: li } });
-            next[last] = g;
-            tail[slot] = g;
+            next[g] = last;
+            slots[2 * slot + 1] = g + 1;
             break;
           }
         }
@@ -175,7 +175,7 @@ export class CompactWatchlistIndex implements WatchlistIndex {
     return [...this.#p.chainIds.keys()];
   }
 
-  /** First entry (global number) holding the key on the chain, watched or not; -1 if none. */
+  /** Latest entry (global number) holding the key on the chain, watched or not; -1 if none. */
   #find(chain: string, matchKey: string): number {
     const p = this.#p;
     const cid = p.chainIds.get(chain);
@@ -197,6 +197,40 @@ export class CompactWatchlistIndex implements WatchlistIndex {
     }
   }
 
+  /**
+   * Whether a watched entry here has the chain, key, incident and label of entry i of
+   * `seg` (a segment of another index): what the reloader's added/removed counts ask,
+   * answered without materialising anything.
+   */
+  holdsWatched(seg: WatchlistSegment, i: number): boolean {
+    const p = this.#p;
+    const cid = p.chainIds.get(seg.chainOf(i));
+    if (cid === undefined) return false;
+    const ks = seg.keyStart[i]!;
+    const ke = seg.keyStart[i + 1]!;
+    const h = hashKey(cid, seg.keyBytes, ks, ke);
+    const slots = p.slots;
+    const mask = slots.length / 2 - 1;
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      const head = slots[2 * s + 1]! - 1;
+      if (head < 0) return false;
+      if (slots[2 * s] !== h) continue;
+      const hs = segmentOf(p.segStart, head);
+      const hi = head - p.segStart[hs]!;
+      const hseg = p.segments[hs]!;
+      if (p.segChains[hs]![hseg.entryChain[hi]!] !== cid || !bytesEqual(hseg.keyBytes, hseg.keyStart[hi]!, hseg.keyStart[hi + 1]!, seg.keyBytes, ks, ke)) continue;
+      const incident = seg.incidentOf(i);
+      for (let g = head; g >= 0; g = p.next[g]!) {
+        if ((p.flags[g]! & 1) === 0) continue;
+        const gs = segmentOf(p.segStart, g);
+        const gi = g - p.segStart[gs]!;
+        const gseg = p.segments[gs]!;
+        if (gseg.incidentOf(gi) === incident && gseg.sameLabel(gi, seg, i)) return true;
+      }
+      return false;
+    }
+  }
+
   lookup(chain: string, matchKey: string): readonly WatchlistRef[] | undefined {
     const head = this.#find(chain, matchKey);
     if (head < 0) return undefined;
@@ -204,6 +238,7 @@ export class CompactWatchlistIndex implements WatchlistIndex {
     if (cached !== undefined) return cached.length === 0 ? undefined : cached;
     const refs: WatchlistRef[] = [];
     for (let g = head; g >= 0; g = this.#p.next[g]!) if ((this.#p.flags[g]! & 1) === 1) refs.push(this.entryAt(g));
+    refs.reverse(); // file order
     if (this.#refCache.size >= REF_CACHE_MAX) this.#refCache.clear();
     this.#refCache.set(head, refs);
     return refs.length === 0 ? undefined : refs;
@@ -213,7 +248,7 @@ export class CompactWatchlistIndex implements WatchlistIndex {
   entriesFor(chain: string, matchKey: string): WatchlistEntry[] {
     const out: WatchlistEntry[] = [];
     for (let g = this.#find(chain, matchKey); g >= 0; g = this.#p.next[g]!) out.push(this.entryAt(g));
-    return out;
+    return out.reverse();
   }
 
   entryAt(g: number): WatchlistEntry {

@@ -16,7 +16,7 @@ export interface WatchlistSegment {
   readonly count: number;
   /** Local chain id (entryChain values) -> chain name. */
   readonly chains: readonly string[];
-  readonly entryChain: Uint8Array | Uint16Array;
+  readonly entryChain: Uint8Array | Uint16Array | Uint32Array;
   /** Encoded match keys (see encodeMatchKey): entry i is keyBytes[keyStart[i] .. keyStart[i + 1]). */
   readonly keyBytes: Uint8Array;
   readonly keyStart: Uint32Array;
@@ -114,12 +114,20 @@ export function decodeMatchKey(bytes: Uint8Array, start: number, end: number): s
   return s;
 }
 
-/** FNV-1a over a chain id and key bytes: the index's and the builder's hash. */
-export function hashKey(chain: number, bytes: Uint8Array, start: number, end: number): number {
-  let h = Math.imul(2166136261 ^ (chain & 0xff), 16777619) ^ (chain >>> 8);
-  h = Math.imul(h, 16777619);
+/** FNV-1a over key bytes. */
+export function hashKeyBytes(bytes: Uint8Array, start: number, end: number): number {
+  let h = 2166136261;
   for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 16777619);
   return h | 0;
+}
+
+/** A key's hash on one chain (equal keys on two chains are different keys). */
+export function withChain(keyHash: number, chain: number): number {
+  return (keyHash ^ Math.imul(chain + 1, 0x9e3779b1)) | 0;
+}
+
+export function hashKey(chain: number, bytes: Uint8Array, start: number, end: number): number {
+  return withChain(hashKeyBytes(bytes, start, end), chain);
 }
 
 export function bytesEqual(a: Uint8Array, as: number, ae: number, b: Uint8Array, bs: number, be: number): boolean {
@@ -140,12 +148,41 @@ class Column<T extends Uint8Array | Uint16Array | Uint32Array | Int32Array> {
     this.data[this.length++] = v;
   }
   grow(n: number): void {
+    if (n <= this.data.length) return;
     const next = this.make(n);
     next.set(this.data.subarray(0, this.length));
     this.data = next;
   }
+  /** A view when little is unused (no copy, no garbage), else a copy of the used part. */
   trimmed(): T {
-    return this.data.slice(0, this.length) as T;
+    return (this.data.length - this.length <= this.data.length >> 3 ? this.data.subarray(0, this.length) : this.data.slice(0, this.length)) as T;
+  }
+}
+
+/** Ids into a small pool: one byte each until the pool outgrows it. */
+class IdColumn {
+  data: Uint8Array | Uint16Array | Uint32Array = new Uint8Array(1024);
+  length = 0;
+  #max = 0xff;
+  push(v: number): void {
+    if (v > this.#max) this.#widen(v);
+    if (this.length === this.data.length) this.grow(this.length * 2);
+    this.data[this.length++] = v;
+  }
+  grow(n: number): void {
+    if (n <= this.data.length) return;
+    const next = new (this.data.constructor as Uint32ArrayConstructor)(n);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+  #widen(v: number): void {
+    const next = v > 0xffff ? new Uint32Array(this.data.length) : new Uint16Array(this.data.length);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+    this.#max = v > 0xffff ? 0xffffffff : 0xffff;
+  }
+  trimmed(): Uint8Array | Uint16Array | Uint32Array {
+    return this.data.length - this.length <= this.data.length >> 3 ? this.data.subarray(0, this.length) : this.data.slice(0, this.length);
   }
 }
 
@@ -155,9 +192,16 @@ class Arena {
   length = 0;
   reserve(n: number): void {
     if (this.length + n <= this.data.length) return;
-    let size = this.data.length * 2;
+    let size = Math.max(this.data.length * 2, 1024);
     while (size < this.length + n) size *= 2;
     const next = new Uint8Array(size);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+  /** Grows to exactly `length + n` (an estimate made once), not to the next power of two. */
+  reserveExact(n: number): void {
+    if (this.length + n <= this.data.length) return;
+    const next = new Uint8Array(this.length + n);
     next.set(this.data.subarray(0, this.length));
     this.data = next;
   }
@@ -173,6 +217,10 @@ class Arena {
     this.reserve(s.length * 3);
     this.length += utf8.encodeInto(s, this.data.subarray(this.length)).written;
   }
+}
+
+function trimBytes(a: Arena): Uint8Array {
+  return a.data.length - a.length <= a.data.length >> 3 ? a.data.subarray(0, a.length) : a.data.slice(0, a.length);
 }
 
 /** Interned short strings (chains, incidents, sources, files, dates): each stored once. */
@@ -247,19 +295,21 @@ export class WatchlistSegmentBuilder {
   readonly #tagIds = new Map<string, number>([['', 0]]);
   readonly #displays: string[] = [];
 
-  readonly #entryChain = new Column((n) => new Uint16Array(n));
+  readonly #entryChain = new IdColumn();
   readonly #keyStart = new Column((n) => new Uint32Array(n));
   readonly #keys = new Arena();
-  readonly #entryDisplay = new Column((n) => new Int32Array(n));
-  readonly #entryLabel = new Column((n) => new Uint32Array(n));
+  /** Created at the first entry with its own display form (never for EVM-only files). */
+  #entryDisplay: Column<Int32Array> | undefined;
+  /** Entry -> label id; undefined while every entry has its own label in order (id = entry). */
+  #entryLabel: Column<Uint32Array> | undefined;
   readonly #labelStart = new Column((n) => new Uint32Array(n));
   readonly #labels = new Arena();
   readonly #labelTable = new ByteTable((id) => [this.#labels.data, this.#labelStart.data[id]!, this.#labelStart.data[id + 1]!]);
-  readonly #entryIncident = new Column((n) => new Uint32Array(n));
-  readonly #entrySource = new Column((n) => new Uint32Array(n));
-  readonly #entryTags = new Column((n) => new Uint32Array(n));
-  readonly #entryRemoved = new Column((n) => new Uint32Array(n));
-  readonly #entryFile = new Column((n) => new Uint32Array(n));
+  readonly #entryIncident = new IdColumn();
+  readonly #entrySource = new IdColumn();
+  readonly #entryTags = new IdColumn();
+  readonly #entryRemoved = new IdColumn();
+  readonly #entryFile = new IdColumn();
   readonly #watched = new Column((n) => new Uint8Array(n));
   readonly #line = new Column((n) => new Int32Array(n));
   /** Chain id of the key being added (the key table's hashes include it). */
@@ -273,6 +323,22 @@ export class WatchlistSegmentBuilder {
 
   get count(): number {
     return this.#line.length;
+  }
+
+  /** Room for `entries` entries in all, so the columns grow once (no garbage of doubling). */
+  reserve(entries: number): void {
+    const n = this.count;
+    if (entries <= n) return;
+    for (const c of [this.#entryChain, this.#entryIncident, this.#entrySource, this.#entryTags, this.#entryRemoved, this.#entryFile]) c.grow(entries);
+    for (const c of [this.#watched, this.#line]) c.grow(entries);
+    this.#entryLabel?.grow(entries);
+    this.#entryDisplay?.grow(entries);
+    this.#keyStart.grow(entries + 1);
+    this.#labelStart.grow(entries + 1);
+    if (n > 0) {
+      this.#keys.reserveExact(Math.ceil((this.#keys.length / n) * (entries - n) * 1.02) + 64);
+      this.#labels.reserveExact(Math.ceil((this.#labels.length / n) * (entries - n) * 1.05) + 64);
+    }
   }
 
   chainId(name: string): number {
@@ -404,8 +470,18 @@ export class WatchlistSegmentBuilder {
     this.#probe = -2;
     this.#keyStart.push(this.#keys.length);
     this.#entryChain.push(this.#pendingChain);
-    this.#entryDisplay.push(display);
-    this.#entryLabel.push(label);
+    if (display >= 0 && this.#entryDisplay === undefined) {
+      this.#entryDisplay = new Column((n) => new Int32Array(n));
+      this.#entryDisplay.grow(this.#line.data.length);
+      for (let k = 0; k < id; k++) this.#entryDisplay.push(-1);
+    }
+    this.#entryDisplay?.push(display);
+    if (this.#entryLabel === undefined && label !== id) {
+      this.#entryLabel = new Column((n) => new Uint32Array(n));
+      this.#entryLabel.grow(this.#line.data.length);
+      for (let k = 0; k < id; k++) this.#entryLabel.push(k);
+    }
+    this.#entryLabel?.push(label);
     this.#entryIncident.push(incident);
     this.#entrySource.push(source);
     this.#entryTags.push(tags);
@@ -443,11 +519,11 @@ export class WatchlistSegmentBuilder {
       displays: this.#displays,
       entryChain: this.#entryChain.trimmed(),
       keyStart: this.#keyStart.trimmed(),
-      keyBytes: this.#keys.data.slice(0, this.#keys.length),
-      entryDisplay: this.#entryDisplay.trimmed(),
-      entryLabel: this.#entryLabel.trimmed(),
+      keyBytes: trimBytes(this.#keys),
+      entryDisplay: this.#entryDisplay?.trimmed(),
+      entryLabel: this.#entryLabel?.trimmed(),
       labelStart: this.#labelStart.trimmed(),
-      labelBytes: this.#labels.data.slice(0, this.#labels.length),
+      labelBytes: trimBytes(this.#labels),
       entryIncident: this.#entryIncident.trimmed(),
       entrySource: this.#entrySource.trimmed(),
       entryTags: this.#entryTags.trimmed(),
@@ -467,33 +543,26 @@ interface Packed {
   readonly files: readonly string[];
   readonly tagLists: readonly (readonly string[])[];
   readonly displays: readonly string[];
-  readonly entryChain: Uint16Array;
+  readonly entryChain: Uint8Array | Uint16Array | Uint32Array;
   readonly keyStart: Uint32Array;
   readonly keyBytes: Uint8Array;
-  readonly entryDisplay: Int32Array;
-  readonly entryLabel: Uint32Array;
+  readonly entryDisplay: Int32Array | undefined;
+  readonly entryLabel: Uint32Array | undefined;
   readonly labelStart: Uint32Array;
   readonly labelBytes: Uint8Array;
-  readonly entryIncident: Uint32Array;
-  readonly entrySource: Uint32Array;
-  readonly entryTags: Uint32Array;
-  readonly entryRemoved: Uint32Array;
-  readonly entryFile: Uint32Array;
+  readonly entryIncident: Uint8Array | Uint16Array | Uint32Array;
+  readonly entrySource: Uint8Array | Uint16Array | Uint32Array;
+  readonly entryTags: Uint8Array | Uint16Array | Uint32Array;
+  readonly entryRemoved: Uint8Array | Uint16Array | Uint32Array;
+  readonly entryFile: Uint8Array | Uint16Array | Uint32Array;
   readonly watched: Uint8Array;
   readonly line: Int32Array;
-}
-
-/** Narrowest array for ids below `max`. */
-function narrow(ids: Uint32Array | Uint16Array, max: number): Uint8Array | Uint16Array | Uint32Array {
-  if (max <= 0xff) return Uint8Array.from(ids);
-  if (max <= 0xffff) return ids instanceof Uint16Array ? ids : Uint16Array.from(ids);
-  return ids;
 }
 
 class PackedSegment implements WatchlistSegment {
   readonly count: number;
   readonly chains: readonly string[];
-  readonly entryChain: Uint8Array | Uint16Array;
+  readonly entryChain: Uint8Array | Uint16Array | Uint32Array;
   readonly keyBytes: Uint8Array;
   readonly keyStart: Uint32Array;
   readonly watched: Uint8Array;
@@ -511,16 +580,16 @@ class PackedSegment implements WatchlistSegment {
     this.#p = p;
     this.count = p.line.length;
     this.chains = p.chains;
-    this.entryChain = narrow(p.entryChain, p.chains.length) as Uint8Array | Uint16Array;
+    this.entryChain = p.entryChain;
     this.keyBytes = p.keyBytes;
     this.keyStart = p.keyStart;
     this.watched = p.watched;
     this.line = p.line;
-    this.#incident = narrow(p.entryIncident, p.incidents.length);
-    this.#source = narrow(p.entrySource, p.sources.length);
-    this.#tags = narrow(p.entryTags, p.tagLists.length);
-    this.#removed = narrow(p.entryRemoved, p.removed.length);
-    this.#file = narrow(p.entryFile, p.files.length);
+    this.#incident = p.entryIncident;
+    this.#source = p.entrySource;
+    this.#tags = p.entryTags;
+    this.#removed = p.entryRemoved;
+    this.#file = p.entryFile;
     let watchedCount = 0;
     for (let i = 0; i < this.count; i++) watchedCount += p.watched[i]! & 1;
     this.watchedCount = watchedCount;
@@ -531,7 +600,7 @@ class PackedSegment implements WatchlistSegment {
     return this.chains[this.entryChain[i]!]!;
   }
   labelOf(i: number): string {
-    const id = this.#p.entryLabel[i]!;
+    const id = this.#p.entryLabel?.[i] ?? i;
     return fromUtf8.decode(this.#p.labelBytes.subarray(this.#p.labelStart[id], this.#p.labelStart[id + 1]));
   }
   incidentOf(i: number): string {
@@ -547,14 +616,14 @@ class PackedSegment implements WatchlistSegment {
     if (!(other instanceof PackedSegment)) return this.labelOf(i) === other.labelOf(j);
     const a = this.#p;
     const b = other.#p;
-    const la = a.entryLabel[i]!;
-    const lb = b.entryLabel[j]!;
+    const la = a.entryLabel?.[i] ?? i;
+    const lb = b.entryLabel?.[j] ?? j;
     return bytesEqual(a.labelBytes, a.labelStart[la]!, a.labelStart[la + 1]!, b.labelBytes, b.labelStart[lb]!, b.labelStart[lb + 1]!);
   }
 
   entry(i: number): WatchlistEntry {
     const p = this.#p;
-    const display = p.entryDisplay[i]!;
+    const display = p.entryDisplay?.[i] ?? -1;
     const removed = this.#removed[i]!;
     return new LoadedEntry(
       this.chainOf(i),
@@ -583,7 +652,8 @@ class PackedSegment implements WatchlistSegment {
       // watched content alone (pools are filled in entry order), so hashing them is hashing it.
       const parts = [p.chains, p.incidents, p.sources, p.tagLists.map((t) => t.join('\x1e'))].map((pool) => pool.join('\x1d'));
       hash.update(`all\x1c${parts.join('\x1c')}\x1c`);
-      for (const column of [this.entryChain, this.keyStart, this.keyBytes, p.entryLabel, p.labelStart, p.labelBytes, this.#incident, this.#source, this.#tags]) {
+      // No entryLabel column means label id = entry number (every label its own).
+      for (const column of [this.entryChain, this.keyStart, this.keyBytes, p.entryLabel ?? new Uint8Array(0), p.labelStart, p.labelBytes, this.#incident, this.#source, this.#tags]) {
         hash.update(new Uint8Array(column.buffer, column.byteOffset, column.byteLength));
         hash.update('\x1c');
       }
