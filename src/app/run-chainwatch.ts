@@ -24,6 +24,7 @@ import { createReadiness, type Readiness } from './readiness.js';
 import { startOpsServer } from './start-ops-server.js';
 import { createWatchlistReloader } from './watchlist-reloader.js';
 import { memoryLogFields } from './read-process-memory.js';
+import { collectGarbage } from './collect-garbage.js';
 import { startOperatorWatchdog, watchedChain, type WatchedChain } from './operator-watchdog.js';
 import { finalityOf, finalityWiring } from './finality-follower.js';
 import { createMovementEnricher } from './movement-enricher.js';
@@ -82,6 +83,8 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
   const { logger, roles } = options;
   const env = options.env ?? process.env;
   const loaded = await loadConfig(options.configDir, env);
+  // What loading a big watchlist left behind (read buffers, builders) goes before anything else starts.
+  collectGarbage();
   for (const warning of loaded.warnings) logger.warn({ file: warning.file, line: warning.line, field: warning.field }, warning.message);
   const { settings } = loaded;
   const metrics = createMetrics();

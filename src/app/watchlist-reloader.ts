@@ -9,6 +9,7 @@ import type { WatchlistEntry, WatchlistIndex } from '../core/watchlist.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { memoryLogFields } from './read-process-memory.js';
+import { collectGarbage } from './collect-garbage.js';
 
 export interface WatchlistChange {
   readonly index: WatchlistIndex;
@@ -110,6 +111,8 @@ export function createWatchlistReloader(options: WatchlistReloaderOptions): Watc
     if (next === snapshot) return false;
     snapshot = next;
     const started = performance.now();
+    // The previous reload's leftovers go first, so they never add to this one's peak.
+    collectGarbage();
     let loaded: LoadedWatchlists;
     try {
       loaded = await loadWatchlists(dir, settings, { cache });
@@ -136,6 +139,8 @@ export function createWatchlistReloader(options: WatchlistReloaderOptions): Watc
     const { added, removed } =
       before instanceof CompactWatchlistIndex && index instanceof CompactWatchlistIndex ? diffIndexes(before, index) : diffEntries(beforeEntries(), entries());
     setEntryGauges();
+    // The index just replaced (tens of MB for a big list) is released once this reload has returned.
+    setImmediate(collectGarbage);
     for (const w of loaded.warnings) logger.warn({ file: w.file, line: w.line, field: w.field, code: w.code }, formatConfigProblem(w));
     logger.info({ added, removed, entries: index.size, version: index.version, duration_ms: Math.round(performance.now() - started), ...memoryLogFields() }, `watchlist reloaded: ${added} added, ${removed} removed`);
     const changedEntries = entries;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { WatchlistRef } from './movement.js';
 import type { WatchlistEntry, WatchlistIndex } from './watchlist.js';
-import { bytesEqual, encodeMatchKey, hashKey, type WatchlistSegment } from './watchlist-segment.js';
+import { bytesEqual, encodeMatchKey, hashEncodedKeyText, hashKeyText, withChain, type WatchlistSegment } from './watchlist-segment.js';
 
 /** Two entries of different files holding one address with different labels in the same incident. */
 export interface LabelConflict {
@@ -59,12 +59,13 @@ export function indexWatchlistSegments(segments: readonly WatchlistSegment[]): I
     const seg = segments[s]!;
     const chains = segChains[s]!;
     const base = segStart[s]!;
+    const textHashes = seg.textHashes();
     for (let i = 0; i < seg.count; i++) {
       const g = base + i;
       const chain = chains[seg.entryChain[i]!]!;
       const ks = seg.keyStart[i]!;
       const ke = seg.keyStart[i + 1]!;
-      const h = hashKey(chain, seg.keyBytes, ks, ke);
+      const h = withChain(textHashes[i]!, chain);
       const watched = (seg.watched[i]! & 1) === 1;
       let slot = h & mask;
       for (;;) {
@@ -180,20 +181,23 @@ export class CompactWatchlistIndex implements WatchlistIndex {
     const p = this.#p;
     const cid = p.chainIds.get(chain);
     if (cid === undefined) return -1;
-    if (this.#scratch.length < 1 + matchKey.length * 3) this.#scratch = new Uint8Array(2 + matchKey.length * 3);
-    const scratch = this.#scratch;
-    const end = encodeMatchKey(matchKey, scratch, 0);
-    const h = hashKey(cid, scratch, 0, end);
+    const h = hashKeyText(cid, matchKey);
     const slots = p.slots;
     const mask = slots.length / 2 - 1;
+    let end = -1;
     for (let s = h & mask; ; s = (s + 1) & mask) {
       const head = slots[2 * s + 1]! - 1;
       if (head < 0) return -1;
       if (slots[2 * s] !== h) continue;
+      // A hash match: encode the key once and compare bytes.
+      if (end < 0) {
+        if (this.#scratch.length < 1 + matchKey.length * 3) this.#scratch = new Uint8Array(2 + matchKey.length * 3);
+        end = encodeMatchKey(matchKey, this.#scratch, 0);
+      }
       const seg = segmentOf(p.segStart, head);
       const i = head - p.segStart[seg]!;
       const segment = p.segments[seg]!;
-      if (p.segChains[seg]![segment.entryChain[i]!] === cid && bytesEqual(segment.keyBytes, segment.keyStart[i]!, segment.keyStart[i + 1]!, scratch, 0, end)) return head;
+      if (p.segChains[seg]![segment.entryChain[i]!] === cid && bytesEqual(segment.keyBytes, segment.keyStart[i]!, segment.keyStart[i + 1]!, this.#scratch, 0, end)) return head;
     }
   }
 
@@ -208,7 +212,7 @@ export class CompactWatchlistIndex implements WatchlistIndex {
     if (cid === undefined) return false;
     const ks = seg.keyStart[i]!;
     const ke = seg.keyStart[i + 1]!;
-    const h = hashKey(cid, seg.keyBytes, ks, ke);
+    const h = hashEncodedKeyText(cid, seg.keyBytes, ks, ke);
     const slots = p.slots;
     const mask = slots.length / 2 - 1;
     for (let s = h & mask; ; s = (s + 1) & mask) {

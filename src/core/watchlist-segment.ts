@@ -35,6 +35,11 @@ export interface WatchlistSegment {
   /** Decoded match key (lowercase hex for EVM, scriptPubKey hex for Bitcoin). */
   matchKeyOf(i: number): string;
   entry(i: number): WatchlistEntry;
+  /**
+   * Each key's text hash (hashKeyText before the chain is mixed in), computed on
+   * first use and kept, so re-indexing after an edit of another file rehashes nothing.
+   */
+  textHashes(): Int32Array;
   /** Same label bytes (cheaper than comparing labelOf strings). */
   sameLabel(i: number, other: WatchlistSegment, j: number): boolean;
 }
@@ -61,10 +66,12 @@ const KEY_TEXT = 3;
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
 
+/** Lowercase hex digit value by char code, -1 otherwise. */
+const NIBBLE = new Int8Array(128).fill(-1);
+for (let c = 48; c <= 57; c++) NIBBLE[c] = c - 48;
+for (let c = 97; c <= 102; c++) NIBBLE[c] = c - 87;
 function hexNibble(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  return -1;
+  return c < 128 ? NIBBLE[c]! : -1;
 }
 
 /**
@@ -128,6 +135,42 @@ export function withChain(keyHash: number, chain: number): number {
 
 export function hashKey(chain: number, bytes: Uint8Array, start: number, end: number): number {
   return withChain(hashKeyBytes(bytes, start, end), chain);
+}
+
+/**
+ * The index's hash of a match key as text (FNV-1a over its characters), so a
+ * lookup hashes the string it is given and, on a miss (nearly every address
+ * in a block), never encodes it. hashEncodedKeyText gives the same value from
+ * the encoded bytes.
+ */
+export function hashKeyText(chain: number, key: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
+  return withChain(h | 0, chain);
+}
+
+const HEX_CODES = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+export function hashEncodedKeyText(chain: number, bytes: Uint8Array, start: number, end: number): number {
+  return withChain(textHashOfEncoded(bytes, start, end), chain);
+}
+
+/** hashKeyText before the chain is mixed in. */
+function textHashOfEncoded(bytes: Uint8Array, start: number, end: number): number {
+  const tag = bytes[start];
+  if (tag === KEY_TEXT) {
+    const key = fromUtf8.decode(bytes.subarray(start + 1, end));
+    let t = 2166136261;
+    for (let i = 0; i < key.length; i++) t = Math.imul(t ^ key.charCodeAt(i), 16777619);
+    return t | 0;
+  }
+  let h = 2166136261;
+  if (tag === KEY_HEX_0X) h = Math.imul(Math.imul(h ^ 48, 16777619) ^ 120, 16777619);
+  for (let i = start + 1; i < end; i++) {
+    const b = bytes[i]!;
+    h = Math.imul(h ^ HEX_CODES[b >> 4]!, 16777619);
+    h = Math.imul(h ^ HEX_CODES[b & 15]!, 16777619);
+  }
+  return h | 0;
 }
 
 export function bytesEqual(a: Uint8Array, as: number, ae: number, b: Uint8Array, bs: number, be: number): boolean {
@@ -598,6 +641,15 @@ class PackedSegment implements WatchlistSegment {
 
   chainOf(i: number): string {
     return this.chains[this.entryChain[i]!]!;
+  }
+  #textHashes: Int32Array | undefined;
+  textHashes(): Int32Array {
+    if (this.#textHashes === undefined) {
+      const out = new Int32Array(this.count);
+      for (let i = 0; i < this.count; i++) out[i] = textHashOfEncoded(this.keyBytes, this.keyStart[i]!, this.keyStart[i + 1]!);
+      this.#textHashes = out;
+    }
+    return this.#textHashes;
   }
   labelOf(i: number): string {
     const id = this.#p.entryLabel?.[i] ?? i;
