@@ -50,6 +50,11 @@ export interface WatchlistsCheck {
  */
 export interface WatchlistFileCache {
   readonly files: Map<string, CachedWatchlistFile>;
+  /**
+   * The buffer files are read into, kept between loads: a reload then allocates nothing
+   * to read (a fresh buffer per file or per load would leave its bytes for the GC to find).
+   */
+  readBuffer?: Buffer;
 }
 
 interface CachedWatchlistFile {
@@ -128,9 +133,10 @@ export async function checkWatchlists(
   const perFile: ConfigProblem[][] = [];
   const context = `${chainsKnown}\0${[...chainIds].map(([id, k]) => `${id}:${k?.kind ?? ''}:${k?.network ?? ''}`).join(',')}`;
   const seenNames = new Set<string>();
-  // One buffer reused for every file: a fresh one per file would leave several files' bytes
-  // waiting for the garbage collector at once, which is what a big list's peak memory is made of.
-  let readBuffer: Buffer = Buffer.allocUnsafe(0);
+  // One buffer reused for every file (and every load, through the cache): a fresh one per file would
+  // leave several files' bytes waiting for the garbage collector at once, which is what a big list's
+  // peak memory is made of.
+  let readBuffer: Buffer = cache.readBuffer ?? Buffer.allocUnsafe(0);
   if (names === undefined || names.length === 0) {
     const file = displayFile(path.join(dir, WATCHLISTS_DIR));
     cache.files.clear();
@@ -157,6 +163,7 @@ export async function checkWatchlists(
       }
       const read = await readInto(full, readBuffer);
       readBuffer = read.buffer;
+      cache.readBuffer = readBuffer;
       bytes = read.buffer.subarray(0, read.length);
     } catch (err) {
       cache.files.delete(full);
