@@ -50,11 +50,6 @@ export interface WatchlistsCheck {
  */
 export interface WatchlistFileCache {
   readonly files: Map<string, CachedWatchlistFile>;
-  /**
-   * The buffer files are read into, kept between loads: a reload then allocates nothing
-   * to read (a fresh buffer per file or per load would leave its bytes for the GC to find).
-   */
-  readBuffer?: Buffer;
 }
 
 interface CachedWatchlistFile {
@@ -133,10 +128,9 @@ export async function checkWatchlists(
   const perFile: ConfigProblem[][] = [];
   const context = `${chainsKnown}\0${[...chainIds].map(([id, k]) => `${id}:${k?.kind ?? ''}:${k?.network ?? ''}`).join(',')}`;
   const seenNames = new Set<string>();
-  // One buffer reused for every file (and every load, through the cache): a fresh one per file would
-  // leave several files' bytes waiting for the garbage collector at once, which is what a big list's
-  // peak memory is made of.
-  let readBuffer: Buffer = cache.readBuffer ?? Buffer.allocUnsafe(0);
+  // One buffer reused for every file: a fresh one per file would leave several files' bytes
+  // waiting for the garbage collector at once, which is what a big list's peak memory is made of.
+  let readBuffer: Buffer = Buffer.allocUnsafe(0);
   if (names === undefined || names.length === 0) {
     const file = displayFile(path.join(dir, WATCHLISTS_DIR));
     cache.files.clear();
@@ -163,7 +157,6 @@ export async function checkWatchlists(
       }
       const read = await readInto(full, readBuffer);
       readBuffer = read.buffer;
-      cache.readBuffer = readBuffer;
       bytes = read.buffer.subarray(0, read.length);
     } catch (err) {
       cache.files.delete(full);
@@ -205,7 +198,7 @@ async function readInto(file: string, buffer: Buffer): Promise<{ buffer: Buffer;
   try {
     const { size } = await handle.stat();
     let target = buffer;
-    if (target.length < size + 1) target = Buffer.allocUnsafe(Math.max(size + 1, Math.ceil(buffer.length * 1.5)));
+    if (target.length < size + 1) target = allocReadBuffer(Math.max(size + 1, Math.ceil(buffer.length * 1.5)));
     let filled = 0;
     for (;;) {
       const { bytesRead } = await handle.read(target, filled, target.length - filled, filled);
@@ -213,7 +206,7 @@ async function readInto(file: string, buffer: Buffer): Promise<{ buffer: Buffer;
       filled += bytesRead;
       // Grew since the stat: make room and read on.
       if (filled === target.length) {
-        const bigger = Buffer.allocUnsafe(target.length * 2);
+        const bigger = allocReadBuffer(target.length * 2);
         target.copy(bigger, 0, 0, filled);
         target = bigger;
       }
@@ -222,6 +215,16 @@ async function readInto(file: string, buffer: Buffer): Promise<{ buffer: Buffer;
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * A read buffer. A big one is given more room than glibc's highest mmap threshold (32 MB) so it is
+ * always a mapping of its own: once the load is over and it is collected, the memory goes back to
+ * the system instead of staying in the malloc heap (and in RSS). Pages never read into are never
+ * touched, so the extra room costs no resident memory.
+ */
+function allocReadBuffer(size: number): Buffer {
+  return Buffer.from(new ArrayBuffer(size >= 1 << 20 ? Math.max(size, 33 * 2 ** 20) : size));
 }
 
 /** conflicting_label warnings, each placed after its file's own problems, at the line of the entry's `label:`. */

@@ -41,12 +41,21 @@ export function indexWatchlistSegments(segments: readonly WatchlistSegment[]): I
 
   let cap = 16;
   while (cap < total * 2) cap *= 2;
-  const slots = new Int32Array(cap * 2);
+  // The three tables share one block. A big list's block is made larger than glibc's highest
+  // mmap threshold (32 MB), so it is always its own mapping: when a reload replaces this index,
+  // freeing it returns the memory to the system instead of leaving it in the malloc heap, where
+  // RSS would keep it. The unused tail is never touched, so it costs no resident memory.
+  const bytes = cap * 8 + total;
+  const block = new ArrayBuffer(bytes >= BIG_INDEX_BYTES ? Math.max(bytes, MAPPED_BLOCK_BYTES) : bytes);
+  const slots = new Int32Array(block, 0, cap * 2);
   const mask = cap - 1;
-  /** Entries with the same key, latest first: next[g] is the entry before g (-1: none). */
-  const next = new Int32Array(total).fill(-1);
+  /**
+   * Entries with the same key, latest first: prev(g) is the entry before g. Sparse: most
+   * addresses are listed once, and an array of a million -1s would cost 4 MB for nothing.
+   */
+  const next = new Map<number, number>();
   /** Bit 1: watched; bit 2: the first watched entry of its key (keysFor iterates these). */
-  const flags = new Uint8Array(total);
+  const flags = new Uint8Array(block, cap * 8, total);
   // Build-only: per slot, whether an entry with the key is watched yet.
   const anyWatched = new Uint8Array(cap);
   const chainCount = chainIds.size;
@@ -88,7 +97,7 @@ export function indexWatchlistSegments(segments: readonly WatchlistSegment[]): I
             // Different incidents legitimately name one address differently (OFAC's party name, an
             // incident's role for it); two labels within the same incident are a real conflict.
             if (ls !== s && lseg.incidentOf(li) === seg.incidentOf(i) && !seg.sameLabel(i, lseg, li)) conflicts.push({ segment: s, entry: i, other: { segment: ls, entry: li } });
-            next[g] = last;
+            next.set(g, last);
             slots[2 * slot + 1] = g + 1;
             break;
           }
@@ -118,6 +127,10 @@ export function indexWatchlistSegments(segments: readonly WatchlistSegment[]): I
   };
 }
 
+/** Above this, the index's tables get a block of their own mapping (see indexWatchlistSegments). */
+const BIG_INDEX_BYTES = 4 * 2 ** 20;
+const MAPPED_BLOCK_BYTES = 33 * 2 ** 20;
+
 function segmentOf(segStart: Int32Array, g: number): number {
   let lo = 0;
   let hi = segStart.length - 2;
@@ -135,7 +148,7 @@ interface IndexParts {
   readonly segChains: readonly Uint16Array[];
   readonly chainIds: ReadonlyMap<string, number>;
   readonly slots: Int32Array;
-  readonly next: Int32Array;
+  readonly next: ReadonlyMap<number, number>;
   readonly flags: Uint8Array;
   readonly watchedPerChain: Float64Array;
   readonly keysPerChain: Float64Array;
@@ -224,7 +237,7 @@ export class CompactWatchlistIndex implements WatchlistIndex {
       const hseg = p.segments[hs]!;
       if (p.segChains[hs]![hseg.entryChain[hi]!] !== cid || !bytesEqual(hseg.keyBytes, hseg.keyStart[hi]!, hseg.keyStart[hi + 1]!, seg.keyBytes, ks, ke)) continue;
       const incident = seg.incidentOf(i);
-      for (let g = head; g >= 0; g = p.next[g]!) {
+      for (let g = head; g >= 0; g = p.next.get(g) ?? -1) {
         if ((p.flags[g]! & 1) === 0) continue;
         const gs = segmentOf(p.segStart, g);
         const gi = g - p.segStart[gs]!;
@@ -241,7 +254,7 @@ export class CompactWatchlistIndex implements WatchlistIndex {
     const cached = this.#refCache.get(head);
     if (cached !== undefined) return cached.length === 0 ? undefined : cached;
     const refs: WatchlistRef[] = [];
-    for (let g = head; g >= 0; g = this.#p.next[g]!) if ((this.#p.flags[g]! & 1) === 1) refs.push(this.entryAt(g));
+    for (let g = head; g >= 0; g = this.#p.next.get(g) ?? -1) if ((this.#p.flags[g]! & 1) === 1) refs.push(this.entryAt(g));
     refs.reverse(); // file order
     if (this.#refCache.size >= REF_CACHE_MAX) this.#refCache.clear();
     this.#refCache.set(head, refs);
@@ -251,7 +264,7 @@ export class CompactWatchlistIndex implements WatchlistIndex {
   /** Every entry (watched or not) holding the key on the chain, in file order. */
   entriesFor(chain: string, matchKey: string): WatchlistEntry[] {
     const out: WatchlistEntry[] = [];
-    for (let g = this.#find(chain, matchKey); g >= 0; g = this.#p.next[g]!) out.push(this.entryAt(g));
+    for (let g = this.#find(chain, matchKey); g >= 0; g = this.#p.next.get(g) ?? -1) out.push(this.entryAt(g));
     return out.reverse();
   }
 
