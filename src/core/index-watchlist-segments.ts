@@ -39,8 +39,9 @@ export function indexWatchlistSegments(segments: readonly WatchlistSegment[]): I
   for (let s = 0; s < segments.length; s++) segStart[s + 1] = segStart[s]! + segments[s]!.count;
   const total = segStart[segments.length]!;
 
-  let cap = 16;
-  while (cap < total * 2) cap *= 2;
+  // Two slots per three keys (at most): probes stay within a cache line or two, and a
+  // million-entry table is 12 MB rather than the 16 MB of the next power of two.
+  const cap = Math.max(16, Math.ceil(total * 1.5));
   // The three tables share one block. A big list's block is made larger than glibc's highest
   // mmap threshold (32 MB), so it is always its own mapping: when a reload replaces this index,
   // freeing it returns the memory to the system instead of leaving it in the malloc heap, where
@@ -48,7 +49,6 @@ export function indexWatchlistSegments(segments: readonly WatchlistSegment[]): I
   const bytes = cap * 8 + total;
   const block = new ArrayBuffer(bytes >= BIG_INDEX_BYTES ? Math.max(bytes, MAPPED_BLOCK_BYTES) : bytes);
   const slots = new Int32Array(block, 0, cap * 2);
-  const mask = cap - 1;
   /**
    * Entries with the same key, latest first: prev(g) is the entry before g. Sparse: most
    * addresses are listed once, and an array of a million -1s would cost 4 MB for nothing.
@@ -76,7 +76,7 @@ export function indexWatchlistSegments(segments: readonly WatchlistSegment[]): I
       const ke = seg.keyStart[i + 1]!;
       const h = withChain(textHashes[i]!, chain);
       const watched = (seg.watched[i]! & 1) === 1;
-      let slot = h & mask;
+      let slot = slotOf(h, cap);
       for (;;) {
         const head = slots[2 * slot + 1]! - 1;
         if (head < 0) {
@@ -102,7 +102,7 @@ export function indexWatchlistSegments(segments: readonly WatchlistSegment[]): I
             break;
           }
         }
-        slot = (slot + 1) & mask;
+        slot = slot + 1 === cap ? 0 : slot + 1;
       }
       if (watched) {
         size++;
@@ -130,6 +130,15 @@ export function indexWatchlistSegments(segments: readonly WatchlistSegment[]): I
 /** Above this, the index's tables get a block of their own mapping (see indexWatchlistSegments). */
 const BIG_INDEX_BYTES = 4 * 2 ** 20;
 const MAPPED_BLOCK_BYTES = 33 * 2 ** 20;
+
+/** The home slot of a hash in a table of `cap` slots (multiply-shift, any size of table). */
+function slotOf(h: number, cap: number): number {
+  // Murmur3's finaliser first: the range reduction reads the high bits, which FNV mixes least.
+  let x = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  x ^= x >>> 16;
+  return Math.floor(((x >>> 0) * cap) / 4294967296);
+}
 
 function segmentOf(segStart: Int32Array, g: number): number {
   let lo = 0;
@@ -196,9 +205,9 @@ export class CompactWatchlistIndex implements WatchlistIndex {
     if (cid === undefined) return -1;
     const h = hashKeyText(cid, matchKey);
     const slots = p.slots;
-    const mask = slots.length / 2 - 1;
+    const cap = slots.length / 2;
     let end = -1;
-    for (let s = h & mask; ; s = (s + 1) & mask) {
+    for (let s = slotOf(h, cap); ; s = s + 1 === cap ? 0 : s + 1) {
       const head = slots[2 * s + 1]! - 1;
       if (head < 0) return -1;
       if (slots[2 * s] !== h) continue;
@@ -227,8 +236,8 @@ export class CompactWatchlistIndex implements WatchlistIndex {
     const ke = seg.keyStart[i + 1]!;
     const h = hashEncodedKeyText(cid, seg.keyBytes, ks, ke);
     const slots = p.slots;
-    const mask = slots.length / 2 - 1;
-    for (let s = h & mask; ; s = (s + 1) & mask) {
+    const cap = slots.length / 2;
+    for (let s = slotOf(h, cap); ; s = s + 1 === cap ? 0 : s + 1) {
       const head = slots[2 * s + 1]! - 1;
       if (head < 0) return false;
       if (slots[2 * s] !== h) continue;
