@@ -1,6 +1,9 @@
 /**
- * Loading 1,000,000 watchlist entries, side by side with a floor, and the cost
- * of matching one real mainnet EVM block against that list versus 10 entries.
+ * Loading 1,000,000 watchlist entries, side by side with a floor; the cost
+ * of matching one real mainnet EVM block against that list versus 10 entries;
+ * and a running `chainwatch start` holding the list: its peak RSS (VmHWM, as
+ * the process logs it) once loaded and after an edit of one file, and how
+ * long that edit takes to take effect (issue #13 target 3).
  * Run: node --import tsx --expose-gc bench/watchlist-load.bench.ts
  * (BENCH_ROUNDS=n changes the number of interleaved load rounds, default 2: one
  * loadConfig of a million entries takes 10-30 s on the shared 2-core box.)
@@ -21,20 +24,25 @@
  * is timed once, for the record.) Prints ratios, no absolute thresholds: the
  * machine is shared.
  */
-import { mkdtempSync, rmSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, mkdirSync, writeFileSync, readFileSync, renameSync, appendFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { getAddress } from 'ethers';
 import { networks, payments } from 'bitcoinjs-lib';
 import { parse as parseYaml } from 'yaml';
 import { loadConfig, type LoadedConfig } from '../src/config/load-config.js';
+import { loadWatchlists } from '../src/config/load-watchlists.js';
 import { buildWatchlistIndex } from '../src/core/build-watchlist-index.js';
+import { CompactWatchlistIndex } from '../src/core/index-watchlist-segments.js';
 import { matchEvmBlock } from '../src/core/evm/match-evm-block.js';
 import { normalizeEvmBlock } from '../src/core/evm/normalize-evm-block.js';
 import { normalizeEvmReceipts } from '../src/core/evm/normalize-evm-receipts.js';
 import type { EvmBlockData } from '../src/core/evm/evm-block-data.js';
-import type { WatchlistEntry, WatchlistIndex } from '../src/core/watchlist.js';
+import type { WatchlistIndex } from '../src/core/watchlist.js';
 
 const FILES = 20;
 const PER_FILE = 50_000;
@@ -90,6 +98,10 @@ writeFileSync(
     '    kind: bitcoin',
     '    network: mainnet',
     '    esploraUrl: https://mempool.space/api',
+    '    seedOnStart: false',
+    'redis:',
+    `  prefix: cwbench${process.pid}`,
+    'reloadIntervalMs: 200',
     'webhooks:',
     '  - id: soc',
     '    url: http://127.0.0.1:9000/hook',
@@ -141,13 +153,28 @@ async function readYamlOnly(): Promise<number> {
   for (const file of yamlFiles) n += (await readFile(file, 'utf8')).length;
   return n;
 }
-// The entries buildWatchlistIndex is timed on come from the first round's loadConfig.
-let entries: readonly WatchlistEntry[] = [];
+// The index matched against below comes from the first round's loadConfig (its entries are never materialised).
+let loaded: LoadedConfig | undefined;
 async function load(): Promise<LoadedConfig> {
   const c = await loadConfig(dir, {});
-  if (c.entries.length !== TOTAL || c.index.size !== TOTAL) throw new Error(`loaded ${c.entries.length} entries, indexed ${c.index.size}`);
-  if (entries.length === 0) entries = c.entries;
+  if (c.index.size !== TOTAL + edits) throw new Error(`indexed ${c.index.size} entries`);
+  loaded ??= c;
   return c;
+}
+/** An edit of one of the 20 files, then the load a running monitor does: only that file is read again. */
+let edits = 0;
+const editedFile = path.join(dir, 'watchlists', 'list-05.yaml');
+function editOneFile(): void {
+  edits++;
+  const hash = `0x${(0xe0000000 + edits).toString(16)}${'5eed'.repeat(8)}`;
+  appendFileSync(editedFile, `  - chain: ethereum\n    address: "${hash}"\n    label: "edit ${edits}"\n    incident: bybit-2025\n    source: https://www.ic3.gov/PSA/2025/PSA250226\n`);
+}
+async function reloadAfterEdit(): Promise<number> {
+  const c = loaded!;
+  editOneFile();
+  const w = await loadWatchlists(dir, c.settings, { cache: c.watchlistCache! });
+  if (w.index.size !== TOTAL + edits) throw new Error(`reload indexed ${w.index.size}`);
+  return w.index.size;
 }
 
 type Case = readonly [string, () => unknown]; // sync or async: the runner awaits the result
@@ -156,13 +183,14 @@ const cases: Case[] = [
   [BASELINE, jsonBaseline],
   ['read the YAML files only (I/O floor)', readYamlOnly],
   ['loadConfig(dir): parse, validate, normalise, index', load],
-  ['buildWatchlistIndex(entries) alone', () => buildWatchlistIndex(entries)],
+  ['reload after editing 1 of the 20 files (per-file cache)', reloadAfterEdit],
 ];
 const samples = new Map<string, number[]>(cases.map(([n]) => [n, []]));
 // Warm-up: the page cache and JSON.parse. A load of 1M entries is long enough that the
 // JIT warm-up inside it does not matter, so loadConfig gets no separate warm-up run.
 await jsonBaseline();
 await readYamlOnly();
+await load();
 for (let r = 0; r < ROUNDS; r++) {
   for (const [name, fn] of cases) {
     gc();
@@ -206,8 +234,11 @@ console.table(
 
 // --- 2) cost per block does not grow with the list ---
 gc();
-const large = buildWatchlistIndex(entries);
-const small = buildWatchlistIndex(entries.filter((e, i) => i < 10 || realSenders.includes(e.matchKey)).slice(0, 10));
+const large = loaded!.index;
+if (!(large instanceof CompactWatchlistIndex)) throw new Error('not the compact index');
+// The first 10 entries of the first file: the real senders among them.
+const first = large.segments[0]!;
+const small = buildWatchlistIndex(Array.from({ length: 10 }, (_, i) => first.entry(i)));
 if (small.size !== 10) throw new Error(`small index has ${small.size} entries`);
 const ctx = (index: WatchlistIndex) => ({ chain: 'ethereum', index, headNumber: 18_000_000, nativeSymbol: 'ETH' });
 const found = matchEvmBlock(block, ctx(small)).length;
@@ -238,4 +269,83 @@ console.table(
     median_vs_baseline: (median(xs) / median(matchBase)).toFixed(2),
   })),
 );
+
+// --- 3) a running `chainwatch start` holding the list: peak RSS and an edit taking effect ---
+// The process reports its own memory (VmHWM from /proc/self/status) in its log lines.
+const root = fileURLToPath(new URL('..', import.meta.url));
+const built = existsSync(path.join(root, 'dist/src/cli/main.js'));
+const args = built ? [path.join(root, 'bin/chainwatch.js')] : ['--import', 'tsx', path.join(root, 'src/cli/main.ts')];
+loaded = undefined;
+gc();
+interface LogLine { msg?: string; peak_rss_mb?: number; rss_mb?: number; duration_ms?: number; entries?: number; added?: number }
+const child = spawn(process.execPath, [...args, 'start', '--config', dir, '--port', '0'], { env: { ...process.env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+const lines: LogLine[] = [];
+const waiters: Array<() => void> = [];
+let pending = '';
+child.stdout.on('data', (d: Buffer) => {
+  pending += d.toString();
+  let nl;
+  while ((nl = pending.indexOf('\n')) >= 0) {
+    const line = pending.slice(0, nl);
+    pending = pending.slice(nl + 1);
+    try {
+      lines.push(JSON.parse(line) as LogLine);
+    } catch {
+      // not a log line
+    }
+    for (const w of waiters.splice(0)) w();
+  }
+});
+child.stderr.on('data', () => {});
+async function waitForLine(msg: RegExp, after: number, timeoutMs: number): Promise<LogLine> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const hit = lines.slice(after).find((l) => msg.test(l.msg ?? ''));
+    if (hit !== undefined) return hit;
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`chainwatch start: no "${msg.source}" line (exit ${child.exitCode})`);
+    await new Promise<void>((r) => {
+      waiters.push(r);
+      setTimeout(r, 200);
+    });
+  }
+}
+try {
+  const startedAt = performance.now();
+  const up = await waitForLine(/^watchlists loaded$/, 0, 600_000);
+  const upS = (performance.now() - startedAt) / 1000;
+  const editLatencies: number[] = [];
+  let afterEdit: LogLine | undefined;
+  for (let k = 0; k < 3; k++) {
+    const mark = lines.length;
+    // Atomic replace, as the importers write: the monitor never reads a half-written file.
+    const text = readFileSync(editedFile, 'utf8');
+    const tmp = `${editedFile}.tmp`;
+    writeFileSync(tmp, `${text}  - chain: ethereum\n    address: "0x${(0xd0000000 + k).toString(16)}${'ed17'.repeat(8)}"\n    label: "live edit ${k}"\n    incident: bybit-2025\n    source: https://www.ic3.gov/PSA/2025/PSA250226\n`);
+    const t0 = performance.now();
+    renameSync(tmp, editedFile);
+    afterEdit = await waitForLine(/^watchlist reloaded/, mark, 120_000);
+    editLatencies.push((performance.now() - t0) / 1000);
+  }
+  console.log(`\n3) chainwatch start (${built ? 'dist' : 'tsx sources'}) holding ${up.entries?.toLocaleString('en')} entries: up in ${upS.toFixed(1)} s; memory as the process reports it (VmHWM)`);
+  console.table([
+    { measure: 'peak RSS once the watchlists are loaded (MB)', value: up.peak_rss_mb, target: '<= 300' },
+    { measure: 'peak RSS after 3 edits of one file (MB)', value: afterEdit?.peak_rss_mb, target: '<= 300' },
+    { measure: 'RSS after the edits (MB)', value: afterEdit?.rss_mb, target: '' },
+    { measure: 'edit on disk -> reloaded index, worst of 3 (s)', value: Math.max(...editLatencies).toFixed(2), target: '<= 1' },
+    { measure: 'reload itself, as logged (ms)', value: afterEdit?.duration_ms, target: '' },
+  ]);
+} finally {
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+  const redis = new Redis({ lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    const keys = await redis.keys(`cwbench${process.pid}*`);
+    if (keys.length > 0) await redis.del(...keys);
+  } catch {
+    // no Redis: nothing was written either
+  } finally {
+    redis.disconnect();
+  }
+}
 rmSync(dir, { recursive: true, force: true });

@@ -25,6 +25,8 @@ import { createReadiness, type Readiness } from './readiness.js';
 import { startOpsServer } from './start-ops-server.js';
 import { createWatchlistReloader } from './watchlist-reloader.js';
 import { createLabelReloader } from './label-reloader.js';
+import { memoryLogFields } from './read-process-memory.js';
+import { collectGarbage } from './collect-garbage.js';
 import { startOperatorWatchdog, watchedChain, type WatchedChain } from './operator-watchdog.js';
 import { finalityOf, finalityWiring } from './finality-follower.js';
 import { createMovementEnricher } from './movement-enricher.js';
@@ -95,6 +97,8 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
   const { logger, roles } = options;
   const env = options.env ?? process.env;
   const loaded = await loadConfig(options.configDir, env);
+  // What loading a big watchlist left behind (read buffers, builders) goes before anything else starts.
+  collectGarbage();
   for (const warning of loaded.warnings) logger.warn({ file: warning.file, line: warning.line, field: warning.field }, warning.message);
   const { settings } = loaded;
   const metrics = createMetrics();
@@ -272,6 +276,8 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
       if (dashboardOn) logger.info({ url: `${server.url}/` }, 'operator dashboard served (log in with the operator token)');
       closers.unshift(() => server.close());
     }
+    // The footprint of the loaded watchlists, measured by the process itself (issue #13).
+    logger.info({ entries: loaded.index.size, version: loaded.index.version, ...memoryLogFields() }, 'watchlists loaded');
   } catch (err) {
     // A half-started process (pollers running, no API or alerter) must not linger: stop what started.
     await closeAll();

@@ -2,14 +2,18 @@ import { watch, type FSWatcher } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, formatConfigProblem } from '../config/config-error.js';
-import { loadWatchlists, WATCHLISTS_DIR, type LoadedWatchlists } from '../config/load-watchlists.js';
+import { createWatchlistFileCache, lazyEntries, loadWatchlists, WATCHLISTS_DIR, type LoadedWatchlists, type WatchlistFileCache } from '../config/load-watchlists.js';
+import { CompactWatchlistIndex } from '../core/index-watchlist-segments.js';
 import type { Settings } from '../config/schema.js';
 import type { WatchlistEntry, WatchlistIndex } from '../core/watchlist.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import { memoryLogFields } from './read-process-memory.js';
+import { collectGarbage } from './collect-garbage.js';
 
 export interface WatchlistChange {
   readonly index: WatchlistIndex;
+  /** Materialised on first read (a million objects for a million entries: listeners should use `index`). */
   readonly entries: readonly WatchlistEntry[];
   /** Watched entries (chain, address, incident, label) that appeared / disappeared. */
   readonly added: number;
@@ -19,7 +23,7 @@ export interface WatchlistChange {
 export interface WatchlistReloader {
   /** The last good index; never a half-loaded or invalid one. */
   current(): WatchlistIndex;
-  /** The entries behind current(). */
+  /** The entries behind current(), materialised on call (costly for big lists; matchers use current()). */
   currentEntries(): readonly WatchlistEntry[];
   /**
    * Stats the watchlist files (names, sizes, mtimes, inodes) and reloads only if
@@ -42,15 +46,21 @@ export interface WatchlistReloaderOptions {
   readonly intervalMs: number;
   readonly logger: Logger;
   readonly metrics?: Pick<Metrics, 'watchlistReloads' | 'watchlistEntries'> | undefined;
-  /** What the process started with (a LoadedConfig or LoadedWatchlists). */
-  readonly initial: { readonly index: WatchlistIndex; readonly entries: readonly WatchlistEntry[] };
+  /**
+   * What the process started with (a LoadedConfig or LoadedWatchlists). `entries` is read only
+   * when `index` is not the loader's compact index; the cache, when given, spares the first
+   * refresh from reading every file again.
+   */
+  readonly initial: { readonly index: WatchlistIndex; readonly entries: readonly WatchlistEntry[]; readonly watchlistCache?: WatchlistFileCache | undefined; readonly cache?: WatchlistFileCache | undefined };
 }
 
 export function createWatchlistReloader(options: WatchlistReloaderOptions): WatchlistReloader {
   const { dir, settings, logger, metrics } = options;
   const watchDir = path.join(dir, WATCHLISTS_DIR);
   let index = options.initial.index;
-  let entries = options.initial.entries;
+  // Only files that changed on disk are read again (issue #13: an edit of one file of a 1M-entry list).
+  const cache = options.initial.watchlistCache ?? options.initial.cache ?? createWatchlistFileCache();
+  let entries: () => readonly WatchlistEntry[] = index instanceof CompactWatchlistIndex ? lazyEntries(index.segments) : ((list) => () => list)(options.initial.entries);
   // Unknown until the first refresh: the initial load happened before this
   // reloader existed, so an edit in between must not be missed. The first
   // refresh therefore always reloads (and reports a change only if there is one).
@@ -60,13 +70,17 @@ export function createWatchlistReloader(options: WatchlistReloaderOptions): Watc
   let watcher: FSWatcher | undefined;
   const listeners = new Set<(change: WatchlistChange) => void>();
 
-  setEntryGauges(entries);
+  setEntryGauges();
 
-  function setEntryGauges(list: readonly WatchlistEntry[]): void {
+  function setEntryGauges(): void {
     if (metrics === undefined) return;
     const counts = new Map<string, number>();
     for (const id of settings.chains.keys()) counts.set(id, 0);
-    for (const e of list) if (e.enabled && e.removed === undefined) counts.set(e.chain, (counts.get(e.chain) ?? 0) + 1);
+    if (index instanceof CompactWatchlistIndex) {
+      for (const chain of index.chains) counts.set(chain, index.watchedOn(chain));
+    } else {
+      for (const e of entries()) if (e.enabled && e.removed === undefined) counts.set(e.chain, (counts.get(e.chain) ?? 0) + 1);
+    }
     for (const [chain, n] of counts) metrics.watchlistEntries.set({ chain }, n);
   }
 
@@ -97,9 +111,11 @@ export function createWatchlistReloader(options: WatchlistReloaderOptions): Watc
     if (next === snapshot) return false;
     snapshot = next;
     const started = performance.now();
+    // The previous reload's leftovers go first, so they never add to this one's peak.
+    collectGarbage();
     let loaded: LoadedWatchlists;
     try {
-      loaded = await loadWatchlists(dir, settings);
+      loaded = await loadWatchlists(dir, settings, { cache });
     } catch (err) {
       metrics?.watchlistReloads.inc({ result: 'invalid' });
       if (err instanceof ConfigError) {
@@ -116,13 +132,26 @@ export function createWatchlistReloader(options: WatchlistReloaderOptions): Watc
     }
     metrics?.watchlistReloads.inc({ result: 'ok' });
     if (loaded.index.version === index.version) return false;
-    const { added, removed } = diffEntries(entries, loaded.entries);
+    const before = index;
+    const beforeEntries = entries;
     index = loaded.index;
-    entries = loaded.entries;
-    setEntryGauges(entries);
+    entries = lazyEntries((loaded.index as CompactWatchlistIndex).segments);
+    const { added, removed } =
+      before instanceof CompactWatchlistIndex && index instanceof CompactWatchlistIndex ? diffIndexes(before, index) : diffEntries(beforeEntries(), entries());
+    setEntryGauges();
+    // The index just replaced (tens of MB for a big list) is released once this reload has returned.
+    setImmediate(collectGarbage);
     for (const w of loaded.warnings) logger.warn({ file: w.file, line: w.line, field: w.field, code: w.code }, formatConfigProblem(w));
-    logger.info({ added, removed, entries: index.size, version: index.version, duration_ms: Math.round(performance.now() - started) }, `watchlist reloaded: ${added} added, ${removed} removed`);
-    const change: WatchlistChange = { index, entries, added, removed };
+    logger.info({ added, removed, entries: index.size, version: index.version, duration_ms: Math.round(performance.now() - started), ...memoryLogFields() }, `watchlist reloaded: ${added} added, ${removed} removed`);
+    const changedEntries = entries;
+    const change: WatchlistChange = {
+      index,
+      get entries() {
+        return changedEntries();
+      },
+      added,
+      removed,
+    };
     for (const l of listeners) {
       try {
         l(change);
@@ -135,7 +164,7 @@ export function createWatchlistReloader(options: WatchlistReloaderOptions): Watc
 
   const reloader: WatchlistReloader = {
     current: () => index,
-    currentEntries: () => entries,
+    currentEntries: () => entries(),
     refreshIfChanged() {
       inFlight ??= refresh().finally(() => {
         inFlight = undefined;
@@ -188,4 +217,26 @@ function diffEntries(before: readonly WatchlistEntry[], after: readonly Watchlis
   for (const k of b) if (!a.has(k)) added += 1;
   for (const k of a) if (!b.has(k)) removed += 1;
   return { added, removed };
+}
+
+/**
+ * Added / removed watched (chain, address, incident, label) between two loads,
+ * looking only at the files that changed: a segment shared by both indexes is
+ * an unchanged file (the loader's cache hands back the same object).
+ */
+function diffIndexes(before: CompactWatchlistIndex, after: CompactWatchlistIndex): { added: number; removed: number } {
+  const kept = new Set(before.segments.filter((s) => after.segments.includes(s)));
+  const count = (from: CompactWatchlistIndex, other: CompactWatchlistIndex): number => {
+    // Strings only for entries that really differ (few for an edit), counted once each.
+    const differing = new Set<string>();
+    for (const seg of from.segments) {
+      if (kept.has(seg)) continue;
+      for (let i = 0; i < seg.count; i++) {
+        if ((seg.watched[i]! & 1) === 0 || other.holdsWatched(seg, i)) continue;
+        differing.add(`${seg.chainOf(i)}\0${seg.matchKeyOf(i)}\0${seg.incidentOf(i)}\0${seg.labelOf(i)}`);
+      }
+    }
+    return differing.size;
+  };
+  return { added: count(after, before), removed: count(before, after) };
 }

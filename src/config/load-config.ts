@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { buildWatchlistIndex } from '../core/build-watchlist-index.js';
 import type { WatchlistEntry, WatchlistIndex } from '../core/watchlist.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { checkSettings } from './load-settings.js';
-import { checkWatchlists } from './load-watchlists.js';
+import { checkWatchlists, type WatchlistFileCache } from './load-watchlists.js';
 import { checkLabels, type LoadedLabels } from './load-labels.js';
 import { buildLabelBook } from '../core/labels/build-label-book.js';
 import type { Settings } from './schema.js';
@@ -25,6 +24,8 @@ export interface LoadedConfig {
   readonly files: readonly string[];
   /** Address labels from `labels/*.yaml` (issue #11): counterparties in alerts, where following stops. */
   readonly labels: LoadedLabels;
+  /** Per-file watchlist results, for the reloader to re-read changed files only. */
+  readonly watchlistCache?: WatchlistFileCache;
 }
 
 /** What `validate` prints: every problem, and the result when there were no errors. */
@@ -56,21 +57,41 @@ export async function checkConfig(dir: string, env: NodeJS.ProcessEnv = process.
   const l = await checkLabels(dir, s.chainIds, { chainsKnown: s.chainsKnown });
   const problems = [...s.problems, ...w.problems, ...l.problems];
   const labelInfo = { labelFiles: l.files, labelCount: l.labels.length };
+  // `entries` stays lazy (materialised on first read): a running monitor only needs the index.
   if (s.settings === undefined || problems.some((p) => p.severity === 'error')) {
-    return { problems, config: undefined, entries: w.entries, files: w.files, ...labelInfo };
+    return {
+      problems,
+      config: undefined,
+      get entries() {
+        return w.entries;
+      },
+      files: w.files,
+      ...labelInfo,
+    };
   }
   const labels: LoadedLabels = { book: buildLabelBook(l.labels.map((x) => ({ matchKey: x.matchKey, label: x }))), labels: l.labels, files: l.files, warnings: l.problems };
-  const index = buildWatchlistIndex(w.entries);
+  const index = w.index;
   const config: LoadedConfig = Object.freeze({
     settings: s.settings,
-    entries: w.entries,
+    get entries() {
+      return w.entries;
+    },
     index,
     warnings: problems,
     fingerprint: fingerprintOf(s.settings, index),
     files: w.files,
     labels,
+    watchlistCache: w.cache,
   });
-  return { problems, config, entries: w.entries, files: w.files, ...labelInfo };
+  return {
+    problems,
+    config,
+    get entries() {
+      return w.entries;
+    },
+    files: w.files,
+    ...labelInfo,
+  };
 }
 
 function fingerprintOf(settings: Settings, index: WatchlistIndex): string {

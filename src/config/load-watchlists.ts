@@ -1,17 +1,16 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { AddressError } from '../core/address/address-error.js';
-import { normalizeUtxoAddress } from '../core/address/normalize-utxo-address.js';
-import { isUtxoKind } from '../core/btc/utxo-chain.js';
-import { isUncheckedEvmAddress, normalizeEvmAddress } from '../core/address/normalize-evm-address.js';
-import { normalizeTronAddress } from '../core/address/normalize-tron-address.js';
-import { buildWatchlistIndex } from '../core/build-watchlist-index.js';
+import { indexWatchlistSegments, type CompactWatchlistIndex, type LabelConflict } from '../core/index-watchlist-segments.js';
 import type { WatchlistEntry, WatchlistIndex } from '../core/watchlist.js';
+import { WatchlistSegmentBuilder, type WatchlistSegment } from '../core/watchlist-segment.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import type { KnownChain } from './load-settings.js';
 import { formatFieldPath, locateYamlNode } from './locate-yaml-node.js';
+import { normalizeWatchlistAddress, type WatchlistAddress } from './normalize-watchlist-address.js';
 import { parseWatchlistFast, type FastWatchlistFile } from './parse-watchlist-fast.js';
+import { scanWatchlistBytes } from './scan-watchlist-bytes.js';
 import { watchlistEntrySchema, watchlistFileSchema, type Settings } from './schema.js';
 import { WELL_KNOWN_CHAINS } from './well-known-chains.js';
 import { displayFile, yamlSyntaxProblems } from './yaml-problems.js';
@@ -20,27 +19,65 @@ import { zodIssuesToProblems, type Locate } from './zod-issues-to-problems.js';
 export const WATCHLISTS_DIR = 'watchlists';
 
 export interface LoadedWatchlists {
-  /** Every entry in file order, disabled and removed ones included (not watched). */
+  /**
+   * Every entry in file order, disabled and removed ones included (not watched).
+   * Materialised on first read: a running monitor never reads it (the index
+   * holds the entries compactly); `watchlist ls` and tests do.
+   */
   readonly entries: readonly WatchlistEntry[];
   readonly index: WatchlistIndex;
   readonly warnings: readonly ConfigProblem[];
   /** Watchlist files read, as displayed in problems. */
   readonly files: readonly string[];
+  /** Per-file results to pass to the next load, so only files changed on disk are read again. */
+  readonly cache: WatchlistFileCache;
 }
 
 export interface WatchlistsCheck {
+  /** Materialised on first read (see LoadedWatchlists.entries). */
   readonly entries: readonly WatchlistEntry[];
   readonly files: readonly string[];
   readonly problems: readonly ConfigProblem[];
+  /** The compact index over every entry that passed its checks (watched ones answer lookups). */
+  readonly index: CompactWatchlistIndex;
+  readonly cache: WatchlistFileCache;
+}
+
+/**
+ * What one file gave, keyed by what stat says about it (size, mtime, ctime,
+ * inode) and by the chains it was checked against: an unchanged file is not
+ * read again. One cache per config directory and settings.
+ */
+export interface WatchlistFileCache {
+  readonly files: Map<string, CachedWatchlistFile>;
+}
+
+interface CachedWatchlistFile {
+  readonly stamp: string;
+  readonly segment: WatchlistSegment;
+  /** The file's own problems (cross-file warnings are recomputed per load). */
+  readonly problems: readonly ConfigProblem[];
+}
+
+export function createWatchlistFileCache(): WatchlistFileCache {
+  return { files: new Map() };
 }
 
 /** Reads every `<dir>/watchlists/*.yaml`; throws ConfigError (all problems) on any error. */
-export async function loadWatchlists(dir: string, settings: Settings): Promise<LoadedWatchlists> {
+export async function loadWatchlists(dir: string, settings: Settings, options: { cache?: WatchlistFileCache } = {}): Promise<LoadedWatchlists> {
   const chainIds = new Map<string, KnownChain>();
   for (const [id, c] of settings.chains) chainIds.set(id, c.kind === 'evm' || c.kind === 'tron' ? { kind: c.kind } : { kind: c.kind, network: c.network });
-  const check = await checkWatchlists(dir, chainIds);
+  const check = await checkWatchlists(dir, chainIds, options);
   if (check.problems.some((p) => p.severity === 'error')) throw new ConfigError(check.problems);
-  return { entries: check.entries, index: buildWatchlistIndex(check.entries), warnings: check.problems, files: check.files };
+  return {
+    get entries() {
+      return check.entries;
+    },
+    index: check.index,
+    warnings: check.problems,
+    files: check.files,
+    cache: check.cache,
+  };
 }
 
 /** Names of the watchlist files in a directory, sorted (the order entries are read in). */
@@ -54,42 +91,166 @@ export async function listWatchlistFiles(dir: string): Promise<string[] | undefi
   }
 }
 
+/** Every entry of the segments, materialised once on first call. */
+export function lazyEntries(segments: readonly WatchlistSegment[]): () => readonly WatchlistEntry[] {
+  let entries: WatchlistEntry[] | undefined;
+  return () => {
+    if (entries === undefined) {
+      entries = [];
+      for (const seg of segments) for (let i = 0; i < seg.count; i++) entries.push(seg.entry(i));
+    }
+    return entries;
+  };
+}
+
 /**
  * Validates every watchlist file against the configured chains, collecting all
  * problems. `chainIds` may be partial (settings had errors); ids present but
- * undefined are configured chains whose kind could not be read.
+ * undefined are configured chains whose kind could not be read. Files go
+ * through the byte scanner (scanWatchlistBytes) and, when it declines (a
+ * problem to report, an unusual construct), through the exact path below.
  */
-export async function checkWatchlists(dir: string, chainIds: ReadonlyMap<string, KnownChain | undefined>, options: { chainsKnown?: boolean } = {}): Promise<WatchlistsCheck> {
+export async function checkWatchlists(
+  dir: string,
+  chainIds: ReadonlyMap<string, KnownChain | undefined>,
+  options: {
+    chainsKnown?: boolean;
+    cache?: WatchlistFileCache;
+    /** false: every file through the exact path (tests compare the two paths). */
+    fastScan?: boolean;
+  } = {},
+): Promise<WatchlistsCheck> {
   const chainsKnown = options.chainsKnown ?? true;
+  const cache = options.cache ?? createWatchlistFileCache();
   const names = await listWatchlistFiles(dir);
-  const problems: ConfigProblem[] = [];
-  const entries: WatchlistEntry[] = [];
   const files: string[] = [];
+  const segments: WatchlistSegment[] = [];
+  const perFile: ConfigProblem[][] = [];
+  const context = `${chainsKnown}\0${[...chainIds].map(([id, k]) => `${id}:${k?.kind ?? ''}:${k?.network ?? ''}`).join(',')}`;
+  const seenNames = new Set<string>();
+  // One buffer reused for every file: a fresh one per file would leave several files' bytes
+  // waiting for the garbage collector at once, which is what a big list's peak memory is made of.
+  let readBuffer: Buffer = Buffer.allocUnsafe(0);
   if (names === undefined || names.length === 0) {
     const file = displayFile(path.join(dir, WATCHLISTS_DIR));
-    problems.push({ severity: 'warning', file, line: 0, field: '', code: 'file_missing', message: 'no watchlist files (watchlists/*.yaml): nothing will be watched' });
-    return { entries, files, problems };
+    cache.files.clear();
+    const index = indexWatchlistSegments([]).index as CompactWatchlistIndex;
+    const problems: ConfigProblem[] = [{ severity: 'warning', file, line: 0, field: '', code: 'file_missing', message: 'no watchlist files (watchlists/*.yaml): nothing will be watched' }];
+    return { entries: [], files, problems, index, cache };
   }
-  const state: CrossFileState = { seen: new Map() };
   for (const name of names) {
     const full = path.join(dir, WATCHLISTS_DIR, name);
     const file = displayFile(full);
     files.push(file);
-    let text: string;
+    seenNames.add(full);
+    let stamp: string;
+    let bytes: Uint8Array;
     try {
-      text = await readFile(full, 'utf8');
+      // Stat before reading: if the file changes in between, the next load sees a new stamp.
+      const st = await stat(full, { bigint: true });
+      stamp = `${context}\0${st.size}\0${st.mtimeNs}\0${st.ctimeNs}\0${st.ino}`;
+      const cached = cache.files.get(full);
+      if (cached !== undefined && cached.stamp === stamp) {
+        segments.push(cached.segment);
+        perFile.push([...cached.problems]);
+        continue;
+      }
+      const read = await readInto(full, readBuffer);
+      readBuffer = read.buffer;
+      bytes = read.buffer.subarray(0, read.length);
     } catch (err) {
-      problems.push({ severity: 'error', file, line: 1, field: '', code: 'file_unreadable', message: `cannot read file (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
+      cache.files.delete(full);
+      // An empty segment keeps segments and files aligned.
+      segments.push(new WatchlistSegmentBuilder().finish());
+      perFile.push([{ severity: 'error', file, line: 1, field: '', code: 'file_unreadable', message: `cannot read file (${(err as NodeJS.ErrnoException).code ?? 'error'})` }]);
       continue;
     }
-    checkWatchlistText(text, file, chainIds, chainsKnown, state, entries, problems);
+    const problems: ConfigProblem[] = [];
+    let segment = options.fastScan === false ? undefined : scanWatchlistBytes(bytes, { file, chainIds, chainsKnown });
+    if (segment === undefined) {
+      const builder = new WatchlistSegmentBuilder();
+      checkWatchlistText(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), file, chainIds, chainsKnown, builder, problems);
+      segment = builder.finish();
+    }
+    cache.files.set(full, { stamp, segment, problems });
+    segments.push(segment);
+    perFile.push([...problems]);
   }
-  return { entries, files, problems };
+  for (const key of cache.files.keys()) if (!seenNames.has(key)) cache.files.delete(key);
+
+  const { index, conflicts } = indexWatchlistSegments(segments);
+  if (conflicts.length > 0) await reportConflicts(dir, names, segments, conflicts, perFile);
+  const entries = lazyEntries(segments);
+  return {
+    get entries() {
+      return entries();
+    },
+    files,
+    problems: perFile.flat(),
+    index: index as CompactWatchlistIndex,
+    cache,
+  };
 }
 
-interface CrossFileState {
-  /** chain -> matchKey -> the latest entry with it (one map for in-file duplicates and cross-file labels). */
-  readonly seen: Map<string, Map<string, WatchlistEntry>>;
+/** The file's bytes, in `buffer` when it is big enough (else in a new one, returned to reuse). */
+async function readInto(file: string, buffer: Buffer): Promise<{ buffer: Buffer; length: number }> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    let target = buffer;
+    if (target.length < size + 1) target = allocReadBuffer(Math.max(size + 1, Math.ceil(buffer.length * 1.5)));
+    let filled = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(target, filled, target.length - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+      // Grew since the stat: make room and read on.
+      if (filled === target.length) {
+        const bigger = allocReadBuffer(target.length * 2);
+        target.copy(bigger, 0, 0, filled);
+        target = bigger;
+      }
+    }
+    return { buffer: target, length: filled };
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * A read buffer. A big one is given more room than glibc's highest mmap threshold (32 MB) so it is
+ * always a mapping of its own: once the load is over and it is collected, the memory goes back to
+ * the system instead of staying in the malloc heap (and in RSS). Pages never read into are never
+ * touched, so the extra room costs no resident memory.
+ */
+function allocReadBuffer(size: number): Buffer {
+  return Buffer.from(new ArrayBuffer(size >= 1 << 20 ? Math.max(size, 33 * 2 ** 20) : size));
+}
+
+/** conflicting_label warnings, each placed after its file's own problems, at the line of the entry's `label:`. */
+async function reportConflicts(dir: string, names: readonly string[], segments: readonly WatchlistSegment[], conflicts: readonly LabelConflict[], perFile: ConfigProblem[][]): Promise<void> {
+  const raws = new Map<number, RawFile | undefined>();
+  for (const c of conflicts) {
+    const seg = segments[c.segment]!;
+    const other = segments[c.other.segment]!;
+    const file = seg.fileOf(c.entry);
+    if (!raws.has(c.segment)) {
+      const text = await readFile(path.join(dir, WATCHLISTS_DIR, names[c.segment]!), 'utf8').catch(() => undefined);
+      raws.set(c.segment, text === undefined ? undefined : parseRaw(text, file, []));
+    }
+    const raw = raws.get(c.segment);
+    const line = seg.line[c.entry]!;
+    let pos: Pick<ConfigProblem, 'file' | 'line' | 'column' | 'field'> = { file, line, field: '' };
+    if (raw !== undefined) {
+      for (let i = 0; i < raw.entries.length; i++) {
+        if (raw.entryLine(i) === line) {
+          pos = where(raw, file, i, 'label');
+          break;
+        }
+      }
+    }
+    perFile[c.segment]!.push({ severity: 'warning', ...pos, code: 'conflicting_label', message: `same ${seg.chainOf(c.entry)} address is labelled "${other.labelOf(c.other.entry)}" in ${other.fileOf(c.other.entry)}:${other.line[c.other.entry]!}` });
+  }
 }
 
 interface RawFile {
@@ -103,13 +264,13 @@ const ENTRY_KEYS = new Set(['chain', 'address', 'label', 'incident', 'source', '
 const INCIDENT = /^[a-z0-9][a-z0-9-]*$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** The exact path: every problem with file:line; the entries that pass go to `out`. */
 function checkWatchlistText(
   text: string,
   file: string,
   chainIds: ReadonlyMap<string, KnownChain | undefined>,
   chainsKnown: boolean,
-  state: CrossFileState,
-  out: WatchlistEntry[],
+  out: WatchlistSegmentBuilder,
   problems: ConfigProblem[],
 ): void {
   const raw = parseRaw(text, file, problems);
@@ -122,6 +283,8 @@ function checkWatchlistText(
   }
   const fileEnabled = top.success ? top.data.enabled : raw.top['enabled'] !== false;
   const configured = [...chainIds.keys()].sort().join(', ');
+  /** chain \0 matchKey -> line of the first entry with it. */
+  const seen = new Map<string, number>();
 
   const n = raw.entries.length;
   for (let i = 0; i < n; i++) {
@@ -145,57 +308,22 @@ function checkWatchlistText(
       continue;
     }
     const known = chainIds.has(e.chain) ? chainIds.get(e.chain) : WELL_KNOWN_CHAINS.get(e.chain);
-    let matchKey: string;
-    let display: string | undefined;
+    let address: WatchlistAddress;
     try {
-      if (known?.kind === 'evm') {
-        if (isUncheckedEvmAddress(e.address)) {
-          matchKey = e.address.toLowerCase();
-          // EIP-55 display costs a keccak per address; LoadedEntry computes it on first read.
-          display = undefined;
-        } else {
-          const norm = normalizeEvmAddress(e.address);
-          matchKey = norm.matchKey;
-          display = norm.checksummed;
-        }
-      } else if (known !== undefined && isUtxoKind(known.kind)) {
-        // Bitcoin and the UTXO families: per-chain formats, matched by scriptPubKey.
-        const norm = normalizeUtxoAddress(e.address, known.kind, known.network ?? 'mainnet');
-        matchKey = norm.matchKey;
-        display = norm.display;
-      } else if (known?.kind === 'tron') {
-        const norm = normalizeTronAddress(e.address);
-        matchKey = norm.matchKey;
-        display = norm.display;
-      } else {
-        // Chain of unknown format (disabled file, e.g. monero): kept verbatim, never watched.
-        matchKey = e.address;
-        display = e.address;
-      }
+      address = normalizeWatchlistAddress(e.address, known);
     } catch (err) {
       if (!(err instanceof AddressError)) throw err;
       problems.push({ severity: 'error', ...at('address'), code: err.code, message: err.message });
       continue;
     }
-
-    let seenOnChain = state.seen.get(e.chain);
-    if (seenOnChain === undefined) {
-      seenOnChain = new Map();
-      state.seen.set(e.chain, seenOnChain);
-    }
-    const other = seenOnChain.get(matchKey);
-    if (other !== undefined && other.file === file) {
-      problems.push({ severity: 'error', ...at('address'), code: 'duplicate_address', message: `duplicate address on ${e.chain}, first listed in the entry at line ${other.line}` });
+    const key = `${e.chain}\0${address.matchKey}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      problems.push({ severity: 'error', ...at('address'), code: 'duplicate_address', message: `duplicate address on ${e.chain}, first listed in the entry at line ${first}` });
       continue;
     }
-    // Different incidents legitimately name one address differently (OFAC's party name, an
-    // incident's role for it); two labels within the same incident are a real conflict.
-    if (other !== undefined && other.label !== e.label && other.incident === e.incident) {
-      problems.push({ severity: 'warning', ...at('label'), code: 'conflicting_label', message: `same ${e.chain} address is labelled "${other.label}" in ${other.file}:${other.line}` });
-    }
-    const entry = makeEntry(e, matchKey, display, fileEnabled && e.enabled, file, line);
-    seenOnChain.set(matchKey, entry);
-    out.push(entry);
+    seen.set(key, line);
+    out.add({ chain: e.chain, matchKey: address.matchKey, display: address.display, label: e.label, incident: e.incident, source: e.source, tags: e.tags, removed: e.removed, enabled: fileEnabled && e.enabled, file, line });
   }
 }
 
@@ -246,58 +374,6 @@ function isHttpUrl(s: string): boolean {
     if (sourceCache.size < 10_000) sourceCache.set(s, ok);
   }
   return ok;
-}
-
-/**
- * A loaded entry. A class rather than a literal so a million of them share one
- * shape and one getter: the EIP-55 display form of a single-case EVM address
- * costs a keccak, so it is computed on first read only. Read fields by name
- * (spreading an instance drops the `address` getter); toJSON includes it.
- */
-class LoadedEntry implements WatchlistEntry {
-  #address: string | undefined;
-  constructor(
-    readonly chain: string,
-    address: string | undefined,
-    readonly matchKey: string,
-    readonly label: string,
-    readonly incident: string,
-    readonly source: string,
-    readonly tags: readonly string[],
-    readonly removed: string | undefined,
-    readonly enabled: boolean,
-    readonly file: string,
-    readonly line: number,
-  ) {
-    this.#address = address;
-  }
-
-  get address(): string {
-    return (this.#address ??= normalizeEvmAddress(this.matchKey).checksummed);
-  }
-
-  toJSON(): Record<string, unknown> {
-    const { chain, address, matchKey, label, incident, source, tags, removed, enabled, file, line } = this;
-    return { chain, address, matchKey, label, incident, source, tags, removed, enabled, file, line };
-  }
-}
-
-const tagCache = new Map<string, readonly string[]>();
-/** Most entries share a handful of tag lists; one frozen array each saves a million allocations. */
-function internTags(tags: readonly string[]): readonly string[] {
-  if (tags.length === 0) return EMPTY_TAGS;
-  const key = tags.join('\0');
-  let cached = tagCache.get(key);
-  if (cached === undefined) {
-    cached = Object.freeze([...tags]);
-    if (tagCache.size < 10_000) tagCache.set(key, cached);
-  }
-  return cached;
-}
-const EMPTY_TAGS: readonly string[] = Object.freeze([]);
-
-function makeEntry(e: EntryFields, matchKey: string, display: string | undefined, enabled: boolean, file: string, line: number): WatchlistEntry {
-  return new LoadedEntry(e.chain, display, matchKey, e.label, e.incident, e.source, internTags(e.tags), e.removed, enabled, file, line);
 }
 
 function parseRaw(text: string, file: string, problems: ConfigProblem[]): RawFile | undefined {

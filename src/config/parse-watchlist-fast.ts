@@ -285,3 +285,14 @@ function parseFlowSeq(text: string, p: number, end: number, key: string): unknow
     i = comma + 1;
   }
 }
+
+/** A flow list of scalars (`[a, b]`) as a whole text, as the scanner reads `tags:`; undefined when it would give up. */
+export function parseFlowList(text: string, key: string): string[] | undefined {
+  const v = parseFlowSeq(text, 0, text.length, key);
+  return v === BAIL ? undefined : (v as string[]);
+}
+
+/** True when YAML's core schema reads this plain scalar as something other than a string. */
+export function isCoreNonString(plain: string): boolean {
+  return CORE_NON_STRING.test(plain);
+}

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMetrics, type Metrics } from '../../src/app/metrics.js';
 import { createWatchlistReloader, type WatchlistChange, type WatchlistReloader } from '../../src/app/watchlist-reloader.js';
 import { loadConfig } from '../../src/config/load-config.js';
+import { CompactWatchlistIndex } from '../../src/core/index-watchlist-segments.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const RONIN = '0x098B716B8Aaf21512996dC57EB0615e2383E2f96';
@@ -137,5 +138,47 @@ describe('watchlist reloader', () => {
     await waitFor(() => r.current().lookup('ethereum', BYBIT.toLowerCase()), { timeoutMs: 10_000, what: 'the edit to be applied' });
     expect(r.current().lookup('ethereum', RONIN.toLowerCase())).toBeUndefined();
     r.stop();
+  });
+
+  it('re-reads only the edited file of many, and the edit and its diff are exact', async () => {
+    // Ten files of 200 entries: an edit of one must re-read that file only (issue #13).
+    const files = 10;
+    const per = 200;
+    const address = (i: number): string => `0x${(0xa0000000 + i).toString(16)}${'0badc0de'.repeat(4)}`;
+    for (let f = 0; f < files; f++) {
+      const body = Array.from({ length: per }, (_, k) => evmEntry(address(f * per + k), `wallet ${f * per + k}`)).join('');
+      await writeFile(path.join(dir, 'watchlists', `big-${f}.yaml`), `entries:\n${body}`);
+    }
+    const r = await start();
+    const changes: WatchlistChange[] = [];
+    r.onChange((c) => changes.push(c));
+    expect(await r.refreshIfChanged()).toBe(false);
+    const before = r.current();
+    expect(before).toBeInstanceOf(CompactWatchlistIndex);
+    expect(before.size).toBe(files * per + 1);
+
+    // Edit big-3: relabel one entry, drop one, add one.
+    const edited = Array.from({ length: per }, (_, k) => 3 * per + k)
+      .filter((i) => i !== 3 * per + 7)
+      .map((i) => evmEntry(address(i), i === 3 * per ? 'relabelled' : `wallet ${i}`))
+      .join('');
+    await writeFile(path.join(dir, 'watchlists', 'big-3.yaml'), `entries:\n${edited}${evmEntry(BYBIT, 'Bybit signer')}`);
+    expect(await r.refreshIfChanged()).toBe(true);
+    const after = r.current() as CompactWatchlistIndex;
+    expect(after.lookup('ethereum', BYBIT.toLowerCase())?.[0]?.label).toBe('Bybit signer');
+    expect(after.lookup('ethereum', address(3 * per))?.[0]?.label).toBe('relabelled');
+    expect(after.lookup('ethereum', address(3 * per + 7))).toBeUndefined();
+    expect(after.lookup('ethereum', address(9 * per + 5))?.[0]?.label).toBe(`wallet ${9 * per + 5}`);
+    expect(after.size).toBe(files * per + 1);
+    // relabelled + Bybit added; the old label and the dropped entry removed.
+    expect(changes.map((c) => [c.added, c.removed])).toEqual([[2, 2]]);
+    expect(logs.some((l) => l.includes('watchlist reloaded: 2 added, 2 removed'))).toBe(true);
+    // Every other file's compact segment is the very object loaded before: not read again.
+    const old = (before as CompactWatchlistIndex).segments;
+    const kept = after.segments.filter((s) => old.includes(s));
+    expect(kept).toHaveLength(after.segments.length - 1);
+    expect(after.segments.findIndex((s) => !old.includes(s))).toBe(1 + 3); // a.yaml sorts first
+    // The materialised entries agree with the index.
+    expect(r.currentEntries().filter((e) => e.file.endsWith('big-3.yaml'))).toHaveLength(per);
   });
 });

@@ -43,6 +43,11 @@ export function normalizeBitcoinAddress(input: string, network: BitcoinNetworkNa
     const belongs = decoded.networks.join('/');
     throw new AddressError('wrong_network', `wrong network: this is a ${belongs} address, the chain is ${network}`, { actualNetwork: belongs });
   }
+  // Segwit v0 scripts follow from the decoded program (BIP-141): toOutputScript would decode the
+  // address again, through a base58 attempt that throws first, costing more than all the rest.
+  if (decoded.program !== undefined && (decoded.scriptType === 'p2wpkh' || decoded.scriptType === 'p2wsh')) {
+    return { display: decoded.display, scriptType: decoded.scriptType, matchKey: `${decoded.scriptType === 'p2wpkh' ? '0014' : '0020'}${Buffer.from(decoded.program).toString('hex')}` };
+  }
   if (decoded.scriptType === 'p2tr') ensureEcc();
   let script: Uint8Array;
   try {
@@ -57,6 +62,8 @@ interface Decoded {
   readonly display: string;
   readonly scriptType: BitcoinScriptType;
   readonly networks: readonly BitcoinNetworkName[];
+  /** Segwit: the witness program. */
+  readonly program?: Uint8Array;
 }
 
 function decode(raw: string): Decoded {
@@ -102,5 +109,5 @@ function decodeSegwit(raw: string, lower: string, hrp: string): Decoded {
   else {
     throw new AddressError('invalid_bitcoin_address', `unsupported segwit output (witness version ${b32.version}, ${b32.data.length}-byte program)`);
   }
-  return { display: lower, scriptType, networks: nets };
+  return { display: lower, scriptType, networks: nets, program: b32.data };
 }
