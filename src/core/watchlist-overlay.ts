@@ -100,6 +100,7 @@ export function createWatchlistOverlay(): WatchlistOverlay {
  */
 export function combineWatchlistIndex(base: WatchlistIndex, overlay: WatchlistOverlay): WatchlistIndex {
   const overlayVersion = overlay.version;
+  const unions = new Map<string, { readonly version: number; readonly keys: ReadonlySet<string> }>();
   return {
     version: overlayVersion === 0 && overlay.size === 0 ? base.version : `${base.version}+o${overlayVersion}`,
     get size() {
@@ -115,7 +116,12 @@ export function combineWatchlistIndex(base: WatchlistIndex, overlay: WatchlistOv
     keysFor(chain) {
       const o = overlay.keysFor(chain);
       if (o.size === 0) return base.keysFor(chain);
-      return new Set([...base.keysFor(chain), ...o]);
+      // The union copies every base key (a million with big lists): built once per chain and overlay version.
+      const cached = unions.get(chain);
+      if (cached !== undefined && cached.version === overlay.version) return cached.keys;
+      const keys = new Set([...base.keysFor(chain), ...o]);
+      unions.set(chain, { version: overlay.version, keys });
+      return keys;
     },
   };
 }
