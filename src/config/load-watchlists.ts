@@ -5,6 +5,7 @@ import { AddressError } from '../core/address/address-error.js';
 import { normalizeUtxoAddress } from '../core/address/normalize-utxo-address.js';
 import { isUtxoKind } from '../core/btc/utxo-chain.js';
 import { isUncheckedEvmAddress, normalizeEvmAddress } from '../core/address/normalize-evm-address.js';
+import { isHarmonyBech32Address, normalizeHarmonyAddress } from '../core/address/normalize-harmony-address.js';
 import { normalizeTronAddress } from '../core/address/normalize-tron-address.js';
 import { buildWatchlistIndex } from '../core/build-watchlist-index.js';
 import type { WatchlistEntry, WatchlistIndex } from '../core/watchlist.js';
@@ -149,7 +150,12 @@ function checkWatchlistText(
     let display: string | undefined;
     try {
       if (known?.kind === 'evm') {
-        if (isUncheckedEvmAddress(e.address)) {
+        if (e.chain === 'harmony' && isHarmonyBech32Address(e.address)) {
+          // Harmony's one1… bech32 names the same 20 bytes as 0x…; matched and shown in the 0x form.
+          const norm = normalizeHarmonyAddress(e.address);
+          matchKey = norm.matchKey;
+          display = norm.checksummed;
+        } else if (isUncheckedEvmAddress(e.address)) {
           matchKey = e.address.toLowerCase();
           // EIP-55 display costs a keccak per address; LoadedEntry computes it on first read.
           display = undefined;

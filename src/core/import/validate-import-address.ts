@@ -2,6 +2,7 @@ import { getAddress, sha256, decodeBase58, toBeHex } from 'ethers';
 import { address as btcAddress, networks, type Network } from 'bitcoinjs-lib';
 import { AddressError } from '../address/address-error.js';
 import { normalizeUtxoAddress } from '../address/normalize-utxo-address.js';
+import { isHarmonyBech32Address, normalizeHarmonyAddress } from '../address/normalize-harmony-address.js';
 
 /**
  * Checks an address an importer is about to write, for the chain it is filed
@@ -64,6 +65,17 @@ export function validateImportAddress(chain: string, raw: string): ImportAddress
   const input = raw.trim();
   if (input === '') return { ok: false, reason: 'empty address' };
   if (/\s/.test(input)) return { ok: false, reason: 'address contains whitespace' };
+
+  if (chain === 'harmony') {
+    // one1… (as Harmony's explorer shows it) and 0x… name the same account: keep the source's form, key by the 0x bytes.
+    try {
+      const norm = normalizeHarmonyAddress(input);
+      return { ok: true, address: isHarmonyBech32Address(input) ? input.toLowerCase() : norm.checksummed, key: norm.matchKey };
+    } catch (err) {
+      if (err instanceof AddressError) return { ok: false, reason: err.message };
+      throw err;
+    }
+  }
 
   if (EVM_CHAIN_IDS.has(chain)) {
     if (!/^0x[0-9a-fA-F]{40}$/.test(input)) return { ok: false, reason: `not a 20-byte 0x address for ${chain}` };
