@@ -18,4 +18,5 @@ export const WELL_KNOWN_CHAINS: ReadonlyMap<string, KnownChain> = new Map<string
   ['dogecoin', { kind: 'dogecoin', network: 'mainnet' }],
   ['bitcoin-cash', { kind: 'bitcoin-cash', network: 'mainnet' }],
   ['bitcoin-sv', { kind: 'bitcoin-sv', network: 'mainnet' }],
+  ['dash', { kind: 'dash', network: 'mainnet' }],
 ]);

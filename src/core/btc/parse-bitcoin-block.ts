@@ -4,6 +4,7 @@ import type { BitcoinBlock, BitcoinTx, BitcoinTxInput } from './bitcoin-block.js
 import { hash256 } from './hash256.js';
 import { AUXPOW_VERSION_BIT, readAuxPow } from './read-auxpow.js';
 import { scanBlockTransactions } from './scan-block-transactions.js';
+import { x11HeaderHash } from './x11-header-hash.js';
 import { utxoBlockRules, type UtxoBlockRules } from './utxo-chain.js';
 
 export interface ExpectedBlock {
@@ -22,7 +23,8 @@ export interface ExpectedBlock {
  * `rules` are the chain family's (utxoBlockRules): a Dogecoin header with the
  * AuxPoW version bit is followed by its AuxPoW (readAuxPow) before the
  * transactions; the block hash is still the double SHA-256 of the 80-byte header
- * for every family (scrypt only decides proof of work, not identity).
+ * for every family (scrypt only decides proof of work, not identity) except
+ * Dash, whose blocks are named by the X11 hash of that header.
  */
 export function parseBitcoinBlock(raw: Uint8Array, expected: ExpectedBlock, rules: UtxoBlockRules = utxoBlockRules('bitcoin')): BitcoinBlock {
   const where = `block ${expected.height} (${expected.hash})`;
@@ -34,7 +36,7 @@ export function parseBitcoinBlock(raw: Uint8Array, expected: ExpectedBlock, rule
   } catch (err) {
     throw new RetryableError('BTC_BLOCK_CORRUPT', `${where} has an unreadable header: ${(err as Error).message}`, { cause: err });
   }
-  const hash = header.getId();
+  const hash = rules.headerHash === 'x11' ? x11HeaderHash(raw.subarray(0, 80)) : header.getId();
   if (hash !== expected.hash.toLowerCase()) {
     throw new RetryableError('BTC_BLOCK_CORRUPT', `${where} hashes to ${hash} instead`);
   }

@@ -90,7 +90,7 @@ export function validateImportAddress(chain: string, raw: string): ImportAddress
 
   // Chains chainwatch polls through its UTXO engine: exactly the loader's check, and its display form
   // (Bitcoin Cash legacy addresses become CashAddr, as alerts show them).
-  if (chain === 'litecoin' || chain === 'dogecoin' || chain === 'bitcoin-cash' || chain === 'bitcoin-sv') {
+  if (chain === 'litecoin' || chain === 'dogecoin' || chain === 'bitcoin-cash' || chain === 'bitcoin-sv' || chain === 'dash') {
     try {
       const norm = normalizeUtxoAddress(input, chain, 'mainnet');
       return { ok: true, address: norm.display, key: norm.display };
