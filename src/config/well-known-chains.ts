@@ -19,4 +19,5 @@ export const WELL_KNOWN_CHAINS: ReadonlyMap<string, KnownChain> = new Map<string
   ['bitcoin-cash', { kind: 'bitcoin-cash', network: 'mainnet' }],
   ['bitcoin-sv', { kind: 'bitcoin-sv', network: 'mainnet' }],
   ['dash', { kind: 'dash', network: 'mainnet' }],
+  ['bitcoin-gold', { kind: 'bitcoin-gold', network: 'mainnet' }],
 ]);

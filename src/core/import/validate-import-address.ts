@@ -36,8 +36,6 @@ export const EVM_CHAIN_IDS: ReadonlySet<string> = new Set([
 // toOutputScript reads matter (pubKeyHash, scriptHash, bech32).
 const litecoin: Network = { ...networks.bitcoin, bech32: 'ltc', pubKeyHash: 0x30, scriptHash: 0x32 };
 const litecoinLegacyP2sh: Network = { ...litecoin, scriptHash: 0x05 };
-const dash: Network = { ...networks.bitcoin, bech32: 'dash', pubKeyHash: 0x4c, scriptHash: 0x10 };
-const bitcoinGold: Network = { ...networks.bitcoin, bech32: 'btg', pubKeyHash: 0x26, scriptHash: 0x17 };
 const verge: Network = { ...networks.bitcoin, bech32: 'xvg', pubKeyHash: 0x1e, scriptHash: 0x21 };
 const dogecoin: Network = { ...networks.bitcoin, bech32: 'doge', pubKeyHash: 0x1e, scriptHash: 0x16 };
 
@@ -45,8 +43,6 @@ const BASE58_NETWORKS: Readonly<Record<string, readonly Network[]>> = {
   bitcoin: [networks.bitcoin],
   'bitcoin-sv': [networks.bitcoin],
   litecoin: [litecoin, litecoinLegacyP2sh],
-  dash: [dash],
-  'bitcoin-gold': [bitcoinGold],
   verge: [verge],
   dogecoin: [dogecoin],
 };
@@ -90,7 +86,7 @@ export function validateImportAddress(chain: string, raw: string): ImportAddress
 
   // Chains chainwatch polls through its UTXO engine: exactly the loader's check, and its display form
   // (Bitcoin Cash legacy addresses become CashAddr, as alerts show them).
-  if (chain === 'litecoin' || chain === 'dogecoin' || chain === 'bitcoin-cash' || chain === 'bitcoin-sv' || chain === 'dash') {
+  if (chain === 'litecoin' || chain === 'dogecoin' || chain === 'bitcoin-cash' || chain === 'bitcoin-sv' || chain === 'dash' || chain === 'bitcoin-gold') {
     try {
       const norm = normalizeUtxoAddress(input, chain, 'mainnet');
       return { ok: true, address: norm.display, key: norm.display };
