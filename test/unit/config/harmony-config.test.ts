@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bech32 } from 'bech32';
 import { afterEach, describe, expect, it } from 'vitest';
+import { validateApiAddress } from '../../../src/api/validate-api-address.js';
 import { checkConfig, formatConfigProblem, loadConfig } from '../../../src/config/load-config.js';
 import { AddressError } from '../../../src/core/address/address-error.js';
 import { encodeHarmonyAddress, normalizeHarmonyAddress } from '../../../src/core/address/normalize-harmony-address.js';
@@ -77,6 +78,15 @@ describe('harmony addresses', () => {
     expect(validateImportAddress('harmony', ONE)).toEqual({ ok: true, address: ONE, key: HEX });
     expect(validateImportAddress('harmony', HEX)).toMatchObject({ ok: true, key: HEX });
     expect(validateImportAddress('harmony', `${ONE.slice(0, -1)}8`)).toMatchObject({ ok: false });
+  });
+});
+
+describe('harmony addresses in the API', () => {
+  const chains = new Map([['harmony', { kind: 'evm' as const }], ['ethereum', { kind: 'evm' as const }]]);
+  it('accepts one1… on chain harmony (as the 0x account) and nowhere else', () => {
+    expect(validateApiAddress(chains, 'harmony', ONE, 'address')).toEqual({ display: normalizeHarmonyAddress(HEX).checksummed, matchKey: HEX });
+    expect(() => validateApiAddress(chains, 'ethereum', ONE, 'address')).toThrow(/not an EVM address/);
+    expect(() => validateApiAddress(chains, 'harmony', `${ONE.slice(0, -1)}8`, 'address')).toThrow(/address: not a Harmony address/);
   });
 });
 
