@@ -25,9 +25,9 @@ export interface ExpectedBlock {
  * AuxPoW version bit is followed by its AuxPoW (readAuxPow) before the
  * transactions; the block hash is still the double SHA-256 of the 80-byte header
  * for every family (scrypt only decides proof of work, not identity) except
- * Dash, whose blocks are named by the X11 hash of that header. From
- * Bitcoin Gold (`rules.equihashFromHeight`), whose every block has Equihash's
- * 140-byte header plus solution (readEquihashHeader), hashed whole from the fork on.
+ * Dash, whose blocks are named by the X11 hash of that header, and Bitcoin Gold
+ * (`rules.equihashFromHeight`), whose every block has Equihash's 140-byte
+ * header plus solution (readEquihashHeader), hashed whole from the fork on.
  */
 export function parseBitcoinBlock(raw: Uint8Array, expected: ExpectedBlock, rules: UtxoBlockRules = utxoBlockRules('bitcoin')): BitcoinBlock {
   const where = `block ${expected.height} (${expected.hash})`;
