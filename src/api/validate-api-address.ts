@@ -1,6 +1,7 @@
 import { AddressError } from '../core/address/address-error.js';
 import { normalizeBitcoinAddress } from '../core/address/normalize-bitcoin-address.js';
 import { normalizeEvmAddress } from '../core/address/normalize-evm-address.js';
+import { normalizeHarmonyAddress } from '../core/address/normalize-harmony-address.js';
 import { ApiError } from './api-error.js';
 import type { TenantApiDeps } from './tenant-api-deps.js';
 
@@ -10,7 +11,8 @@ export function validateApiAddress(chains: TenantApiDeps['chains'], chain: strin
   if (known === undefined) throw new ApiError('invalid_request', `${field.replace(/address$/, 'chain')}: unknown chain "${chain}" (configured: ${[...chains.keys()].join(', ') || 'none'})`, field.replace(/address$/, 'chain'));
   try {
     if (known.kind === 'evm') {
-      const n = normalizeEvmAddress(address);
+      // Harmony's one1… bech32 names the same account as 0x… (as in its watchlists).
+      const n = chain === 'harmony' ? normalizeHarmonyAddress(address) : normalizeEvmAddress(address);
       return { display: n.checksummed, matchKey: n.matchKey };
     }
     const n = normalizeBitcoinAddress(address, known.network ?? 'mainnet');

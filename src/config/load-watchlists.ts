@@ -310,7 +310,7 @@ function checkWatchlistText(
     const known = chainIds.has(e.chain) ? chainIds.get(e.chain) : WELL_KNOWN_CHAINS.get(e.chain);
     let address: WatchlistAddress;
     try {
-      address = normalizeWatchlistAddress(e.address, known);
+      address = normalizeWatchlistAddress(e.address, known, e.chain);
     } catch (err) {
       if (!(err instanceof AddressError)) throw err;
       problems.push({ severity: 'error', ...at('address'), code: err.code, message: err.message });

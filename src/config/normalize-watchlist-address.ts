@@ -1,4 +1,5 @@
 import { isUncheckedEvmAddress, normalizeEvmAddress } from '../core/address/normalize-evm-address.js';
+import { isHarmonyBech32Address, normalizeHarmonyAddress } from '../core/address/normalize-harmony-address.js';
 import { normalizeTronAddress } from '../core/address/normalize-tron-address.js';
 import { normalizeUtxoAddress } from '../core/address/normalize-utxo-address.js';
 import { isUtxoKind } from '../core/btc/utxo-chain.js';
@@ -15,8 +16,13 @@ export interface WatchlistAddress {
  * kind; a chain of unknown format (a disabled file's monero list) keeps the
  * address verbatim and is never watched. Throws AddressError.
  */
-export function normalizeWatchlistAddress(address: string, known: KnownChain | undefined): WatchlistAddress {
+export function normalizeWatchlistAddress(address: string, known: KnownChain | undefined, chainId: string): WatchlistAddress {
   if (known?.kind === 'evm') {
+    if (chainId === 'harmony' && isHarmonyBech32Address(address)) {
+      // Harmony's one1… bech32 names the same 20 bytes as 0x…; matched and shown in the 0x form.
+      const norm = normalizeHarmonyAddress(address);
+      return { matchKey: norm.matchKey, display: norm.checksummed };
+    }
     if (isUncheckedEvmAddress(address)) return { matchKey: address.toLowerCase(), display: undefined };
     const norm = normalizeEvmAddress(address);
     return { matchKey: norm.matchKey, display: norm.checksummed };

@@ -95,6 +95,7 @@ function giveUp(): never {
 
 interface ChainInfo {
   readonly id: number;
+  readonly name: string;
   readonly known: KnownChain | undefined;
 }
 
@@ -332,7 +333,7 @@ class Scanner {
       // When chainwatch.yaml itself is unreadable, every chain would look unknown: the exact path says nothing then either.
       if (this.#fileEnabled && this.ctx.chainsKnown && !this.ctx.chainIds.has(chainText)) giveUp();
       const known = this.ctx.chainIds.has(chainText) ? this.ctx.chainIds.get(chainText) : WELL_KNOWN_CHAINS.get(chainText);
-      chain = { id: b.chainId(chainText), known };
+      chain = { id: b.chainId(chainText), name: chainText, known };
       this.#chains.set(chainText, chain);
     }
     this.#lastChain = chain;
@@ -420,7 +421,7 @@ class Scanner {
     let norm: { matchKey: string; display: string | undefined };
     try {
       if (!this.#stringOk(1)) giveUp();
-      norm = normalizeWatchlistAddress(this.#text(1), chain.known);
+      norm = normalizeWatchlistAddress(this.#text(1), chain.known, chain.name);
     } catch (err) {
       if (err instanceof AddressError) giveUp();
       throw err;

@@ -6,7 +6,7 @@ import type { KnownChain } from './load-settings.js';
  * addresses checked. A configured chain with the same id wins.
  */
 export const WELL_KNOWN_CHAINS: ReadonlyMap<string, KnownChain> = new Map<string, KnownChain>([
-  ...['ethereum', 'sepolia', 'holesky', 'arbitrum', 'optimism', 'base', 'polygon', 'bsc', 'avalanche', 'fantom', 'gnosis', 'linea', 'scroll', 'zksync', 'blast', 'mantle', 'celo', 'moonbeam', 'metis', 'aurora', 'hardhat', 'ethereum-classic', 'ethereum-pow', 'tomochain'].map(
+  ...['ethereum', 'sepolia', 'holesky', 'arbitrum', 'optimism', 'base', 'polygon', 'bsc', 'avalanche', 'fantom', 'gnosis', 'linea', 'scroll', 'zksync', 'blast', 'mantle', 'celo', 'moonbeam', 'metis', 'aurora', 'hardhat', 'ethereum-classic', 'ethereum-pow', 'tomochain', 'harmony'].map(
     (id) => [id, { kind: 'evm' }] as const,
   ),
   ['bitcoin', { kind: 'bitcoin', network: 'mainnet' }],
@@ -18,4 +18,6 @@ export const WELL_KNOWN_CHAINS: ReadonlyMap<string, KnownChain> = new Map<string
   ['dogecoin', { kind: 'dogecoin', network: 'mainnet' }],
   ['bitcoin-cash', { kind: 'bitcoin-cash', network: 'mainnet' }],
   ['bitcoin-sv', { kind: 'bitcoin-sv', network: 'mainnet' }],
+  ['dash', { kind: 'dash', network: 'mainnet' }],
+  ['bitcoin-gold', { kind: 'bitcoin-gold', network: 'mainnet' }],
 ]);

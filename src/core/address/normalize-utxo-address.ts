@@ -23,6 +23,8 @@ export interface NormalizedUtxoAddress {
  *   addresses never appear in a transparent output, so they are refused;
  * - dogecoin: base58check `D…` (0x1e), `A…`/`9…` (0x16); no segwit;
  * - bitcoin-sv: base58check `1…`/`3…` (Bitcoin's prefixes; no segwit);
+ * - dash: base58check `X…` (0x4c) and `7…` (0x10); no segwit;
+ * - bitcoin-gold: base58check `G…` (0x26) and `A…` (0x17), bech32/bech32m `btg1…`;
  * - bitcoin-cash: CashAddr (`bitcoincash:q…`/`p…`, with or without prefix, token-aware
  *   `z…`/`r…` too, P2SH32) and legacy base58 `1…`/`3…`, always shown as CashAddr.
  * An address of another network or another coin is an error naming what it is.

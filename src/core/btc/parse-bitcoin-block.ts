@@ -3,7 +3,9 @@ import { RetryableError } from '../errors.js';
 import type { BitcoinBlock, BitcoinTx, BitcoinTxInput } from './bitcoin-block.js';
 import { hash256 } from './hash256.js';
 import { AUXPOW_VERSION_BIT, readAuxPow } from './read-auxpow.js';
+import { readEquihashHeader } from './read-equihash-header.js';
 import { scanBlockTransactions } from './scan-block-transactions.js';
+import { x11HeaderHash } from './x11-header-hash.js';
 import { utxoBlockRules, type UtxoBlockRules } from './utxo-chain.js';
 
 export interface ExpectedBlock {
@@ -22,10 +24,24 @@ export interface ExpectedBlock {
  * `rules` are the chain family's (utxoBlockRules): a Dogecoin header with the
  * AuxPoW version bit is followed by its AuxPoW (readAuxPow) before the
  * transactions; the block hash is still the double SHA-256 of the 80-byte header
- * for every family (scrypt only decides proof of work, not identity).
+ * for every family (scrypt only decides proof of work, not identity) except
+ * Dash, whose blocks are named by the X11 hash of that header, and Bitcoin Gold
+ * (`rules.equihashFromHeight`), whose every block has Equihash's 140-byte
+ * header plus solution (readEquihashHeader), hashed whole from the fork on.
  */
 export function parseBitcoinBlock(raw: Uint8Array, expected: ExpectedBlock, rules: UtxoBlockRules = utxoBlockRules('bitcoin')): BitcoinBlock {
   const where = `block ${expected.height} (${expected.hash})`;
+  const buf = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  if (rules.equihashFromHeight !== undefined) {
+    // Bitcoin Gold: a 140-byte header plus solution, all of it hashed (Bitcoin's 80 bytes below the fork).
+    const header = readEquihashHeader(buf, where, expected.height < rules.equihashFromHeight);
+    if (header.hash !== expected.hash.toLowerCase()) throw new RetryableError('BTC_BLOCK_CORRUPT', `${where} hashes to ${header.hash} instead`);
+    const { txs, hashes } = scanBlockTransactions(buf, header.end, where, rules);
+    if (Buffer.compare(merkleRoot(hashes), header.merkleRoot) !== 0) {
+      throw new RetryableError('BTC_BLOCK_CORRUPT', `${where} has a merkle root that does not match its transactions`);
+    }
+    return { header: { number: expected.height, hash: header.hash, parentHash: reverseHex(header.prevHash) }, txs };
+  }
   if (raw.length < 81) throw new RetryableError('BTC_BLOCK_CORRUPT', `${where} is only ${raw.length} bytes long`);
   let header: Block;
   try {
@@ -34,11 +50,10 @@ export function parseBitcoinBlock(raw: Uint8Array, expected: ExpectedBlock, rule
   } catch (err) {
     throw new RetryableError('BTC_BLOCK_CORRUPT', `${where} has an unreadable header: ${(err as Error).message}`, { cause: err });
   }
-  const hash = header.getId();
+  const hash = rules.headerHash === 'x11' ? x11HeaderHash(raw.subarray(0, 80)) : header.getId();
   if (hash !== expected.hash.toLowerCase()) {
     throw new RetryableError('BTC_BLOCK_CORRUPT', `${where} hashes to ${hash} instead`);
   }
-  const buf = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   const auxpow = rules.auxpow && (buf.readInt32LE(0) & AUXPOW_VERSION_BIT) !== 0;
   const txStart = auxpow ? readAuxPow(buf, 80, where) : 80;
   const { txs, hashes } = scanBlockTransactions(buf, txStart, where, rules);

@@ -15,7 +15,7 @@ import type { UtxoBlockRules } from './utxo-chain.js';
  * BTC_TX_UNSUPPORTED (the poller skips it; its transparent part is matched when mined).
  */
 export function parseBitcoinTransaction(raw: Uint8Array, expectedTxid: string, rules?: UtxoBlockRules): BitcoinTx {
-  if (rules !== undefined && (rules.mweb || rules.cashTokens || !rules.segwit)) return scanOne(raw, expectedTxid, rules);
+  if (rules !== undefined && (rules.mweb || rules.cashTokens || rules.specialTx || !rules.segwit)) return scanOne(raw, expectedTxid, rules);
   let tx: Transaction;
   try {
     tx = Transaction.fromBuffer(raw);

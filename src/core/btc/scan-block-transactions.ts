@@ -5,7 +5,10 @@ import { readMwebBlock } from './read-mweb-block.js';
 import { readTokenPrefix } from './read-token-prefix.js';
 import type { UtxoBlockRules } from './utxo-chain.js';
 
-const BITCOIN_RULES: Pick<UtxoBlockRules, 'segwit' | 'mweb' | 'cashTokens'> = { segwit: true, mweb: false, cashTokens: false };
+type ScanRules = Pick<UtxoBlockRules, 'segwit' | 'mweb' | 'cashTokens'> & Partial<Pick<UtxoBlockRules, 'specialTx'>>;
+const BITCOIN_RULES: ScanRules = { segwit: true, mweb: false, cashTokens: false, specialTx: false };
+/** DIP2 MAX_TX_EXTRA_PAYLOAD: a longer payload is not a Dash transaction. */
+const MAX_TX_EXTRA_PAYLOAD = 10000;
 
 export interface ScannedTransactions {
   readonly txs: BitcoinTx[];
@@ -32,10 +35,13 @@ export interface ScannedTransactions {
  *   transaction byte, and be followed by the MWEB extension block (readMwebBlock); its txid excludes both;
  * - cashTokens (Bitcoin Cash): an output script starting with the PREFIX_TOKEN byte 0xef carries a token prefix
  *   (category, bitfield, commitment, amount) before the locking bytecode; the prefix is checked and stripped so
- *   matching sees the locking script.
+ *   matching sees the locking script;
+ * - specialTx (Dash DIP2): a version-3 transaction whose upper 16 version bits (the type) are not 0 ends with
+ *   a compactSize-prefixed extra payload after the locktime; it is skipped (it moves no coins) and hashed with
+ *   the rest, as the txid covers the whole serialisation.
  * Whatever the family, the bytes must be consumed exactly: anything left over is an error.
  */
-export function scanBlockTransactions(raw: Uint8Array, startOffset: number, where: string, rules: Pick<UtxoBlockRules, 'segwit' | 'mweb' | 'cashTokens'> = BITCOIN_RULES): ScannedTransactions {
+export function scanBlockTransactions(raw: Uint8Array, startOffset: number, where: string, rules: ScanRules = BITCOIN_RULES): ScannedTransactions {
   const buf = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   const end = buf.length;
   let pos = startOffset;
@@ -155,6 +161,16 @@ export function scanBlockTransactions(raw: Uint8Array, startOffset: number, wher
     }
     need(4, 'locktime');
     pos += 4;
+    if (rules.specialTx === true) {
+      const version = buf.readUInt16LE(txStart);
+      const type = buf.readUInt16LE(txStart + 2);
+      if (version >= 3 && type !== 0) {
+        const payloadLength = varint('special transaction payload length');
+        if (payloadLength > MAX_TX_EXTRA_PAYLOAD) throw corrupt('special transaction payload length');
+        need(payloadLength, 'special transaction payload');
+        pos += payloadLength;
+      }
+    }
     // BIP-144: the txid commits to version | inputs | outputs | locktime, without marker, flag and witnesses.
     let hash: Buffer;
     if (segwit) {

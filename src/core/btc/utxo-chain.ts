@@ -7,7 +7,7 @@ import type { BitcoinNetworkName } from './bitcoin-network.js';
  * scriptPubKey matching, outpoint memory). A family fixes the address formats,
  * the coin and what a raw block may contain; everything else is shared.
  */
-export const UTXO_KINDS = ['bitcoin', 'litecoin', 'dogecoin', 'bitcoin-cash', 'bitcoin-sv'] as const;
+export const UTXO_KINDS = ['bitcoin', 'litecoin', 'dogecoin', 'bitcoin-cash', 'bitcoin-sv', 'dash', 'bitcoin-gold'] as const;
 export type UtxoKind = (typeof UTXO_KINDS)[number];
 
 export function isUtxoKind(kind: unknown): kind is UtxoKind {
@@ -21,6 +21,9 @@ export const UTXO_NETWORK_NAMES: Readonly<Record<UtxoKind, readonly BitcoinNetwo
   dogecoin: ['mainnet', 'testnet', 'regtest'],
   'bitcoin-cash': ['mainnet', 'testnet', 'regtest'],
   'bitcoin-sv': ['mainnet', 'testnet', 'regtest'],
+  dash: ['mainnet', 'testnet', 'regtest'],
+  // Bitcoin Gold's header layout changes at a mainnet height; its test networks are not supported.
+  'bitcoin-gold': ['mainnet'],
 };
 
 /** What a serialized block of the family may contain beyond Bitcoin's pre-segwit layout. */
@@ -33,15 +36,33 @@ export interface UtxoBlockRules {
   readonly auxpow: boolean;
   /** Bitcoin Cash CashTokens (CHIP-2022-02): an output's script field may start with the 0xef token prefix. */
   readonly cashTokens: boolean;
+  /**
+   * Dash DIP2 special transactions: the 32-bit version is a 16-bit version and a 16-bit type; a version-3
+   * transaction with a type other than 0 carries a compactSize-prefixed extra payload after the locktime
+   * (masternode registrations, the DIP4 coinbase payload...). It is skipped, and it is part of the txid.
+   */
+  readonly specialTx: boolean;
+  /** How the block hash is computed from the 80-byte header: double SHA-256, or X11 (Dash). */
+  readonly headerHash: 'sha256d' | 'x11';
+  /**
+   * Bitcoin Gold: every raw block has Equihash's header (140 bytes, then the compactSize-prefixed solution);
+   * from this height on the hash covers all of it, below it (blocks inherited from Bitcoin) only Bitcoin's
+   * 80 bytes. Undefined for chains with Bitcoin's 80-byte header.
+   */
+  readonly equihashFromHeight?: number;
 }
 
 const RULES: Readonly<Record<UtxoKind, UtxoBlockRules>> = {
-  bitcoin: { segwit: true, mweb: false, auxpow: false, cashTokens: false },
-  litecoin: { segwit: true, mweb: true, auxpow: false, cashTokens: false },
-  dogecoin: { segwit: false, mweb: false, auxpow: true, cashTokens: false },
-  'bitcoin-cash': { segwit: false, mweb: false, auxpow: false, cashTokens: true },
+  bitcoin: { segwit: true, mweb: false, auxpow: false, cashTokens: false, specialTx: false, headerHash: 'sha256d' },
+  litecoin: { segwit: true, mweb: true, auxpow: false, cashTokens: false, specialTx: false, headerHash: 'sha256d' },
+  dogecoin: { segwit: false, mweb: false, auxpow: true, cashTokens: false, specialTx: false, headerHash: 'sha256d' },
+  'bitcoin-cash': { segwit: false, mweb: false, auxpow: false, cashTokens: true, specialTx: false, headerHash: 'sha256d' },
   // Bitcoin SV kept the 2017 layout: no segwit, no tokens in the output format.
-  'bitcoin-sv': { segwit: false, mweb: false, auxpow: false, cashTokens: false },
+  'bitcoin-sv': { segwit: false, mweb: false, auxpow: false, cashTokens: false, specialTx: false, headerHash: 'sha256d' },
+  // Dash: Bitcoin's pre-segwit layout plus DIP2 payloads; blocks are identified by the X11 hash of the header.
+  dash: { segwit: false, mweb: false, auxpow: false, cashTokens: false, specialTx: true, headerHash: 'x11' },
+  // Bitcoin Gold forked from Bitcoin at 491,407 with an Equihash header; it kept segwit (bech32 btg1…).
+  'bitcoin-gold': { segwit: true, mweb: false, auxpow: false, cashTokens: false, specialTx: false, headerHash: 'sha256d', equihashFromHeight: 491_407 },
 };
 
 export function utxoBlockRules(kind: UtxoKind): UtxoBlockRules {
@@ -71,6 +92,12 @@ const bchReg: UtxoNetwork = { ...networks.regtest, bech32: '', cashAddrPrefix: '
 const bsvMain: UtxoNetwork = { ...networks.bitcoin, bech32: '' };
 const bsvTest: UtxoNetwork = { ...networks.testnet, bech32: '' };
 const bsvReg: UtxoNetwork = { ...networks.regtest, bech32: '' };
+// Dash Core chainparams: base58 prefixes 76 (X…) and 16 (7…) on mainnet, 140 (y…) and 19 (8…/9…) on testnet and regtest; no segwit.
+const dashMain: UtxoNetwork = { ...networks.bitcoin, messagePrefix: '\x19DarkCoin Signed Message:\n', bech32: '', pubKeyHash: 0x4c, scriptHash: 0x10, wif: 0xcc };
+const dashTest: UtxoNetwork = { ...networks.testnet, messagePrefix: '\x19DarkCoin Signed Message:\n', bech32: '', pubKeyHash: 0x8c, scriptHash: 0x13, wif: 0xef };
+const dashReg: UtxoNetwork = { ...dashTest };
+// Bitcoin Gold chainparams: base58 38 (G…) and 23 (A…), bech32 btg.
+const btgMain: UtxoNetwork = { ...networks.bitcoin, messagePrefix: '\x1dBitcoin Gold Signed Message:\n', bech32: 'btg', pubKeyHash: 0x26, scriptHash: 0x17, wif: 0x80 };
 
 const NETWORKS: Readonly<Record<UtxoKind, Partial<Record<BitcoinNetworkName, UtxoNetwork>>>> = {
   bitcoin: { mainnet: networks.bitcoin, testnet: networks.testnet, signet: networks.testnet, regtest: networks.regtest },
@@ -78,6 +105,8 @@ const NETWORKS: Readonly<Record<UtxoKind, Partial<Record<BitcoinNetworkName, Utx
   dogecoin: { mainnet: dogeMain, testnet: dogeTest, regtest: dogeReg },
   'bitcoin-cash': { mainnet: bchMain, testnet: bchTest, regtest: bchReg },
   'bitcoin-sv': { mainnet: bsvMain, testnet: bsvTest, regtest: bsvReg },
+  dash: { mainnet: dashMain, testnet: dashTest, regtest: dashReg },
+  'bitcoin-gold': { mainnet: btgMain },
 };
 
 /** Address parameters of one family's network; throws for a network the family does not have (config validation prevents it). */
@@ -93,6 +122,8 @@ const ASSETS: Readonly<Record<UtxoKind, Asset>> = {
   dogecoin: { contract: null, symbol: 'DOGE', decimals: 8 },
   'bitcoin-cash': { contract: null, symbol: 'BCH', decimals: 8 },
   'bitcoin-sv': { contract: null, symbol: 'BSV', decimals: 8 },
+  dash: { contract: null, symbol: 'DASH', decimals: 8 },
+  'bitcoin-gold': { contract: null, symbol: 'BTG', decimals: 8 },
 };
 
 /** The coin a family's movements carry (every family counts in 10^-8 units). */

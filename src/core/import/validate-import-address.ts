@@ -2,6 +2,7 @@ import { getAddress, sha256, decodeBase58, toBeHex } from 'ethers';
 import { address as btcAddress, networks, type Network } from 'bitcoinjs-lib';
 import { AddressError } from '../address/address-error.js';
 import { normalizeUtxoAddress } from '../address/normalize-utxo-address.js';
+import { isHarmonyBech32Address, normalizeHarmonyAddress } from '../address/normalize-harmony-address.js';
 
 /**
  * Checks an address an importer is about to write, for the chain it is filed
@@ -35,8 +36,6 @@ export const EVM_CHAIN_IDS: ReadonlySet<string> = new Set([
 // toOutputScript reads matter (pubKeyHash, scriptHash, bech32).
 const litecoin: Network = { ...networks.bitcoin, bech32: 'ltc', pubKeyHash: 0x30, scriptHash: 0x32 };
 const litecoinLegacyP2sh: Network = { ...litecoin, scriptHash: 0x05 };
-const dash: Network = { ...networks.bitcoin, bech32: 'dash', pubKeyHash: 0x4c, scriptHash: 0x10 };
-const bitcoinGold: Network = { ...networks.bitcoin, bech32: 'btg', pubKeyHash: 0x26, scriptHash: 0x17 };
 const verge: Network = { ...networks.bitcoin, bech32: 'xvg', pubKeyHash: 0x1e, scriptHash: 0x21 };
 const dogecoin: Network = { ...networks.bitcoin, bech32: 'doge', pubKeyHash: 0x1e, scriptHash: 0x16 };
 
@@ -44,8 +43,6 @@ const BASE58_NETWORKS: Readonly<Record<string, readonly Network[]>> = {
   bitcoin: [networks.bitcoin],
   'bitcoin-sv': [networks.bitcoin],
   litecoin: [litecoin, litecoinLegacyP2sh],
-  dash: [dash],
-  'bitcoin-gold': [bitcoinGold],
   verge: [verge],
   dogecoin: [dogecoin],
 };
@@ -65,6 +62,17 @@ export function validateImportAddress(chain: string, raw: string): ImportAddress
   if (input === '') return { ok: false, reason: 'empty address' };
   if (/\s/.test(input)) return { ok: false, reason: 'address contains whitespace' };
 
+  if (chain === 'harmony') {
+    // one1… (as Harmony's explorer shows it) and 0x… name the same account: keep the source's form, key by the 0x bytes.
+    try {
+      const norm = normalizeHarmonyAddress(input);
+      return { ok: true, address: isHarmonyBech32Address(input) ? input.toLowerCase() : norm.checksummed, key: norm.matchKey };
+    } catch (err) {
+      if (err instanceof AddressError) return { ok: false, reason: err.message };
+      throw err;
+    }
+  }
+
   if (EVM_CHAIN_IDS.has(chain)) {
     if (!/^0x[0-9a-fA-F]{40}$/.test(input)) return { ok: false, reason: `not a 20-byte 0x address for ${chain}` };
     try {
@@ -78,7 +86,7 @@ export function validateImportAddress(chain: string, raw: string): ImportAddress
 
   // Chains chainwatch polls through its UTXO engine: exactly the loader's check, and its display form
   // (Bitcoin Cash legacy addresses become CashAddr, as alerts show them).
-  if (chain === 'litecoin' || chain === 'dogecoin' || chain === 'bitcoin-cash' || chain === 'bitcoin-sv') {
+  if (chain === 'litecoin' || chain === 'dogecoin' || chain === 'bitcoin-cash' || chain === 'bitcoin-sv' || chain === 'dash' || chain === 'bitcoin-gold') {
     try {
       const norm = normalizeUtxoAddress(input, chain, 'mainnet');
       return { ok: true, address: norm.display, key: norm.display };

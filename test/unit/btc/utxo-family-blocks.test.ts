@@ -34,6 +34,7 @@ describe.each([
   ['dogecoin', 'dogecoin/dogecoin_mainnet_371337.json'],
   ['litecoin', 'litecoin/litecoin_mainnet_2265985.json'],
   ['litecoin', 'litecoin/litecoin_mainnet_900000.json'],
+  ['bitcoin-gold', 'bitcoin-gold/bitcoingold_mainnet_499912.json'],
 ] as const)('%s block %s (recorded with the node\'s getblock answer)', (kind, file) => {
   const rec = nodeBlock(file);
   const raw = Buffer.from(rec.block, 'hex');
