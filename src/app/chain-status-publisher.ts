@@ -12,6 +12,8 @@ export interface PublishedChain {
   readonly status: () => ChainFollowerStatus;
   /** What the node offers (EVM logs and traces mode). */
   readonly capabilities?: () => Readonly<Record<string, string | null>>;
+  /** Each RPC URL's health (EVM): redacted URL, preferred, last success and failure (epoch ms), last error. */
+  readonly rpcEndpoints?: () => readonly { readonly url: string; readonly preferred: boolean; readonly lastOkAt: number | null; readonly lastFailureAt: number | null; readonly lastError: string | null; readonly consecutiveFailures: number }[];
 }
 
 export interface ChainStatusPublisher {
@@ -60,6 +62,9 @@ export function startChainStatusPublisher(options: { readonly chains: readonly P
         lastErrorCode: s.lastErrorCode,
         endpoints: chain.endpoints,
         rpcErrors: rpcErrors.get(chain.id) ?? 0,
+        ...(chain.rpcEndpoints !== undefined
+          ? { rpcEndpoints: chain.rpcEndpoints().map((e) => ({ ...e, lastOkAt: isoOrNull(e.lastOkAt), lastFailureAt: isoOrNull(e.lastFailureAt) })) }
+          : {}),
         capabilities: chain.capabilities?.() ?? {},
         checks,
         owner: options.owner,
@@ -76,4 +81,8 @@ export function startChainStatusPublisher(options: { readonly chains: readonly P
   }, intervalMs);
   timer.unref();
   return { publishOnce, stop: () => clearInterval(timer) };
+}
+
+function isoOrNull(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
 }

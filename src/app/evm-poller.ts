@@ -6,7 +6,7 @@ import type { EvmLeg } from '../core/evm/collect-evm-legs.js';
 import { findEvmLookupNeeds } from '../core/evm/find-evm-lookup-needs.js';
 import { matchEvmBlock } from '../core/evm/match-evm-block.js';
 import { tokenMetadataKey } from '../core/evm/token-metadata-key.js';
-import { createEvmRpcClient } from '../adapters/evm-rpc/create-evm-rpc-client.js';
+import { createEvmRpcClient, type RpcEndpointHealth } from '../adapters/evm-rpc/create-evm-rpc-client.js';
 import { createEvmRpcSource, type EvmLogsMode, type EvmRpcSource } from '../adapters/evm-rpc/create-evm-rpc-source.js';
 import { subscribeNewHeads, type NewHeadsSubscription } from '../adapters/evm-rpc/subscribe-new-heads.js';
 import { ChainFollower, type ChainSource, type PollerWiring } from './chain-follower.js';
@@ -39,7 +39,8 @@ interface StepLookups {
 
 const EVM_LOGS_MODES: readonly EvmLogsMode[] = ['blockReceipts', 'rangeLogs', 'blockLogs', 'txReceipts'];
 
-export type EvmPoller = ChainFollower<EvmBlockData> & { readonly source: EvmRpcSource };
+/** `rpcEndpoints`: each RPC URL's health as this poller's client saw it (dashboard chains page). */
+export type EvmPoller = ChainFollower<EvmBlockData> & { readonly source: EvmRpcSource; rpcEndpoints(): readonly RpcEndpointHealth[] };
 
 /**
  * Wires the EVM JSON-RPC source and the pure matcher into a ChainFollower.
@@ -232,6 +233,7 @@ export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
   const stopLoop = follower.stop.bind(follower);
   return Object.assign(follower, {
     source,
+    rpcEndpoints: () => client.endpoints(),
     start(): void {
       pipelining = true;
       if (chain.wsUrl !== undefined && options.followFinalized !== true && newHeads === undefined) newHeads = followNewHeads(chain.wsUrl);

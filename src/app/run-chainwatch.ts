@@ -196,7 +196,7 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
           }
           pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.pollOnce() });
           watched.push(watchedChain(chain, () => poller.status()));
-          published.push({ id: chain.id, kind: chain.kind, endpoints: describeEndpoints(chain), status: watched[watched.length - 1]!.status, capabilities: () => ({ logs: poller.source.status().logs ?? null, traces: poller.source.status().traces ?? null }) });
+          published.push({ id: chain.id, kind: chain.kind, endpoints: describeEndpoints(chain), status: watched[watched.length - 1]!.status, capabilities: () => ({ logs: poller.source.status().logs ?? null, traces: poller.source.status().traces ?? null }), rpcEndpoints: () => poller.rpcEndpoints() });
           // What this node offers (issue #14: nodes differ): informational, never makes the process unready.
           readiness.register(`node:${chain.id}`, () => {
             const node = poller.source.status();

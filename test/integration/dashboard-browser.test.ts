@@ -182,6 +182,9 @@ describe.skipIf(chromiumPath === undefined || locateWebRoot() === undefined)('da
     const processed = Number((await row.locator('td[data-th="Processed"]').innerText()).replace(/\D/g, ''));
     expect(Number(await row.locator('td.lag').getAttribute('data-lag'))).toBe(head - processed);
     expect(await row.innerText()).toContain('http://127.0.0.1');
+    // Each RPC URL with its own health: the one in use answered.
+    const endpoint = row.locator('[data-endpoint^="http://127.0.0.1"]');
+    expect(await endpoint.innerText()).toMatch(/in use[\s\S]*ok/);
     expect(await row.locator('td[data-th="Lease holder"]').innerText()).toMatch(/-\d+-[0-9a-f]{8}$/);
     await shot('chains');
   });

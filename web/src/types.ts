@@ -35,6 +35,7 @@ export interface ChainRow {
     readonly lastErrorCode: string | null;
     readonly endpoints: readonly string[];
     readonly rpcErrors: number;
+    readonly rpcEndpoints?: readonly { readonly url: string; readonly preferred: boolean; readonly lastOkAt: string | null; readonly lastFailureAt: string | null; readonly lastError: string | null; readonly consecutiveFailures: number }[];
     readonly capabilities: Readonly<Record<string, string | null>>;
     readonly checks: Readonly<Record<string, { readonly ready: boolean; readonly degraded?: boolean; readonly detail?: string }>>;
     readonly owner: string;

@@ -52,6 +52,21 @@ export interface EvmRpcClient {
   failover(): void;
   /** Drops every result kept from failed batches (a reorg is being rewound: blocks by number may have changed). */
   forget(): void;
+  /** Health of each configured URL as this client has seen it (dashboard chains page); URLs redacted. */
+  endpoints(): readonly RpcEndpointHealth[];
+}
+
+/** One RPC URL as the client has seen it. Times are epoch ms; the error is its code and redacted message. */
+export interface RpcEndpointHealth {
+  /** Scheme and host only. */
+  readonly url: string;
+  /** The URL the next request goes to (failover moves it on). */
+  readonly preferred: boolean;
+  readonly lastOkAt: number | null;
+  readonly lastFailureAt: number | null;
+  readonly lastError: string | null;
+  /** Failed attempts since its last success. */
+  readonly consecutiveFailures: number;
 }
 
 export interface EvmRpcClientOptions {
@@ -108,6 +123,7 @@ export function createEvmRpcClient(options: EvmRpcClientOptions): EvmRpcClient {
   let preferred = 0;
   let nextId = 1;
   const endpoints = new Map(options.urls.map((url) => [url, toEndpoint(url)] as const));
+  const health = options.urls.map(() => ({ lastOkAt: null as number | null, lastFailureAt: null as number | null, lastError: null as string | null, consecutiveFailures: 0 }));
   // Results of calls that succeeded in a batch that failed as a whole: served once to its retry.
   const kept = new Map<string, { readonly outcome: JsonRpcOutcome; readonly at: number }>();
 
@@ -203,6 +219,7 @@ export function createEvmRpcClient(options: EvmRpcClientOptions): EvmRpcClient {
       };
       try {
         const answers = await send(url, pending.map((p) => p.call));
+        health[i] = { ...health[i]!, lastOkAt: now(), consecutiveFailures: 0 };
         pending.forEach((p, k) => {
           const answer = answers[k];
           if (answer === undefined) return failed(p, new RetryableError('RPC_BAD_RESPONSE', `${what}: the answer left out ${p.call.method}`));
@@ -236,6 +253,8 @@ export function createEvmRpcClient(options: EvmRpcClientOptions): EvmRpcClient {
       // A call still answering a transient JSON-RPC error is returned as that error: the caller decides.
       // A refused result (logs of another fork) is never stored, so it stays unanswered.
       const unanswered = retry.filter((p) => outcomes[p.index] === undefined);
+      const seen = health[i]!;
+      health[i] = { ...seen, lastFailureAt: now(), lastError: `${error instanceof RetryableError ? `${error.code}: ` : ''}${error.message}`, consecutiveFailures: seen.consecutiveFailures + 1 };
       options.onAttemptFailed?.({ url: redactUrl(url), attempt, error, kind: kindOf(error), failedCalls, retriedCalls: exhausted ? 0 : retry.length, retryInMs: exhausted ? 0 : retryInMs });
       if (exhausted) {
         if (unanswered.length === 0) break;
@@ -263,6 +282,7 @@ export function createEvmRpcClient(options: EvmRpcClientOptions): EvmRpcClient {
     forget() {
       kept.clear();
     },
+    endpoints: () => options.urls.map((url, k) => ({ url: redactUrl(url), preferred: k === preferred, ...health[k]! })),
     async call(method, params) {
       const [outcome] = await batch([{ method, params }]);
       if (!outcome) throw new RetryableError('RPC_BAD_RESPONSE', `${method} on chain ${options.chain} returned nothing`);

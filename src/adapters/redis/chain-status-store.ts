@@ -21,6 +21,8 @@ export interface ChainStatusRecord {
   readonly endpoints: readonly string[];
   /** RPC errors counted by this poller since it started. */
   readonly rpcErrors: number;
+  /** Per RPC URL (redacted), where the poller's client tracks it (EVM): preferred, last success, last error. */
+  readonly rpcEndpoints?: readonly { readonly url: string; readonly preferred: boolean; readonly lastOkAt: string | null; readonly lastFailureAt: string | null; readonly lastError: string | null; readonly consecutiveFailures: number }[];
   /** What the node offers (EVM: logs and traces mode), free text per capability. */
   readonly capabilities: Readonly<Record<string, string | null>>;
   /** This chain's readiness parts (`chain:<id>`, `seed:<id>`, `node:<id>`...): ready and detail. */

@@ -9,6 +9,7 @@ function headsClient(heads: number[]): EvmRpcClient & { asked: number } {
     batch: () => Promise.reject(new Error('not used')),
     failover: () => undefined,
     forget: () => undefined,
+    endpoints: () => [],
     call: (method: string) => {
       if (method !== 'eth_blockNumber') return Promise.reject(new Error(`unexpected ${method}`));
       const head = heads[state.asked++];

@@ -135,3 +135,20 @@ describe('EVM RPC client: retry the failing call, not the batch', () => {
     expect(requests.map((r) => r.map((c) => c.params[0]))).toEqual([['0x0', 'latest'], ['0x0'], ['0x0', 'latest']]);
   });
 });
+
+describe('EVM RPC client: per-URL health (dashboard chains page)', () => {
+  it('names the failing URL with its last error and the one that took over as in use and answering, credentials redacted', async () => {
+    const { fetch } = scriptedFetch((n) => (n === 1 ? new Response('bad gateway', { status: 502 }) : ok));
+    const c = client(fetch, { urls: ['http://user:secret@node-a.example/key', 'http://node-b.example/'] });
+    expect(c.endpoints().map((e) => [e.preferred, e.lastOkAt, e.consecutiveFailures])).toEqual([[true, null, 0], [false, null, 0]]);
+
+    await c.batch(blocks(2));
+
+    const [a, b] = c.endpoints();
+    expect(a).toMatchObject({ preferred: false, lastOkAt: null, consecutiveFailures: 1 });
+    expect(a!.lastError).toMatch(/^RPC_HTTP_ERROR: .*502/);
+    expect(JSON.stringify(c.endpoints())).not.toMatch(/secret|user|\/key/);
+    expect(b).toMatchObject({ preferred: true, consecutiveFailures: 0, lastFailureAt: null });
+    expect(b!.lastOkAt).toEqual(expect.any(Number));
+  });
+});

@@ -21,6 +21,7 @@ function emptyChainClient(): EvmRpcClient & { sent: JsonRpcRequest[]; forgotten:
     call: () => Promise.reject(new Error('not used')),
     failover: () => undefined,
     forget: () => void state.forgotten++,
+    endpoints: () => [],
   };
   return state;
 }

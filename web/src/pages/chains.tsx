@@ -32,7 +32,15 @@ export function ChainsPage() {
                     <td data-th="RPC">
                       {s === null ? <span class="muted">no poller reported</span> : (
                         <span>
-                          {s.endpoints.map((e) => <code key={e} class="block">{e}</code>)}
+                          {s.rpcEndpoints === undefined || s.rpcEndpoints.length === 0
+                            ? s.endpoints.map((e) => <code key={e} class="block">{e}</code>)
+                            : s.rpcEndpoints.map((e) => (
+                                <div key={e.url} class="endpoint" data-endpoint={e.url}>
+                                  <code>{e.url}</code>{e.preferred ? <span class="muted small"> in use</span> : null}{' '}
+                                  <span class={e.consecutiveFailures > 0 ? 'bad' : e.lastOkAt !== null ? 'ok' : 'muted'}>{e.consecutiveFailures > 0 ? `failing (${e.consecutiveFailures}×)` : e.lastOkAt !== null ? `ok ${formatAgo(e.lastOkAt)}` : 'not used yet'}</span>
+                                  {e.lastError !== null ? <div class="muted small">last error {formatAgo(e.lastFailureAt)}: {e.lastError}</div> : null}
+                                </div>
+                              ))}
                           <span class={s.consecutiveFailures > 0 ? 'bad' : 'ok'}>{s.consecutiveFailures > 0 ? `failing (${s.consecutiveFailures}×)` : 'healthy'}</span>
                           {s.lastErrorCode !== null ? <span class="muted"> last error {s.lastErrorCode}</span> : null}
                           <span class="muted small"> · {formatInt(s.rpcErrors)} RPC errors</span>
