@@ -226,12 +226,43 @@ function createDashboardDeliveries(redis: Redis, settings: Settings, logger: Log
     const sortByTime = (items: DeliveryItem[]): DeliveryItem[] => items.sort((a, b) => (b.at ?? '').localeCompare(a.at ?? ''));
     return { channel, target, description, counts, recent: sortByTime(await Promise.all(recent.slice(0, RECENT).map(jobItem))), deadLetters: sortByTime(await Promise.all(failed.map(jobItem))) };
   };
+  /**
+   * One channel per email route (`email.routes[N]` as `route<N>`, and `default` for `email.to`): the email
+   * queue's recent jobs split by the route their digest was built for (older single emails count as default).
+   */
+  const emailChannels = async (email: NonNullable<Settings['email']>): Promise<DeliveryChannel[]> => {
+    const routes = email.routes ?? [];
+    const smtp = `SMTP ${redactUrl(email.smtpUrl)}${email.enabled ? '' : ' (disabled)'}`;
+    if (routes.length === 0) return [await queueChannel('email', 'email', EMAIL_QUEUE, `${smtp}, ${email.to.length} recipient${email.to.length === 1 ? '' : 's'}`)];
+    const q = queueOf(EMAIL_QUEUE);
+    const [recent, failed] = await Promise.all([
+      q.getJobs(['completed', 'failed', 'active', 'waiting', 'delayed'], 0, RECENT * (routes.length + 1) * 2 - 1, false),
+      q.getJobs(['failed'], 0, RECENT * (routes.length + 1) - 1, false),
+    ]);
+    const routeOf = (job: Job): string => {
+      const route = (job.data as { route?: unknown }).route;
+      return typeof route === 'string' ? route : 'default';
+    };
+    const sortByTime = (items: DeliveryItem[]): DeliveryItem[] => items.sort((a, b) => (b.at ?? '').localeCompare(a.at ?? ''));
+    const ids = ['default', ...routes.map((_, i) => `route${i}`)];
+    return Promise.all(
+      ids.map(async (id) => {
+        const index = /^route(\d+)$/.exec(id)?.[1];
+        const to = index === undefined ? email.to : (routes[Number(index)]?.to ?? []);
+        const mine = sortByTime(await Promise.all(recent.filter((j) => routeOf(j) === id).map(jobItem))).slice(0, RECENT);
+        const dead = sortByTime(await Promise.all(failed.filter((j) => routeOf(j) === id).map(jobItem)));
+        const counts: Record<string, number> = {};
+        for (const item of mine) counts[item.state] = (counts[item.state] ?? 0) + 1;
+        return { channel: 'email' as const, target: id, description: `${id === 'default' ? 'email.to' : `email.routes[${index}]`}: ${to.length} recipient${to.length === 1 ? '' : 's'}, ${smtp}`, counts, recent: mine, deadLetters: dead };
+      }),
+    );
+  };
   const recordItem = (r: DeliveryRecord): DeliveryItem => ({ id: r.id, state: r.status, attempts: r.attempts, error: r.lastError, at: r.createdAt, summary: `${r.type}${r.lastStatusCode !== null ? `, last HTTP ${r.lastStatusCode}` : ''}${r.replays > 0 ? `, replayed ${r.replays}x` : ''}`, replayable: r.status === 'dead' || r.status === 'failed' });
 
   return {
     async list() {
       const out: DeliveryChannel[] = [];
-      if (settings.email !== undefined) out.push(await queueChannel('email', 'email', EMAIL_QUEUE, `SMTP ${redactUrl(settings.email.smtpUrl)}, ${settings.email.to.length} recipient${settings.email.to.length === 1 ? '' : 's'}, ${(settings.email.routes ?? []).length} route${(settings.email.routes ?? []).length === 1 ? '' : 's'}${settings.email.enabled ? '' : ' (disabled)'}`));
+      if (settings.email !== undefined) out.push(...(await emailChannels(settings.email)));
       for (const w of settings.webhooks) out.push(await queueChannel('webhook', w.id, webhookQueueName(w.id), `${redactUrl(w.url)}${w.enabled ? '' : ' (disabled)'}`));
       for (const sub of (await subscriptions.loadAllIfChanged(undefined)).subscriptions ?? []) {
         const [recent, dead, failed] = await Promise.all([records.list(sub.id, { limit: RECENT }), records.list(sub.id, { status: 'dead', limit: RECENT }), records.list(sub.id, { status: 'failed', limit: RECENT })]);
