@@ -1,10 +1,10 @@
 /**
- * The demo runs a development chain (hardhat) and an SMTP sink (smtp-server).
- * Both are optionalDependencies, so a production install (`npm ci --omit=optional`,
+ * The demo runs a development chain (hardhat) and an SMTP sink (smtp-server, with
+ * libmime to print decoded subjects). They are optionalDependencies, so a production install (`npm ci --omit=optional`,
  * the Docker image) leaves them out; the demo then says so instead of crashing
  * on a missing module.
  */
-export const DEMO_PACKAGES = ['hardhat', 'smtp-server'] as const;
+export const DEMO_PACKAGES = ['hardhat', 'smtp-server', 'libmime'] as const;
 
 /** Returns the demo packages that `resolve` cannot find (it throws for a missing one, like require.resolve). */
 export function findMissingDemoPackages(resolve: (name: string) => unknown): string[] {

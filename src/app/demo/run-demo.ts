@@ -1,3 +1,4 @@
+import { decodeWords } from 'libmime';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -102,7 +103,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         emails++;
         // Quoted-printable soft line breaks would split a tx hash.
         mailTexts.push(raw.replace(/=\r?\n/g, ''));
-        const subject = /^Subject: (.*(?:\r?\n[ \t].*)*)/m.exec(raw)?.[1]?.replace(/\r?\n[ \t]/g, ' ') ?? '(no subject)';
+        // Subjects with → or a label's accents arrive as RFC 2047 encoded words: shown decoded.
+        const header = /^Subject: (.*(?:\r?\n[ \t].*)*)/m.exec(raw)?.[1]?.replace(/\r?\n[ \t]/g, ' ');
+        const subject = header === undefined ? '(no subject)' : decodeWords(header);
         print(`  📧 email    ${subject}\n             -> ${file}`);
       },
     });
