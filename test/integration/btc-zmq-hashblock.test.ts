@@ -32,9 +32,18 @@ describe('Bitcoin poller with chains.<id>.zmqUrl', () => {
       redis.disconnect();
       await deleteRedisPrefix(prefix);
     });
-    const zmqUrl = `tcp://127.0.0.1:${await findFreePort()}`;
+    // A free port can be taken by another test between the probe and the bind: probe again then.
+    let zmqUrl = '';
     let publisher = new Publisher({ linger: 0 });
-    await publisher.bind(zmqUrl);
+    for (let attempt = 1; zmqUrl === ''; attempt++) {
+      const url = `tcp://127.0.0.1:${await findFreePort()}`;
+      try {
+        await publisher.bind(url);
+        zmqUrl = url;
+      } catch (err) {
+        if (attempt >= 5) throw err;
+      }
+    }
     cleanups.push(async () => publisher.close());
 
     const wallet = chain.newWallet('p2wpkh');
@@ -68,7 +77,8 @@ describe('Bitcoin poller with chains.<id>.zmqUrl', () => {
     await publisher.unbind(zmqUrl);
     publisher.close();
     publisher = new Publisher({ linger: 0 });
-    await publisher.bind(zmqUrl);
+    // libzmq releases the endpoint asynchronously after unbind/close: the same endpoint may need a moment.
+    await waitFor(() => publisher.bind(zmqUrl).then(() => true, () => undefined), { what: `binding ${zmqUrl} again`, timeoutMs: 10_000 });
     expect(await mineAndAnnounce(2_000n)).toMatchObject({ direction: 'in', watchedAddress: wallet.address, amount: 2_000n });
     expect(published).toHaveLength(2);
   }, 60_000);

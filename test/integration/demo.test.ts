@@ -49,6 +49,10 @@ describe('chainwatch demo', () => {
     const out = hooks.find((h) => h.data['chain'] === 'bitcoin' && h.data['direction'] === 'out' && Number(h.data['confirmations']) > 0);
     expect(out?.data['amount']).toBe('500000000');
     expect(lines.join('\n')).toContain('Where to look');
+    // Email subjects are printed as a person reads them (decoded), never as RFC 2047 encoded words.
+    const subjects = lines.filter((l) => l.includes('📧 email'));
+    expect(subjects.length).toBeGreaterThan(0);
+    for (const s of subjects) expect(s).not.toMatch(/=\?UTF-8\?/i);
 
     // Issue #11: every followed hop was alerted live, saying its path; the trail reaches the exchange on both chains and exports.
     for (const tx of result.follow.txs) expect(hooks.some((h) => h.data['txHash'] === tx)).toBe(true);

@@ -1,4 +1,4 @@
-import { decodeWords } from 'libmime';
+import libmime from 'libmime';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -105,7 +105,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         mailTexts.push(raw.replace(/=\r?\n/g, ''));
         // Subjects with → or a label's accents arrive as RFC 2047 encoded words: shown decoded.
         const header = /^Subject: (.*(?:\r?\n[ \t].*)*)/m.exec(raw)?.[1]?.replace(/\r?\n[ \t]/g, ' ');
-        const subject = header === undefined ? '(no subject)' : decodeWords(header);
+        const subject = header === undefined ? '(no subject)' : libmime.decodeWords(header);
         print(`  📧 email    ${subject}\n             -> ${file}`);
       },
     });
