@@ -27,6 +27,7 @@ import { stringify } from 'yaml';
 import { createLogger } from '../src/app/logger.js';
 import { runChainwatch } from '../src/app/run-chainwatch.js';
 import { startLocalEvmChain } from '../src/devchain/start-local-evm-chain.js';
+import { deleteKeysMatching } from '../src/adapters/redis/delete-keys-matching.js';
 
 const WS_BLOCKS = Number(process.env['BENCH_WS_BLOCKS'] ?? 100);
 const POLL_BLOCKS = Number(process.env['BENCH_POLL_BLOCKS'] ?? 40);
@@ -139,14 +140,7 @@ try {
   receiver.closeAllConnections();
   receiver.close();
   await node.stop();
-  for (const prefix of prefixes) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  }
+  for (const prefix of prefixes) await deleteKeysMatching(redis, `${prefix}*`);
   redis.disconnect();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 }

@@ -43,6 +43,7 @@ import { createMovementSink } from '../src/adapters/redis/create-movement-sink.j
 import { createRedisCursorStore } from '../src/adapters/redis/cursor-store.js';
 import { deployContract, loadDevContractArtifact } from '../src/devchain/deploy-contract.js';
 import { startLocalEvmChain } from '../src/devchain/start-local-evm-chain.js';
+import { deleteKeysMatching } from '../src/adapters/redis/delete-keys-matching.js';
 
 const BLOCKS = Number(process.env['BENCH_BLOCKS'] ?? 300);
 const TXS_PER_BLOCK = Number(process.env['BENCH_TXS_PER_BLOCK'] ?? 150);
@@ -264,11 +265,6 @@ try {
   table(downSamples, RAW, () => BLOCKS);
 } finally {
   await node.stop();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
+  await deleteKeysMatching(redis, `${prefix}*`);
   redis.disconnect();
 }

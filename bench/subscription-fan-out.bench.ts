@@ -24,6 +24,7 @@ import { buildWebhookId } from '../src/core/alert/sign-webhook.js';
 import { buildMovementId, type Movement } from '../src/core/movement.js';
 import { signWithSecrets } from '../src/core/route/sign-with-secrets.js';
 import type { Subscription } from '../src/core/route/subscription.js';
+import { deleteKeysMatching } from '../src/adapters/redis/delete-keys-matching.js';
 
 const SUBSCRIPTIONS = Number(process.env['BENCH_SUBSCRIPTIONS'] ?? 1000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
@@ -151,12 +152,7 @@ try {
   agent.destroy();
   await engine.close();
 } finally {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
+  await deleteKeysMatching(redis, `${prefix}*`);
   redis.disconnect();
   server.closeAllConnections();
   server.close();

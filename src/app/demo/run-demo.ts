@@ -22,6 +22,7 @@ import type { IncidentTotals } from '../../core/follow/derived-entry.js';
 import { formatFollowPath } from '../../core/follow/format-follow-path.js';
 import type { AddressLabel, LabelBook } from '../../core/labels/address-label.js';
 import { normalizeUtxoAddress } from '../../core/address/normalize-utxo-address.js';
+import { deleteKeysMatching } from '../../adapters/redis/delete-keys-matching.js';
 
 export interface DemoOptions {
   /** Where emails (.eml), the webhook log and the generated config go. */
@@ -313,12 +314,7 @@ async function deletePrefix(url: string, prefix: string): Promise<void> {
   const { Redis } = await import('ioredis');
   const redis = new Redis(url, { maxRetriesPerRequest: 1 });
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteKeysMatching(redis, `${prefix}:*`);
   } finally {
     redis.disconnect();
   }
