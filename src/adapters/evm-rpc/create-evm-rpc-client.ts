@@ -81,6 +81,11 @@ export interface EvmRpcClientOptions {
   readonly maxRetryAfterMs?: number;
   /** How long results of a failed batch are kept for its retry (default 30 s). */
   readonly keepFetchedMs?: number;
+  /**
+   * After failing over, how long to stay on a later URL before trying the first (primary) one again
+   * (default 60 s): the operator's first URL is usually their own node, the others paid or public fallbacks.
+   */
+  readonly primaryRetryMs?: number;
   /** Called on every failed attempt (for metrics and logs); the message is already redacted. */
   readonly onAttemptFailed?: (info: RpcAttemptFailure) => void;
   readonly fetch?: typeof globalThis.fetch;
@@ -121,6 +126,14 @@ export function createEvmRpcClient(options: EvmRpcClientOptions): EvmRpcClient {
   const maxAttempts = options.maxAttempts ?? Math.max(6, options.urls.length * 3);
   const keepFetchedMs = options.keepFetchedMs ?? 30_000;
   let preferred = 0;
+  /** When the client last moved off the first URL (null while on it). */
+  let leftPrimaryAt: number | null = null;
+  const primaryRetryMs = options.primaryRetryMs ?? 60_000;
+  const moveTo = (index: number): void => {
+    if (index !== 0 && preferred === 0) leftPrimaryAt = now();
+    if (index === 0) leftPrimaryAt = null;
+    preferred = index;
+  };
   let nextId = 1;
   const endpoints = new Map(options.urls.map((url) => [url, toEndpoint(url)] as const));
   const health = options.urls.map(() => ({ lastOkAt: null as number | null, lastFailureAt: null as number | null, lastError: null as string | null, consecutiveFailures: 0 }));
@@ -196,6 +209,8 @@ export function createEvmRpcClient(options: EvmRpcClientOptions): EvmRpcClient {
     const methods = [...new Set(calls.map((c) => c.method))].join(',');
     const outcomes: (JsonRpcOutcome | undefined)[] = new Array<JsonRpcOutcome | undefined>(calls.length);
     let pending: Pending[] = [];
+    // Back to the primary URL once it has had time to recover; if it still fails, the attempt fails over again.
+    if (preferred !== 0 && leftPrimaryAt !== null && now() - leftPrimaryAt >= primaryRetryMs) moveTo(0);
     calls.forEach((call, index) => {
       const stored = takeKept(call);
       if (stored?.ok === true && call.check?.(stored.result) === undefined) outcomes[index] = stored;
@@ -242,7 +257,7 @@ export function createEvmRpcClient(options: EvmRpcClientOptions): EvmRpcClient {
       const error = firstError!;
       // Fail over at once to a URL not yet tried this round; back off once every URL failed.
       roundTried.add(i);
-      preferred = (i + 1) % options.urls.length;
+      moveTo((i + 1) % options.urls.length);
       let retryInMs = 0;
       if (roundTried.size >= options.urls.length) {
         roundTried = new Set();
@@ -277,7 +292,7 @@ export function createEvmRpcClient(options: EvmRpcClientOptions): EvmRpcClient {
   return {
     batch,
     failover() {
-      preferred = (preferred + 1) % options.urls.length;
+      moveTo((preferred + 1) % options.urls.length);
     },
     forget() {
       kept.clear();

@@ -152,3 +152,52 @@ describe('EVM RPC client: per-URL health (dashboard chains page)', () => {
     expect(b!.lastOkAt).toEqual(expect.any(Number));
   });
 });
+
+describe('EVM RPC client: back to the primary URL', () => {
+  it('stays on the fallback after a failover, then tries the first URL again once primaryRetryMs has passed', async () => {
+    let clock = 1_000_000;
+    let primaryDown = true;
+    const asked: string[] = [];
+    const fetch = (async (url: unknown, init?: { body?: unknown }) => {
+      const host = new URL(String(url)).host;
+      asked.push(host);
+      if (host === 'primary.example' && primaryDown) return new Response('bad gateway', { status: 502 });
+      const calls = JSON.parse(String(init?.body)) as SentCall[];
+      return new Response(JSON.stringify(calls.map((c) => ({ jsonrpc: '2.0', id: c.id, ...(ok(c) as object) }))), { status: 200 });
+    }) as typeof globalThis.fetch;
+    const c = createEvmRpcClient({ chain: 'test', urls: ['http://primary.example/', 'http://fallback.example/'], timeoutMs: 1000, fetch, sleep: async () => undefined, random: () => 0, now: () => clock, primaryRetryMs: 60_000 });
+
+    await c.batch(blocks(1));
+    expect(asked).toEqual(['primary.example', 'fallback.example']);
+    clock += 30_000;
+    primaryDown = false;
+    await c.batch(blocks(1));
+    expect(asked.slice(2)).toEqual(['fallback.example']);
+    expect(c.endpoints().map((e) => e.preferred)).toEqual([false, true]);
+
+    clock += 31_000;
+    await c.batch(blocks(1));
+    expect(asked.slice(3)).toEqual(['primary.example']);
+    expect(c.endpoints().map((e) => e.preferred)).toEqual([true, false]);
+  });
+
+  it('a primary still down when retried costs one failed attempt, then the fallback serves for another interval', async () => {
+    let clock = 0;
+    const asked: string[] = [];
+    const fetch = (async (url: unknown, init?: { body?: unknown }) => {
+      const host = new URL(String(url)).host;
+      asked.push(host);
+      if (host === 'primary.example') return new Response('bad gateway', { status: 502 });
+      const calls = JSON.parse(String(init?.body)) as SentCall[];
+      return new Response(JSON.stringify(calls.map((c) => ({ jsonrpc: '2.0', id: c.id, ...(ok(c) as object) }))), { status: 200 });
+    }) as typeof globalThis.fetch;
+    const c = createEvmRpcClient({ chain: 'test', urls: ['http://primary.example/', 'http://fallback.example/'], timeoutMs: 1000, fetch, sleep: async () => undefined, random: () => 0, now: () => clock });
+
+    await c.batch(blocks(1));
+    clock += 60_000;
+    await c.batch(blocks(1));
+    clock += 1_000;
+    await c.batch(blocks(1));
+    expect(asked).toEqual(['primary.example', 'fallback.example', 'primary.example', 'fallback.example', 'fallback.example']);
+  });
+});
