@@ -1,11 +1,10 @@
-import { watch, type FSWatcher } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, formatConfigProblem } from '../config/config-error.js';
 import { LABELS_DIR, loadLabels, type LoadedLabels } from '../config/load-labels.js';
 import type { Settings } from '../config/schema.js';
 import type { LabelBook } from '../core/labels/address-label.js';
 import type { Logger } from './logger.js';
+import { snapshotYamlDirectory, watchYamlDirectory } from './yaml-directory-watch.js';
 
 export interface LabelReloader {
   /** The last good label book; never a half-loaded or invalid one. */
@@ -42,34 +41,10 @@ export function createLabelReloader(options: LabelReloaderOptions): LabelReloade
   let fingerprint = fingerprintOf(options.initial);
   // Unknown until the first refresh: an edit between the initial load and now must not be missed.
   let snapshot: string | undefined;
-  let inFlight: Promise<boolean> | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let watcher: FSWatcher | undefined;
 
-  async function takeSnapshot(): Promise<string> {
-    let names: string[];
-    try {
-      names = (await readdir(labelsDir)).filter((n) => /\.ya?ml$/.test(n) && !n.startsWith('.')).sort();
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
-      throw err;
-    }
-    const parts = await Promise.all(
-      names.map(async (n) => {
-        try {
-          const s = await stat(path.join(labelsDir, n), { bigint: true });
-          // ctime and inode catch an atomic rename-over that keeps size and mtime.
-          return `${n}\0${s.size}\0${s.mtimeNs}\0${s.ctimeNs}\0${s.ino}`;
-        } catch {
-          return `${n}\0gone`;
-        }
-      }),
-    );
-    return parts.join('\n');
-  }
 
   async function refresh(): Promise<boolean> {
-    const next = await takeSnapshot();
+    const next = await snapshotYamlDirectory(labelsDir);
     if (next === snapshot) return false;
     snapshot = next;
     let loaded: LoadedLabels;
@@ -97,37 +72,12 @@ export function createLabelReloader(options: LabelReloaderOptions): LabelReloade
     return true;
   }
 
+  const directory = watchYamlDirectory({ dir: labelsDir, intervalMs: options.intervalMs, reloadIfChanged: refresh, onError: (err) => logger.error({ err }, 'label check failed') });
   const reloader: LabelReloader = {
     current: () => book,
-    refreshIfChanged() {
-      inFlight ??= refresh().finally(() => {
-        inFlight = undefined;
-      });
-      return inFlight;
-    },
-    start() {
-      if (timer !== undefined) return;
-      const tick = (): void => {
-        reloader.refreshIfChanged().catch((err: unknown) => logger.error({ err }, 'label check failed'));
-      };
-      timer = setInterval(tick, options.intervalMs);
-      timer.unref();
-      try {
-        watcher = watch(labelsDir, { persistent: false }, tick);
-        watcher.on('error', () => {
-          watcher?.close();
-          watcher = undefined;
-        });
-      } catch {
-        // No labels directory (labels are optional) or no fs.watch: the interval suffices.
-      }
-    },
-    stop() {
-      if (timer !== undefined) clearInterval(timer);
-      timer = undefined;
-      watcher?.close();
-      watcher = undefined;
-    },
+    refreshIfChanged: directory.refreshIfChanged,
+    start: directory.start,
+    stop: directory.stop,
   };
   return reloader;
 }

@@ -1,5 +1,3 @@
-import { watch, type FSWatcher } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, formatConfigProblem } from '../config/config-error.js';
 import { createWatchlistFileCache, lazyEntries, loadWatchlists, WATCHLISTS_DIR, type LoadedWatchlists, type WatchlistFileCache } from '../config/load-watchlists.js';
@@ -7,6 +5,7 @@ import { CompactWatchlistIndex } from '../core/index-watchlist-segments.js';
 import type { Settings } from '../config/schema.js';
 import type { WatchlistEntry, WatchlistIndex } from '../core/watchlist.js';
 import type { Logger } from './logger.js';
+import { snapshotYamlDirectory, watchYamlDirectory } from './yaml-directory-watch.js';
 import type { Metrics } from './metrics.js';
 import { memoryLogFields } from './read-process-memory.js';
 import { collectGarbage } from './collect-garbage.js';
@@ -65,9 +64,6 @@ export function createWatchlistReloader(options: WatchlistReloaderOptions): Watc
   // reloader existed, so an edit in between must not be missed. The first
   // refresh therefore always reloads (and reports a change only if there is one).
   let snapshot: string | undefined;
-  let inFlight: Promise<boolean> | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let watcher: FSWatcher | undefined;
   const listeners = new Set<(change: WatchlistChange) => void>();
 
   setEntryGauges();
@@ -84,30 +80,9 @@ export function createWatchlistReloader(options: WatchlistReloaderOptions): Watc
     for (const [chain, n] of counts) metrics.watchlistEntries.set({ chain }, n);
   }
 
-  async function takeSnapshot(): Promise<string> {
-    let names: string[];
-    try {
-      names = (await readdir(watchDir)).filter((n) => /\.ya?ml$/.test(n) && !n.startsWith('.')).sort();
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
-      throw err;
-    }
-    const parts = await Promise.all(
-      names.map(async (n) => {
-        try {
-          const s = await stat(path.join(watchDir, n), { bigint: true });
-          // ctime and inode catch an atomic rename-over that keeps size and mtime.
-          return `${n}\0${s.size}\0${s.mtimeNs}\0${s.ctimeNs}\0${s.ino}`;
-        } catch {
-          return `${n}\0gone`;
-        }
-      }),
-    );
-    return parts.join('\n');
-  }
 
   async function refresh(): Promise<boolean> {
-    const next = await takeSnapshot();
+    const next = await snapshotYamlDirectory(watchDir);
     if (next === snapshot) return false;
     snapshot = next;
     const started = performance.now();
@@ -162,39 +137,13 @@ export function createWatchlistReloader(options: WatchlistReloaderOptions): Watc
     return true;
   }
 
+  const directory = watchYamlDirectory({ dir: watchDir, intervalMs: options.intervalMs, reloadIfChanged: refresh, onError: (err) => logger.error({ err }, 'watchlist check failed') });
   const reloader: WatchlistReloader = {
     current: () => index,
     currentEntries: () => entries(),
-    refreshIfChanged() {
-      inFlight ??= refresh().finally(() => {
-        inFlight = undefined;
-      });
-      return inFlight;
-    },
-    start() {
-      if (timer !== undefined) return;
-      const tick = (): void => {
-        reloader.refreshIfChanged().catch((err: unknown) => logger.error({ err }, 'watchlist check failed'));
-      };
-      timer = setInterval(tick, options.intervalMs);
-      timer.unref();
-      try {
-        watcher = watch(watchDir, { persistent: false }, tick);
-        watcher.on('error', () => {
-          // The directory went away; the interval keeps checking.
-          watcher?.close();
-          watcher = undefined;
-        });
-      } catch {
-        // No watchlists directory yet, or the platform lacks fs.watch: the interval suffices.
-      }
-    },
-    stop() {
-      if (timer !== undefined) clearInterval(timer);
-      timer = undefined;
-      watcher?.close();
-      watcher = undefined;
-    },
+    refreshIfChanged: directory.refreshIfChanged,
+    start: directory.start,
+    stop: directory.stop,
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
