@@ -188,6 +188,11 @@ export function createLiveFeed(redis: Redis, streamKey: string, logger: Logger):
   };
 }
 
+/** Newest first (deliveries without a time last). */
+function sortByTime(items: DeliveryItem[]): DeliveryItem[] {
+  return items.sort((a, b) => (b.at ?? '').localeCompare(a.at ?? ''));
+}
+
 function createDashboardDeliveries(redis: Redis, settings: Settings, logger: Logger): DashboardDeliveries & { close(): Promise<void> } {
   const prefix = settings.redis.prefix;
   const queues = new Map<string, Queue>();
@@ -223,7 +228,6 @@ function createDashboardDeliveries(redis: Redis, settings: Settings, logger: Log
       q.getJobs(['completed', 'failed', 'active', 'waiting', 'delayed'], 0, RECENT - 1, false),
       q.getJobs(['failed'], 0, RECENT - 1, false),
     ]);
-    const sortByTime = (items: DeliveryItem[]): DeliveryItem[] => items.sort((a, b) => (b.at ?? '').localeCompare(a.at ?? ''));
     return { channel, target, description, counts, recent: sortByTime(await Promise.all(recent.slice(0, RECENT).map(jobItem))), deadLetters: sortByTime(await Promise.all(failed.map(jobItem))) };
   };
   /**
@@ -243,7 +247,6 @@ function createDashboardDeliveries(redis: Redis, settings: Settings, logger: Log
       const route = (job.data as { route?: unknown }).route;
       return typeof route === 'string' ? route : 'default';
     };
-    const sortByTime = (items: DeliveryItem[]): DeliveryItem[] => items.sort((a, b) => (b.at ?? '').localeCompare(a.at ?? ''));
     const ids = ['default', ...routes.map((_, i) => `route${i}`)];
     return Promise.all(
       ids.map(async (id) => {
