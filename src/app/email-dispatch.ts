@@ -126,28 +126,14 @@ export async function startEmailDispatch(options: EmailDispatchOptions): Promise
       );
       const ids = digest === undefined ? { messageId: `<${String(job.id)}@${domain}>`, threadRootId: undefined } : buildDigestMessageIds(digest.groupId, digest.seq, domain);
       const fields = { channel: 'email', target: 'email', job_id: job.id, attempt: job.attemptsMade + 1, movements: items.length };
-      try {
-        await sender.send({
-          from: email.from,
-          to: digest?.to ?? email.to,
-          ...rendered,
-          messageId: ids.messageId,
-          ...(ids.threadRootId !== undefined && ids.threadRootId !== ids.messageId ? { inReplyTo: ids.threadRootId, references: [ids.threadRootId] } : {}),
-          headers: { 'Auto-Submitted': 'auto-generated', 'X-Chainwatch-Group': digest === undefined ? 'single' : sanitizeHeaderValue(digest.groupKey) },
-        });
-        metrics.deliveries.inc({ channel: 'email', target: 'email' });
-        logger.info(fields, 'alert delivered');
-      } catch (err) {
-        metrics.deliveryFailures.inc({ channel: 'email', target: 'email' });
-        if (err instanceof PermanentError) {
-          permanent.inc({ code: err.code });
-          logger.error({ ...fields, err }, 'email refused permanently; job kept in the failed set');
-          throw new UnrecoverableError(`${err.code}: ${err.message}`);
-        }
-        const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-        logger.warn({ ...fields, err, will_retry: !final }, final ? 'email failed after the last attempt; job kept in the failed set' : 'email failed; will retry');
-        throw err;
-      }
+      await deliver(job, fields, 'alert delivered', {
+        from: email.from,
+        to: digest?.to ?? email.to,
+        ...rendered,
+        messageId: ids.messageId,
+        ...(ids.threadRootId !== undefined && ids.threadRootId !== ids.messageId ? { inReplyTo: ids.threadRootId, references: [ids.threadRootId] } : {}),
+        headers: { 'Auto-Submitted': 'auto-generated', 'X-Chainwatch-Group': digest === undefined ? 'single' : sanitizeHeaderValue(digest.groupKey) },
+      });
     },
     { connection, prefix, concurrency: 1, ...DELIVERY_WORKER_OPTIONS, settings: { backoffStrategy: options.backoffStrategy } },
   );
@@ -157,18 +143,23 @@ export async function startEmailDispatch(options: EmailDispatchOptions): Promise
     const d = parseOrFail(job, parseLifecycleEmailJob);
     const rendered = renderLifecycleEmail(d.item.movement, { subjectPrefix: email.subjectPrefix, explorerUrls, at: d.item.timestamp });
     const fields = { channel: 'email', target: 'email', job_id: job.id, attempt: job.attemptsMade + 1, event: d.item.movement.event };
+    await deliver(job, fields, 'lifecycle email delivered', {
+      from: email.from,
+      to: d.to,
+      ...rendered,
+      messageId: d.messageId,
+      inReplyTo: d.inReplyTo,
+      references: d.references,
+      headers: { 'Auto-Submitted': 'auto-generated', 'X-Chainwatch-Group': sanitizeHeaderValue(d.groupKey), 'X-Chainwatch-Event': sanitizeHeaderValue(d.item.movement.event ?? 'movement.detected') },
+    });
+  }
+
+  /** Sends one email job; a permanent SMTP refusal ends the job (failed set), anything else is retried by BullMQ. */
+  async function deliver(job: Job, fields: Readonly<Record<string, unknown>>, delivered: string, message: Parameters<typeof sender.send>[0]): Promise<void> {
     try {
-      await sender.send({
-        from: email.from,
-        to: d.to,
-        ...rendered,
-        messageId: d.messageId,
-        inReplyTo: d.inReplyTo,
-        references: d.references,
-        headers: { 'Auto-Submitted': 'auto-generated', 'X-Chainwatch-Group': sanitizeHeaderValue(d.groupKey), 'X-Chainwatch-Event': sanitizeHeaderValue(d.item.movement.event ?? 'movement.detected') },
-      });
+      await sender.send(message);
       metrics.deliveries.inc({ channel: 'email', target: 'email' });
-      logger.info(fields, 'lifecycle email delivered');
+      logger.info(fields, delivered);
     } catch (err) {
       metrics.deliveryFailures.inc({ channel: 'email', target: 'email' });
       if (err instanceof PermanentError) {
