@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { createDerivedEntryStore, type DerivedEntryStore } from '../../adapters/redis/derived-entry-store.js';
 import { createWatchlistOverlayStore } from '../../adapters/redis/watchlist-overlay-store.js';
-import { ConfigError, formatConfigProblem } from '../../config/load-config.js';
-import { loadSettings } from '../../config/load-settings.js';
 import type { ChainConfig, Settings } from '../../config/schema.js';
 import { sanitizeHeaderValue } from '../../core/alert/sanitize-header-value.js';
 import { formatBaseUnits } from '../../core/alert/format-amount.js';
@@ -12,7 +10,7 @@ import type { DerivedEntry, DerivedEntryStatus } from '../../core/follow/derived
 import { utxoAsset } from '../../core/btc/utxo-chain.js';
 import { formatTable } from '../../core/watchlist-query/format-table.js';
 import { followKeyOf, removalOf } from '../../app/follow-stage.js';
-import { resolveConfigDir } from '../config-dir.js';
+import { withRedisSettings } from '../with-redis-settings.js';
 
 /**
  * `chainwatch follow ls | show | stop | export` (issue #11, docs/follow.md): the
@@ -174,24 +172,6 @@ async function findEntry(store: DerivedEntryStore, settings: Settings, chainId: 
   return entry;
 }
 
-async function withStore(command: Command, run: (store: DerivedEntryStore, settings: Settings, redis: Redis) => Promise<number>): Promise<void> {
-  let settings: Settings;
-  try {
-    settings = await loadSettings(resolveConfigDir(command), process.env);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    for (const p of err.problems) process.stderr.write(`${formatConfigProblem(p)}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  const redis = new Redis(settings.redis.url, { maxRetriesPerRequest: 1, lazyConnect: true });
-  redis.on('error', () => undefined); // surfaced as the command's error below
-  try {
-    process.exitCode = await run(createDerivedEntryStore(redis, settings.redis.prefix), settings, redis);
-  } catch (err) {
-    process.stderr.write(`follow: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  } finally {
-    redis.disconnect();
-  }
+function withStore(command: Command, run: (store: DerivedEntryStore, settings: Settings, redis: Redis) => Promise<number>): Promise<void> {
+  return withRedisSettings('follow', command, (redis, settings) => run(createDerivedEntryStore(redis, settings.redis.prefix), settings, redis));
 }

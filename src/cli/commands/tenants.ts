@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
-import { Redis } from 'ioredis';
 import { createTenantStore, TenantExistsError, type TenantStore } from '../../adapters/redis/tenant-store.js';
-import { ConfigError, formatConfigProblem } from '../../config/load-config.js';
-import { loadSettings } from '../../config/load-settings.js';
-import { resolveConfigDir } from '../config-dir.js';
+import { withRedisSettings } from '../with-redis-settings.js';
 
 /**
  * `chainwatch tenants add NAME | ls | revoke NAME` (issue #9): the operator
@@ -68,24 +65,6 @@ export function registerTenantsCommand(program: Command): void {
     );
 }
 
-async function withStore(command: Command, run: (store: TenantStore) => Promise<number>): Promise<void> {
-  let settings;
-  try {
-    settings = await loadSettings(resolveConfigDir(command), process.env);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    for (const p of err.problems) process.stderr.write(`${formatConfigProblem(p)}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  const redis = new Redis(settings.redis.url, { maxRetriesPerRequest: 1, lazyConnect: true });
-  redis.on('error', () => undefined); // surfaced as the command's error below
-  try {
-    process.exitCode = await run(createTenantStore(redis, settings.redis.prefix));
-  } catch (err) {
-    process.stderr.write(`tenants: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  } finally {
-    redis.disconnect();
-  }
+function withStore(command: Command, run: (store: TenantStore) => Promise<number>): Promise<void> {
+  return withRedisSettings('tenants', command, (redis, settings) => run(createTenantStore(redis, settings.redis.prefix)));
 }
