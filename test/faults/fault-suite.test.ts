@@ -405,7 +405,9 @@ it(`fault injection (${profile.name} profile)`, async () => {
   const totalFaults = [...faults.values()].reduce((a, b) => a + b, 0);
   console.log(`faults injected (seed ${seed}):`);
   for (const [kind, n] of [...faults].sort()) console.log(`  ${kind}: ${n}`);
-  if (rpcInjected === 0) console.log('  (the RPC fault proxy injected nothing: test/helpers/rpc-fault-proxy.ts is the pass-through stub)');
+  if (rpcInjected === 0) problems.push('the RPC fault proxy injected no fault');
+  // A reorg deeper than confirmations waits for an alert of its branch: a run without a single retraction checked nothing.
+  if (RETRACTIONS_IMPLEMENTED && ledger.webhook.retractionsExpected === 0) problems.push('no alerted movement was orphaned by a reorg: retractions were not exercised');
   for (const [name, c] of [['webhook', ledger.webhook], ['email', ledger.email]] as const) {
     console.log(
       `${name}: ${c.movements} movements, ${c.deliveredOnce} delivered once, ${c.lost.length} lost, ${c.duplicated.length} duplicated, ` +
