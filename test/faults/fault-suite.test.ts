@@ -251,8 +251,11 @@ it(`fault injection (${profile.name} profile)`, async () => {
         writeFileSync(watchlistFile, `${good}\n  - chain: ${EVM_CHAIN}\n    address: [not, an, address\n\u0000garbage: {{{\n`);
         count('watchlist replaced by garbage');
         log('watchlist replaced by garbage');
-        // Every process rejects it (with file and line) and keeps watching the last good list.
-        await waitFor(() => [...fleet.values()].every((m) => m.output().slice(marks.get(m.role)).includes('still watching the last good list')), {
+        // Every process rejects it (with file and line) and keeps watching the last good list. One killed
+        // meanwhile waits for the config to be whole again before it restarts (see breakConfig): not judged.
+        const judged = (): FleetMember[] => [...fleet.values()].filter((m) => m.isRunning());
+        const rejected = (m: FleetMember): boolean => m.output().slice(marks.get(m.role)).includes('still watching the last good list');
+        await waitFor(() => judged().length > 0 && judged().every(rejected), {
           what: 'every process to reject the garbage watchlist',
           timeoutMs: 30_000,
         }).catch((err: Error) => problems.push(err.message));
