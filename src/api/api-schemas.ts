@@ -1,5 +1,5 @@
 import { LABEL_CATEGORIES } from '../core/labels/address-label.js';
-import { MOVEMENT_EVENTS, SEVERITIES } from '../core/movement.js';
+import { MOVEMENT_EVENTS, MOVEMENT_KINDS, SEVERITIES } from '../core/movement.js';
 
 /**
  * JSON Schemas of the tenant API: Fastify validates requests with them and
@@ -18,7 +18,7 @@ export const filtersSchema = {
     incidents: stringList('incident slugs of the matched watchlist entry, e.g. ["ronin-2022"]'),
     tags: stringList('tags of the matched watchlist entry, e.g. ["lazarus"]'),
     directions: { type: 'array', items: { type: 'string', enum: ['in', 'out', 'self'] }, minItems: 1 },
-    kinds: { type: 'array', items: { type: 'string', enum: ['native', 'internal', 'erc20', 'erc721', 'erc1155', 'activity', 'btc'] }, minItems: 1 },
+    kinds: { type: 'array', items: { type: 'string', enum: [...MOVEMENT_KINDS] }, minItems: 1 },
     minSeverity: { type: 'string', enum: [...SEVERITIES], description: 'needs enrichment; movements without a severity do not match' },
     minUsd: { ...decimal, description: 'needs enrichment; movements without a USD value do not match' },
     minAmount: { type: 'object', additionalProperties: decimal, maxProperties: 200, description: 'minimum amount in human units per asset symbol, e.g. {"ETH": "10"}; other symbols pass' },

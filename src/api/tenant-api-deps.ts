@@ -1,3 +1,4 @@
+import type { ChainAddressFormat } from '../core/address/normalize-chain-address.js';
 import type { FastifyRequest } from 'fastify';
 import type { DeliveryRecord, DeliveryStore } from '../adapters/redis/delivery-store.js';
 import type { SubscriptionStore } from '../adapters/redis/subscription-store.js';
@@ -17,7 +18,7 @@ export interface TenantApiDeps {
   /** The SSRF guard at creation: undefined when allowed, else the reason. */
   checkTarget(url: string): Promise<string | undefined>;
   /** Configured chains: addresses are validated against them. */
-  readonly chains: ReadonlyMap<string, { readonly kind: 'evm' | 'bitcoin'; readonly network?: 'mainnet' | 'testnet' | 'signet' | 'regtest' }>;
+  readonly chains: ReadonlyMap<string, ChainAddressFormat>;
   /** Per-tenant rate limit: seconds to wait when over it. */
   rateLimit(tenantId: string): Promise<{ readonly ok: true } | { readonly ok: false; readonly retryAfterSeconds: number }>;
   now(): Date;

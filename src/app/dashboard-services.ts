@@ -1,3 +1,4 @@
+import { knownChainOf } from '../config/load-settings.js';
 import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,7 +73,7 @@ export function startDashboardServices(options: {
   const statusStore = createChainStatusStore(redis, prefix);
   const deliveries = createDashboardDeliveries(redis, settings, logger);
   const chainIds = [...settings.chains.keys()];
-  const chainInfo = new Map([...settings.chains.values()].map((c) => [c.id, { ...(c.kind === 'evm' || c.kind === 'tron' ? { kind: 'evm' as const } : { kind: 'bitcoin' as const, network: c.network }), explorerUrl: c.explorerUrl ?? null }]));
+  const chainInfo = new Map([...settings.chains.values()].map((c) => [c.id, { ...knownChainOf(c), explorerUrl: c.explorerUrl ?? null }]));
 
   let shown: { from: readonly WatchlistEntry[]; entries: readonly WatchlistEntry[] } | undefined;
   const plugin = dashboardPlugin({

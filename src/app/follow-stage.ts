@@ -1,4 +1,6 @@
 import type { Redis } from 'ioredis';
+import { isLedgerChain } from '../core/ledger/ledger-kinds.js';
+import { ledgerAddressKey } from '../core/ledger/normalize-ledger-address.js';
 import { Counter } from 'prom-client';
 import type { FollowConfig } from '../config/follow-schema.js';
 import type { ChainConfig } from '../config/schema.js';
@@ -100,6 +102,7 @@ export function followKeyOf(chain: ChainConfig): KeyOf {
       return undefined;
     }
   };
+  if (isLedgerChain(chain)) return (d) => ledgerAddressKey(chain.kind, d, { addressPrefix: chain.addressPrefix });
   return (d) => {
     try {
       return normalizeUtxoAddress(d, chain.kind, chain.network).matchKey;

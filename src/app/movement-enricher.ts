@@ -1,3 +1,4 @@
+import { knownChainOf } from '../config/load-settings.js';
 import type { Settings } from '../config/schema.js';
 import { checkPriceRound } from '../core/enrich/check-price-round.js';
 import { enrichMovement, priceSymbolOf, type PriceQuote } from '../core/enrich/enrich-movement.js';
@@ -99,7 +100,7 @@ export function createMovementEnricher(options: MovementEnricherOptions): Moveme
 /** Match keys of the configured chains' addresses, for label lookups. */
 function chainMatchKeyOf(settings: Settings): MatchKeyOf {
   const formats = new Map<string, ChainAddressFormat>();
-  for (const [id, c] of settings.chains) formats.set(id, c.kind === 'evm' || c.kind === 'tron' ? { kind: c.kind } : { kind: c.kind, network: c.network });
+  for (const [id, c] of settings.chains) formats.set(id, knownChainOf(c));
   return (chain, address) => {
     const format = formats.get(chain);
     return format === undefined ? undefined : labelMatchKey(format, address);

@@ -19,6 +19,8 @@ import type { HealthReport } from './api-server.js';
 import { createBitcoinPoller } from './btc-poller.js';
 import { createEvmPoller } from './evm-poller.js';
 import { createTronPoller } from './tron-poller.js';
+import { createLedgerPoller } from './ledger-poller.js';
+import { isLedgerChain } from '../core/ledger/ledger-kinds.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createReadiness, type Readiness } from './readiness.js';
@@ -214,6 +216,22 @@ export async function runChainwatch(options: RunChainwatchOptions): Promise<Runn
           pollers.set(chain.id, { chain: chain.id, pollOnce: () => poller.pollOnce() });
           watched.push(watchedChain(chain, () => poller.status()));
           published.push({ id: chain.id, kind: chain.kind, endpoints: describeEndpoints(chain), status: watched[watched.length - 1]!.status });
+        } else if (isLedgerChain(chain)) {
+          const enricher = createMovementEnricher({ settings, logger, metrics, labels });
+          const { follower, source } = createLedgerPoller({ chain, currentWatchlist, beforeStep, cursorStore, sink, lease, reorgLedger, logger, metrics, enricher, ...followWiring });
+          follower.start();
+          closers.unshift(() => follower.stop());
+          pollers.set(chain.id, { chain: chain.id, pollOnce: () => follower.pollOnce() });
+          watched.push(watchedChain(chain, () => follower.status()));
+          published.push({ id: chain.id, kind: chain.kind, endpoints: describeEndpoints(chain), status: watched[watched.length - 1]!.status });
+          // What the node offers and how it is used (issue #14: nodes differ): informational, never makes the process unready.
+          if (source.describe !== undefined) {
+            const describe = source.describe.bind(source);
+            readiness.register(`node:${chain.id}`, () => {
+              const data = describe();
+              return { ready: true, detail: Object.entries(data).map(([k, v]) => `${k}: ${String(v)}`).join(', '), data };
+            });
+          }
         } else {
           const outpointStore = createRedisOutpointStore(redis, settings.redis.prefix);
           const enricher = createMovementEnricher({ settings, logger, metrics, labels });
@@ -331,5 +349,6 @@ async function checkHealth(redis: Redis): Promise<HealthReport> {
 function describeEndpoints(chain: ChainConfig): string[] {
   if (chain.kind === 'evm') return chain.rpcUrls.map(redactUrl);
   if (chain.kind === 'tron') return [redactUrl(chain.httpUrl)];
+  if (isLedgerChain(chain)) return [chain.apiUrl, ...(chain.fallbackApiUrls ?? [])].map(redactUrl);
   return [chain.rpcUrl, chain.esploraUrl].filter((u): u is string => u !== undefined).map(redactUrl);
 }

@@ -1,3 +1,4 @@
+import { knownChainOf } from '../config/load-settings.js';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Settings } from '../config/schema.js';
@@ -35,7 +36,7 @@ export function startTenantServices(options: { readonly settings: Settings; read
   const tenants = createTenantStore(redis, prefix);
   const deliveries = createDeliveryStore(redis, prefix);
   const enqueuer = createDeliveryEnqueuer(redis, prefix, options.logger);
-  const chains = new Map([...settings.chains.values()].map((c) => [c.id, c.kind === 'bitcoin' ? { kind: 'bitcoin' as const, network: c.network } : { kind: 'evm' as const }]));
+  const chains = new Map([...settings.chains.values()].map((c) => [c.id, knownChainOf(c)]));
   const plugin = tenantApiPlugin({
     authenticate: (key) => tenants.authenticate(key),
     subscriptions: createSubscriptionStore(redis, prefix),

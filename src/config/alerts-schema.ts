@@ -3,7 +3,7 @@ import { normalizeEvmAddress } from '../core/address/normalize-evm-address.js';
 import { normalizeTronAddress } from '../core/address/normalize-tron-address.js';
 import { GROUP_LABELS } from '../core/route/email-route.js';
 import { LABEL_CATEGORIES } from '../core/labels/address-label.js';
-import { MOVEMENT_EVENTS, SEVERITIES } from '../core/movement.js';
+import { MOVEMENT_EVENTS, MOVEMENT_KINDS, SEVERITIES } from '../core/movement.js';
 
 /**
  * Config keys of issue #8 (docs/alerts.md): `prices`, `tokens`, `alerts`,
@@ -35,7 +35,7 @@ const matchFields = {
   incident: oneOrMany(z.string().min(1)).optional(),
   tag: oneOrMany(z.string().min(1)).optional(),
   direction: oneOrMany(z.enum(['in', 'out', 'self'])).optional(),
-  kind: oneOrMany(z.enum(['native', 'internal', 'erc20', 'erc721', 'erc1155', 'activity', 'btc'])).optional(),
+  kind: oneOrMany(z.enum(MOVEMENT_KINDS)).optional(),
   token: oneOrMany(z.enum(['known', 'unknown', 'spoofed'])).optional(),
   asset: oneOrMany(z.string().min(1)).optional(),
   minUsd: decimalString.optional(),

@@ -34,6 +34,7 @@ export type ConfigProblemCode =
   | 'bad_checksum'
   | 'invalid_bitcoin_address'
   | 'invalid_tron_address'
+  | 'invalid_ledger_address'
   | 'wrong_network'
   | 'duplicate_address'
   | 'conflicting_label'

@@ -7,7 +7,7 @@ import { buildLabelBook } from '../core/labels/build-label-book.js';
 import { normalizeLabelAddress } from '../core/labels/normalize-label-address.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { labelEntrySchema, labelFileSchema } from './label-file-schema.js';
-import type { KnownChain } from './load-settings.js';
+import { knownChainOf, type KnownChain } from './load-settings.js';
 import { formatFieldPath, locateYamlNode } from './locate-yaml-node.js';
 import type { Settings } from './schema.js';
 import { WELL_KNOWN_CHAINS } from './well-known-chains.js';
@@ -41,7 +41,7 @@ export interface LoadedLabels {
 /** Reads every `<dir>/labels/*.yaml`; throws ConfigError (all problems) on any error. No directory = no labels. */
 export async function loadLabels(dir: string, settings: Settings): Promise<LoadedLabels> {
   const chainIds = new Map<string, KnownChain>();
-  for (const [id, c] of settings.chains) chainIds.set(id, c.kind === 'evm' || c.kind === 'tron' ? { kind: c.kind } : { kind: c.kind, network: c.network });
+  for (const [id, c] of settings.chains) chainIds.set(id, knownChainOf(c));
   const check = await checkLabels(dir, chainIds);
   if (check.problems.some((p) => p.severity === 'error')) throw new ConfigError(check.problems);
   return { book: buildLabelBook(check.labels.map((l) => ({ matchKey: l.matchKey, label: l }))), labels: check.labels, files: check.files, warnings: check.problems };

@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { isUtxoKind, type UtxoKind } from '../core/btc/utxo-chain.js';
-import { chainSchema, chainwatchFileSchema, type ChainConfig, type Settings } from './schema.js';
+import { chainSchema, chainwatchFileSchema, type BitcoinChainConfig, type ChainConfig, type Settings } from './schema.js';
+import { isLedgerKind, type LedgerKind } from '../core/ledger/ledger-kinds.js';
+import { withLedgerDefaults } from './ledger-chain-schema.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { displayFile, yamlSyntaxProblems } from './yaml-problems.js';
 import { interpolateEnv } from './interpolate-env.js';
@@ -15,9 +17,18 @@ export const SETTINGS_FILE = 'chainwatch.yaml';
 
 /** What the watchlist checks need to know about a chain, even when settings failed elsewhere. */
 export interface KnownChain {
-  /** evm, tron, or a UTXO family (bitcoin, litecoin, dogecoin, bitcoin-cash) with its network. */
-  readonly kind: 'evm' | 'tron' | UtxoKind;
+  /** evm, tron, a UTXO family (bitcoin, litecoin, dogecoin, bitcoin-cash...) with its network, or a ledger family (ripple, stellar...). */
+  readonly kind: 'evm' | 'tron' | UtxoKind | LedgerKind;
   readonly network?: 'mainnet' | 'testnet' | 'signet' | 'regtest' | undefined;
+  /** Ledger families with per-chain prefixes (Cosmos bech32, Polkadot SS58). */
+  readonly addressPrefix?: string | undefined;
+}
+
+/** How a configured chain's addresses are written: what every address check needs to know. */
+export function knownChainOf(chain: ChainConfig): KnownChain {
+  if (chain.kind === 'evm' || chain.kind === 'tron') return { kind: chain.kind };
+  if (isLedgerKind(chain.kind)) return { kind: chain.kind, ...('addressPrefix' in chain && chain.addressPrefix !== undefined ? { addressPrefix: chain.addressPrefix } : {}) };
+  return { kind: chain.kind, network: (chain as BitcoinChainConfig).network };
 }
 
 export interface SettingsCheck {
@@ -82,9 +93,10 @@ export function checkSettingsText(text: string, file: string, env: NodeJS.Proces
     for (const [id, value] of Object.entries(rawChains)) {
       const parsed = chainSchema.safeParse(value);
       if (parsed.success) {
-        const chain = Object.freeze({ ...parsed.data, id }) as ChainConfig;
+        const data = parsed.data;
+        const chain = Object.freeze(data.kind === 'evm' || data.kind === 'tron' || !isLedgerKind(data.kind) ? { ...data, id } : withLedgerDefaults(data as Parameters<typeof withLedgerDefaults>[0], id)) as ChainConfig;
         chains.set(id, chain);
-        chainIds.set(id, chain.kind === 'evm' || chain.kind === 'tron' ? { kind: chain.kind } : { kind: chain.kind, network: chain.network });
+        chainIds.set(id, knownChainOf(chain));
       } else {
         problems.push(...zodIssuesToProblems(parsed.error.issues, ['chains', id], file, locate));
         chainIds.set(id, guessKind(value));
@@ -177,6 +189,10 @@ function guessKind(value: unknown): KnownChain | undefined {
   const kind = (value as { kind?: unknown } | null)?.kind;
   const network = (value as { network?: unknown } | null)?.network;
   if (kind === 'evm' || kind === 'tron') return { kind };
+  if (isLedgerKind(kind)) {
+    const prefix = (value as { addressPrefix?: unknown } | null)?.addressPrefix;
+    return { kind, ...(typeof prefix === 'string' ? { addressPrefix: prefix } : {}) };
+  }
   if (isUtxoKind(kind) && (network === 'mainnet' || network === 'testnet' || network === 'signet' || network === 'regtest')) return { kind, network };
   return undefined;
 }

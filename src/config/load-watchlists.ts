@@ -6,7 +6,7 @@ import { indexWatchlistSegments, type CompactWatchlistIndex, type LabelConflict 
 import type { WatchlistEntry, WatchlistIndex } from '../core/watchlist.js';
 import { WatchlistSegmentBuilder, type WatchlistSegment } from '../core/watchlist-segment.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
-import type { KnownChain } from './load-settings.js';
+import { knownChainOf, type KnownChain } from './load-settings.js';
 import { formatFieldPath, locateYamlNode } from './locate-yaml-node.js';
 import { normalizeWatchlistAddress, type WatchlistAddress } from './normalize-watchlist-address.js';
 import { parseWatchlistFast, type FastWatchlistFile } from './parse-watchlist-fast.js';
@@ -66,7 +66,7 @@ export function createWatchlistFileCache(): WatchlistFileCache {
 /** Reads every `<dir>/watchlists/*.yaml`; throws ConfigError (all problems) on any error. */
 export async function loadWatchlists(dir: string, settings: Settings, options: { cache?: WatchlistFileCache } = {}): Promise<LoadedWatchlists> {
   const chainIds = new Map<string, KnownChain>();
-  for (const [id, c] of settings.chains) chainIds.set(id, c.kind === 'evm' || c.kind === 'tron' ? { kind: c.kind } : { kind: c.kind, network: c.network });
+  for (const [id, c] of settings.chains) chainIds.set(id, knownChainOf(c));
   const check = await checkWatchlists(dir, chainIds, options);
   if (check.problems.some((p) => p.severity === 'error')) throw new ConfigError(check.problems);
   return {

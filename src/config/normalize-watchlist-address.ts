@@ -3,6 +3,9 @@ import { isHarmonyBech32Address, normalizeHarmonyAddress } from '../core/address
 import { normalizeTronAddress } from '../core/address/normalize-tron-address.js';
 import { normalizeUtxoAddress } from '../core/address/normalize-utxo-address.js';
 import { isUtxoKind } from '../core/btc/utxo-chain.js';
+import { isLedgerKind } from '../core/ledger/ledger-kinds.js';
+import { ledgerProfileOf } from '../core/ledger/ledger-profiles.js';
+import { normalizeLedgerAddress } from '../core/ledger/normalize-ledger-address.js';
 import type { KnownChain } from './load-settings.js';
 
 export interface WatchlistAddress {
@@ -34,6 +37,11 @@ export function normalizeWatchlistAddress(address: string, known: KnownChain | u
   }
   if (known?.kind === 'tron') {
     const norm = normalizeTronAddress(address);
+    return { matchKey: norm.matchKey, display: norm.display };
+  }
+  if (known !== undefined && isLedgerKind(known.kind) && ledgerProfileOf(known.kind) !== undefined) {
+    // Ledger families (XRP, Stellar, Solana...): each family's own checksum and match key.
+    const norm = normalizeLedgerAddress(known.kind, address, { addressPrefix: known.addressPrefix });
     return { matchKey: norm.matchKey, display: norm.display };
   }
   return { matchKey: address, display: address };

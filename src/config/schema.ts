@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { httpUrlSchema, wsUrlSchema, zmqUrlSchema } from './http-url-schema.js';
 import { tronChainSchema, type TronChainConfig } from './tron-chain-schema.js';
+import { checkLedgerChain, ledgerChainSchema, type LedgerChainConfig } from './ledger-chain-schema.js';
+import { isLedgerChain } from '../core/ledger/ledger-kinds.js';
 import { UTXO_KINDS, UTXO_NETWORK_NAMES } from '../core/btc/utxo-chain.js';
 import { followSchema, type FollowConfig } from './follow-schema.js';
 import { alertsSchema, emailRouteSchema, pricesSchema, tokensSchema, type AlertsConfig, type PricesConfig, type TokensConfig } from './alerts-schema.js';
@@ -83,9 +85,13 @@ export const bitcoinChainSchema = z
   .strict();
 
 export const chainSchema = z
-  .discriminatedUnion('kind', [evmChainSchema, bitcoinChainSchema, tronChainSchema])
+  .discriminatedUnion('kind', [evmChainSchema, bitcoinChainSchema, tronChainSchema, ledgerChainSchema])
   .superRefine((c, ctx) => {
     if (c.kind === 'evm' || c.kind === 'tron') return;
+    if (isLedgerChain(c)) {
+      checkLedgerChain(c, ctx);
+      return;
+    }
     if (c.rpcUrl === undefined && c.esploraUrl === undefined) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
@@ -211,8 +217,8 @@ export const chainwatchFileSchema = z
 
 export type EvmChainConfig = z.infer<typeof evmChainSchema> & { readonly id: string };
 export type BitcoinChainConfig = z.infer<typeof bitcoinChainSchema> & { readonly id: string };
-export type ChainConfig = EvmChainConfig | BitcoinChainConfig | TronChainConfig;
-export type { TronChainConfig };
+export type ChainConfig = EvmChainConfig | BitcoinChainConfig | TronChainConfig | LedgerChainConfig;
+export type { TronChainConfig, LedgerChainConfig };
 /** `routes` optional: settings built by hand (tests, tools) predate issue #8. */
 export type EmailConfig = Omit<z.infer<typeof emailSchema>, 'routes'> & { readonly routes?: z.infer<typeof emailSchema>['routes'] };
 export type WebhookConfig = z.infer<typeof webhookSchema>;

@@ -1,3 +1,4 @@
+import { WELL_KNOWN_LEDGER_CHAINS } from '../core/import/validate-import-address.js';
 import type { KnownChain } from './load-settings.js';
 
 /**
@@ -20,4 +21,6 @@ export const WELL_KNOWN_CHAINS: ReadonlyMap<string, KnownChain> = new Map<string
   ['bitcoin-sv', { kind: 'bitcoin-sv', network: 'mainnet' }],
   ['dash', { kind: 'dash', network: 'mainnet' }],
   ['bitcoin-gold', { kind: 'bitcoin-gold', network: 'mainnet' }],
+  // Ledger families (issue #14): checked once chainwatch has the family's profile, kept verbatim before.
+  ...[...WELL_KNOWN_LEDGER_CHAINS].map(([id, c]) => [id, c] as const),
 ]);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PermanentError } from './errors.js';
 import { LABEL_CATEGORIES } from './labels/address-label.js';
-import { MOVEMENT_EVENTS, SEVERITIES, type Movement } from './movement.js';
+import { MOVEMENT_EVENTS, MOVEMENT_KINDS, SEVERITIES, type Movement } from './movement.js';
 
 /**
  * The versioned payload of a job on the `movements` queue (and of every
@@ -97,7 +97,7 @@ const movementSchema = z.object({
   id: z.string().min(1),
   chain: z.string().min(1),
   direction: z.enum(['in', 'out', 'self']),
-  kind: z.enum(['native', 'internal', 'erc20', 'erc721', 'erc1155', 'activity', 'btc', 'trx', 'trc10', 'trc20']),
+  kind: z.enum(MOVEMENT_KINDS),
   txHash: z.string().min(1),
   blockNumber: index.nullable(),
   blockHash: z.string().nullable(),

@@ -6,18 +6,23 @@ import type { Counterparty } from './labels/address-label.js';
  * Its `id` is deterministic (chain, tx, leg, watched address), so processing a
  * block twice yields the same ids and BullMQ dedupes the jobs.
  */
-export type MovementKind =
-  | 'native'
-  | 'internal'
-  | 'erc20'
-  | 'erc721'
-  | 'erc1155'
-  | 'activity'
-  | 'btc'
+export const MOVEMENT_KINDS = [
+  'native',
+  'internal',
+  'erc20',
+  'erc721',
+  'erc1155',
+  'activity',
+  'btc',
   // Tron (issue #14): TRX transfers, TRC-10 assets, TRC-20 Transfer logs; its internal TRX transfers are `internal`.
-  | 'trx'
-  | 'trc10'
-  | 'trc20';
+  'trx',
+  'trc10',
+  'trc20',
+  // Ledger chains (issue #14: XRP, Stellar, Solana...): their coin is `native`, fungible tokens (IOUs, SPL, jettons...) `token`, non-fungible ones `nft`.
+  'token',
+  'nft',
+] as const;
+export type MovementKind = (typeof MOVEMENT_KINDS)[number];
 
 export type MovementDirection = 'in' | 'out' | 'self';
 

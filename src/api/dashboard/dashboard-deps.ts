@@ -1,3 +1,4 @@
+import type { ChainAddressFormat } from '../../core/address/normalize-chain-address.js';
 import type { ChainStatusRecord } from '../../adapters/redis/chain-status-store.js';
 import type { DashboardSessionStore } from '../../adapters/redis/dashboard-session-store.js';
 import type { HistoryEntry, MovementHistoryStore } from '../../adapters/redis/movement-history-store.js';
@@ -20,7 +21,7 @@ export interface DashboardDeps {
   /** Configured chains in config order, with what their pollers last published. */
   chains(): Promise<readonly DashboardChain[]>;
   /** Chain id -> kind, network and explorer base URL (from config). */
-  readonly chainInfo: ReadonlyMap<string, { readonly kind: 'evm' | 'bitcoin'; readonly network?: 'mainnet' | 'testnet' | 'signet' | 'regtest'; readonly explorerUrl: string | null }>;
+  readonly chainInfo: ReadonlyMap<string, ChainAddressFormat & { readonly explorerUrl: string | null }>;
   /** The listed watchlist entries in force (hot reloaded). */
   watchlistEntries(): readonly WatchlistEntry[];
   /** Tenant and other runtime entries (watchlist overlay), refreshed before each call. */

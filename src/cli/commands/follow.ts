@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { isLedgerChain } from '../../core/ledger/ledger-kinds.js';
+import { ledgerProfileOf } from '../../core/ledger/ledger-profiles.js';
 import type { Redis } from 'ioredis';
 import { createDerivedEntryStore, type DerivedEntryStore } from '../../adapters/redis/derived-entry-store.js';
 import { createWatchlistOverlayStore } from '../../adapters/redis/watchlist-overlay-store.js';
@@ -146,6 +148,7 @@ function currencyOf(chain: ChainConfig | undefined): string {
   if (chain === undefined) return 'UNKNOWN';
   if (chain.kind === 'evm') return chain.nativeSymbol;
   if (chain.kind === 'tron') return 'TRX';
+  if (isLedgerChain(chain)) return ledgerProfileOf(chain.kind)?.nativeAsset.symbol ?? 'UNKNOWN';
   return utxoAsset(chain.kind).symbol;
 }
 

@@ -1,3 +1,4 @@
+import { isLedgerKind } from '../../core/ledger/ledger-kinds.js';
 import type { Command } from 'commander';
 import { checkConfig, formatConfigProblem, type ConfigProblem } from '../../config/load-config.js';
 import { resolveConfigDir } from '../config-dir.js';
@@ -27,7 +28,7 @@ export function registerValidateCommand(program: Command): void {
       }
       const out: string[] = [];
       const chains = check.config === undefined ? [] : [...check.config.settings.chains.values()];
-      if (chains.length > 0) out.push(`chains: ${chains.map((c) => `${c.id} (${c.kind === 'evm' || c.kind === 'tron' ? c.kind : `${c.kind} ${c.network}`})`).join(', ')}`);
+      if (chains.length > 0) out.push(`chains: ${chains.map((c) => `${c.id} (${c.kind === 'evm' || c.kind === 'tron' ? c.kind : isLedgerKind(c.kind) ? `${c.kind}${c.network === 'mainnet' ? '' : ` ${c.network}`}` : `${c.kind} ${c.network}`})`).join(', ')}`);
       out.push(`files: ${check.files.length} watchlist file(s) in ${dir}`);
       for (const [chain, c] of [...perChain].sort(([a], [b]) => a.localeCompare(b))) {
         out.push(`  ${chain}: ${c.watched} watched${c.total > c.watched ? `, ${c.total - c.watched} disabled or removed` : ''}`);

@@ -2,7 +2,7 @@
  * Why an address was rejected. Pure and typed, so the config loader can turn it
  * into a file:line problem with its own code, and tests can assert the code.
  */
-export type AddressErrorCode = 'invalid_evm_address' | 'bad_checksum' | 'invalid_bitcoin_address' | 'wrong_network' | 'invalid_tron_address';
+export type AddressErrorCode = 'invalid_evm_address' | 'bad_checksum' | 'invalid_bitcoin_address' | 'wrong_network' | 'invalid_tron_address' | 'invalid_ledger_address';
 
 export class AddressError extends Error {
   override readonly name = 'AddressError';

@@ -23,6 +23,7 @@ export function formatAmount(m: Pick<Movement, 'kind' | 'amount' | 'asset' | 'to
   const units = formatBaseUnits(m.amount, m.asset.decimals);
   switch (m.kind) {
     case 'erc721':
+    case 'nft':
       return `NFT #${m.tokenId?.toString() ?? '?'}${symbol === '' ? '' : ` (${symbol})`}`;
     case 'erc1155':
       return `${units} x #${m.tokenId?.toString() ?? '?'}${symbol === '' ? '' : ` (${symbol})`}`;
@@ -36,6 +37,7 @@ export function formatAmount(m: Pick<Movement, 'kind' | 'amount' | 'asset' | 'to
     case 'trx':
     case 'trc10':
     case 'trc20':
+    case 'token':
       return `${units} ${symbol}`.trim();
   }
 }

@@ -13,6 +13,6 @@ export function formatHumanAmount(m: Pick<Movement, 'kind' | 'amount' | 'asset' 
     const plain = formatAmount(m);
     return plain.endsWith('(raw units)') ? plain : `${plain} (raw units)`;
   }
-  if (m.kind === 'erc721' || m.kind === 'erc1155' || (m.kind === 'activity' && m.amount === 0n)) return formatAmount(m);
+  if (m.kind === 'erc721' || m.kind === 'erc1155' || m.kind === 'nft' || (m.kind === 'activity' && m.amount === 0n)) return formatAmount(m);
   return `${groupThousands(formatBaseUnits(m.amount, m.asset.decimals))} ${m.asset.symbol.trim()}`.trim();
 }

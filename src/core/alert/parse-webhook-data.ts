@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PermanentError } from '../errors.js';
 import { LABEL_CATEGORIES } from '../labels/address-label.js';
-import { MOVEMENT_EVENTS, SEVERITIES, type Movement } from '../movement.js';
+import { MOVEMENT_EVENTS, MOVEMENT_KINDS, SEVERITIES, type Movement } from '../movement.js';
 
 const decimal = z.string().regex(/^\d+$/, 'must be a decimal integer string').transform((s) => BigInt(s));
 const addressOrList = z.union([z.string(), z.array(z.string())]);
@@ -10,7 +10,7 @@ const dataSchema = z.object({
   id: z.string().min(1),
   chain: z.string().min(1),
   direction: z.enum(['in', 'out', 'self']),
-  kind: z.enum(['native', 'internal', 'erc20', 'erc721', 'erc1155', 'activity', 'btc']),
+  kind: z.enum(MOVEMENT_KINDS),
   txHash: z.string().min(1),
   blockNumber: z.number().int().nonnegative().nullable(),
   blockHash: z.string().nullable(),

@@ -187,13 +187,13 @@ function directionOf(ms: readonly Movement[]): string {
 function assetTotals(ms: readonly Movement[]): string[] {
   const sums = new Map<string, { sample: Movement; amount: bigint; count: number }>();
   for (const m of ms) {
-    const key = `${m.chain}|${m.asset.contract ?? ''}|${m.asset.symbol}|${m.kind === 'erc721' || m.kind === 'erc1155' ? 'nft' : 'ft'}`;
+    const key = `${m.chain}|${m.asset.contract ?? ''}|${m.asset.symbol}|${m.kind === 'erc721' || m.kind === 'erc1155' || m.kind === 'nft' ? 'nft' : 'ft'}`;
     const s = sums.get(key);
     if (s === undefined) sums.set(key, { sample: m, amount: m.amount, count: 1 });
     else sums.set(key, { ...s, amount: s.amount + m.amount, count: s.count + 1 });
   }
   return [...sums.values()].map(({ sample, amount, count }) =>
-    sample.kind === 'erc721' || sample.kind === 'erc1155' ? `${count} x ${formatHumanAmount(sample)}` : formatHumanAmount({ ...sample, amount }),
+    sample.kind === 'erc721' || sample.kind === 'erc1155' || sample.kind === 'nft' ? `${count} x ${formatHumanAmount(sample)}` : formatHumanAmount({ ...sample, amount }),
   );
 }
 

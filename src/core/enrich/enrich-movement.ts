@@ -22,7 +22,7 @@ export interface EnrichContext {
   readonly labels?: { readonly book: LabelBook; readonly matchKeyOf: MatchKeyOf } | undefined;
 }
 
-const TOKEN_KINDS = new Set<Movement['kind']>(['erc20', 'erc721', 'erc1155', 'trc10', 'trc20']);
+const TOKEN_KINDS = new Set<Movement['kind']>(['erc20', 'erc721', 'erc1155', 'trc10', 'trc20', 'token', 'nft']);
 
 /**
  * The symbol whose price values this movement, or null when it is never
@@ -30,7 +30,7 @@ const TOKEN_KINDS = new Set<Movement['kind']>(['erc20', 'erc721', 'erc1155', 'tr
  * legs use the movement's own symbol (the chain's nativeSymbol, BTC).
  */
 export function priceSymbolOf(m: Movement, tokens: TokenIndex): string | null {
-  if (m.asset.contract === null) return m.kind === 'erc721' || m.kind === 'erc1155' ? null : m.asset.symbol;
+  if (m.asset.contract === null) return m.kind === 'erc721' || m.kind === 'erc1155' || m.kind === 'nft' ? null : m.asset.symbol;
   return listedTokenOf(m, tokens)?.symbol ?? null;
 }
 
@@ -63,7 +63,7 @@ export function enrichMovement(input: Movement, ctx: EnrichContext): Movement {
   const counterparty = ctx.labels === undefined ? input.counterparty : findCounterparty(input, ctx.labels.book, ctx.labels.matchKeyOf);
   const m = withCounterparty(input, counterparty);
   const listed = listedTokenOf(m, ctx.tokens);
-  const known = m.asset.contract === null ? m.kind !== 'erc721' && m.kind !== 'erc1155' : listed !== undefined;
+  const known = m.asset.contract === null ? m.kind !== 'erc721' && m.kind !== 'erc1155' && m.kind !== 'nft' : listed !== undefined;
   const asset = listed === undefined ? m.asset : { contract: m.asset.contract, symbol: listed.symbol, decimals: listed.decimals };
   const spoofed = isSpoofed(m, known);
   const symbol = known ? asset.symbol : null;

@@ -19,7 +19,7 @@ export type KeyOf = (display: string) => string | undefined;
  * The legs of a movement that its watched address really sent (issue #11):
  * - EVM/Tron native and TRC-10 value out of it (it signed the transaction);
  * - internal transfers from traces whose `from` is it (its contract code sent them);
- * - ERC-20/721/1155 and TRC-20 legs only when it signed the transaction (`txFrom`):
+ * - ERC-20/721/1155, TRC-20 and ledger-chain token/NFT legs only when it signed the transaction (`txFrom`):
  *   anyone can emit a `Transfer` log naming any address, so a log alone
  *   (address poisoning, forged events) never creates an entry;
  * - Bitcoin family: the outputs of a transaction spending its coins, except change back to it.
@@ -39,7 +39,9 @@ export function collectOutgoingLegs(m: Movement, keyOf: KeyOf): OutgoingLeg[] {
     case 'erc20':
     case 'erc721':
     case 'erc1155':
-    case 'trc20': {
+    case 'trc20':
+    case 'token':
+    case 'nft': {
       if (m.direction !== 'out' || typeof m.from !== 'string' || typeof m.txFrom !== 'string') return [];
       if (m.txFrom.toLowerCase() !== m.from.toLowerCase()) return [];
       return single(m, leg, keyOf);

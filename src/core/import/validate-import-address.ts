@@ -1,3 +1,6 @@
+import type { LedgerKind } from '../ledger/ledger-kinds.js';
+import { ledgerProfileOf } from '../ledger/ledger-profiles.js';
+import { normalizeLedgerAddress } from '../ledger/normalize-ledger-address.js';
 import { getAddress, sha256, decodeBase58, toBeHex } from 'ethers';
 import { address as btcAddress, networks, type Network } from 'bitcoinjs-lib';
 import { AddressError } from '../address/address-error.js';
@@ -57,6 +60,13 @@ const SHAPES: Readonly<Record<string, RegExp>> = {
 
 const TRON_RE = /^T[1-9A-HJ-NP-Za-km-z]{33}$/;
 
+/** Ledger chains of the shipped lists by their chain id (the import names chains, not kinds). */
+export const WELL_KNOWN_LEDGER_CHAINS: ReadonlyMap<string, { readonly kind: LedgerKind; readonly addressPrefix?: string }> = new Map<string, { readonly kind: LedgerKind; readonly addressPrefix?: string }>([
+  ...(['ripple', 'stellar', 'solana', 'ton', 'polkadot', 'tezos', 'aptos', 'kadena', 'zilliqa', 'xdag', 'vechain'] as const).map((k) => [k, { kind: k }] as const),
+  ['kava-cosmos', { kind: 'cosmos', addressPrefix: 'kava' }],
+  ['cosmos', { kind: 'cosmos', addressPrefix: 'cosmos' }],
+]);
+
 export function validateImportAddress(chain: string, raw: string): ImportAddressCheck {
   const input = raw.trim();
   if (input === '') return { ok: false, reason: 'empty address' };
@@ -114,6 +124,17 @@ export function validateImportAddress(chain: string, raw: string): ImportAddress
   if (chain === 'tron') {
     if (!TRON_RE.test(input) || !isTronChecksumValid(input)) return { ok: false, reason: 'not a valid Tron address (base58check with 0x41 prefix)' };
     return { ok: true, address: input, key: input };
+  }
+
+  const ledger = WELL_KNOWN_LEDGER_CHAINS.get(chain);
+  if (ledger !== undefined && ledgerProfileOf(ledger.kind) !== undefined) {
+    try {
+      const n = normalizeLedgerAddress(ledger.kind, input, { addressPrefix: ledger.addressPrefix });
+      return { ok: true, address: n.display, key: n.matchKey };
+    } catch (err) {
+      if (err instanceof AddressError) return { ok: false, reason: err.message };
+      throw err;
+    }
   }
 
   const shape = SHAPES[chain];

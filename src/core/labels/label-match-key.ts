@@ -1,13 +1,11 @@
-import type { BitcoinNetworkName } from '../address/normalize-bitcoin-address.js';
 import { normalizeTronAddress, tronMatchKey } from '../address/normalize-tron-address.js';
 import { normalizeUtxoAddress } from '../address/normalize-utxo-address.js';
 import { isUtxoKind } from '../btc/utxo-chain.js';
+import { isLedgerKind } from '../ledger/ledger-kinds.js';
+import { ledgerAddressKey } from '../ledger/normalize-ledger-address.js';
+import type { ChainAddressFormat } from '../address/normalize-chain-address.js';
 
-/** What decides how a chain's addresses are written and matched. */
-export interface ChainAddressFormat {
-  readonly kind: string;
-  readonly network?: BitcoinNetworkName | undefined;
-}
+export type { ChainAddressFormat };
 
 /**
  * The watchlist index's match key of an address as a movement displays it
@@ -21,6 +19,7 @@ export function labelMatchKey(format: ChainAddressFormat, address: string): stri
     if (format.kind === 'evm') return /^0x[0-9a-fA-F]{40}$/.test(address) ? address.toLowerCase() : undefined;
     if (format.kind === 'tron') return address.startsWith('T') ? normalizeTronAddress(address).matchKey : tronMatchKey(address);
     if (isUtxoKind(format.kind)) return normalizeUtxoAddress(address, format.kind, format.network ?? 'mainnet').matchKey;
+    if (isLedgerKind(format.kind)) return ledgerAddressKey(format.kind, address, { addressPrefix: format.addressPrefix });
   } catch {
     return undefined;
   }

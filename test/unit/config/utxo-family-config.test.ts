@@ -22,7 +22,7 @@ describe('litecoin, dogecoin and bitcoin-cash chains in chainwatch.yaml and watc
     });
     dirs.push(dir);
     const config = await loadConfig(dir, {});
-    expect([...config.settings.chains.values()].map((c) => [c.id, c.kind, c.kind === 'evm' || c.kind === 'tron' ? null : c.seedOnStart])).toEqual([
+    expect([...config.settings.chains.values()].map((c) => [c.id, c.kind, 'seedOnStart' in c ? c.seedOnStart : null])).toEqual([
       ['ltc', 'litecoin', true],
       ['doge', 'dogecoin', true],
       ['bch', 'bitcoin-cash', true],
