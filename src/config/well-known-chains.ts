@@ -20,4 +20,6 @@ export const WELL_KNOWN_CHAINS: ReadonlyMap<string, KnownChain> = new Map<string
   ['bitcoin-sv', { kind: 'bitcoin-sv', network: 'mainnet' }],
   ['dash', { kind: 'dash', network: 'mainnet' }],
   ['bitcoin-gold', { kind: 'bitcoin-gold', network: 'mainnet' }],
+  ['zcash', { kind: 'zcash', network: 'mainnet' }],
+  ['verge', { kind: 'verge', network: 'mainnet' }],
 ]);
