@@ -81,8 +81,8 @@ export function readZcashTransaction(r: ByteReader): { tx: BitcoinTx; hash: Buff
     if (version !== 1 && version !== 2) throw r.corrupt(`transaction version ${version} without the Overwinter flag`);
     const transparent = readTransparent(r);
     r.skip(4, 'locktime');
-    if (version === 2) readJoinSplits(r, JOINSPLIT_BCTV14_BYTES);
-    return finish(r, txStart, transparent);
+    const joinSplits = version === 2 ? readJoinSplits(r, JOINSPLIT_BCTV14_BYTES) : 0;
+    return finish(r, txStart, transparent, joinSplits > 0);
   }
   const groupId = r.bytes(4, 'version group id').readUInt32LE(0);
   if (VERSION_GROUP_IDS[version] === undefined || VERSION_GROUP_IDS[version] !== groupId) {
@@ -91,8 +91,8 @@ export function readZcashTransaction(r: ByteReader): { tx: BitcoinTx; hash: Buff
   if (version === 3) {
     const transparent = readTransparent(r);
     r.skip(8, 'locktime and expiry height');
-    readJoinSplits(r, JOINSPLIT_BCTV14_BYTES);
-    return finish(r, txStart, transparent);
+    const joinSplits = readJoinSplits(r, JOINSPLIT_BCTV14_BYTES);
+    return finish(r, txStart, transparent, joinSplits > 0);
   }
   if (version === 4) {
     const transparent = readTransparent(r);
@@ -101,9 +101,9 @@ export function readZcashTransaction(r: ByteReader): { tx: BitcoinTx; hash: Buff
     r.skip(spends * SAPLING_SPEND_V4_BYTES, 'Sapling spends');
     const outputs = count(r, SAPLING_OUTPUT_V4_BYTES, 'Sapling output count');
     r.skip(outputs * SAPLING_OUTPUT_V4_BYTES, 'Sapling outputs');
-    readJoinSplits(r, JOINSPLIT_GROTH16_BYTES);
+    const joinSplits = readJoinSplits(r, JOINSPLIT_GROTH16_BYTES);
     if (spends + outputs > 0) r.skip(SIGNATURE_BYTES, 'Sapling binding signature');
-    return finish(r, txStart, transparent);
+    return finish(r, txStart, transparent, spends + outputs + joinSplits > 0);
   }
   return readV5(r, header, groupId);
 }
@@ -154,7 +154,7 @@ function readV5(r: ByteReader, header: number, groupId: number): { tx: BitcoinTx
     orchard: { actions, actionsAt, fieldsAt: orchardFieldsAt },
   };
   const hash = zip244Txid(parts);
-  return { tx: toTx(hash, transparent), hash };
+  return { tx: toTx(hash, transparent, spends + outputs + actions > 0), hash };
 }
 
 /** A vector length whose elements take `elementBytes` each: larger than the bytes left is corrupt, not an allocation. */
@@ -164,10 +164,12 @@ function count(r: ByteReader, elementBytes: number, what: string): number {
   return n;
 }
 
-function readJoinSplits(r: ByteReader, joinSplitBytes: number): void {
+/** Skips the JoinSplits (and their signature when any); returns how many there were. */
+function readJoinSplits(r: ByteReader, joinSplitBytes: number): number {
   const n = count(r, joinSplitBytes, 'JoinSplit count');
   r.skip(n * joinSplitBytes, 'JoinSplits');
   if (n > 0) r.skip(JOINSPLIT_SIGNATURE_BYTES, 'JoinSplit public key and signature');
+  return n;
 }
 
 /** Bitcoin's transparent inputs and outputs, identical in every Zcash version. */
@@ -204,14 +206,15 @@ function readTransparent(r: ByteReader): TransparentBundle {
   return { ins, outs, coinbase, outpointAt, sequenceAt, outputsStart, outputsEnd: r.pos };
 }
 
-function finish(r: ByteReader, txStart: number, transparent: TransparentBundle): { tx: BitcoinTx; hash: Buffer } {
+function finish(r: ByteReader, txStart: number, transparent: TransparentBundle, shielded: boolean): { tx: BitcoinTx; hash: Buffer } {
   // v1–v4: the txid is the double SHA-256 of the whole serialisation, shielded parts included.
   const hash = hash256(r.buf.subarray(txStart, r.pos));
-  return { tx: toTx(hash, transparent), hash };
+  return { tx: toTx(hash, transparent, shielded), hash };
 }
 
-function toTx(hash: Buffer, transparent: TransparentBundle): BitcoinTx {
-  return { txid: Buffer.from(hash).reverse().toString('hex'), coinbase: transparent.coinbase, ins: transparent.ins, outs: transparent.outs };
+function toTx(hash: Buffer, transparent: TransparentBundle, shielded: boolean): BitcoinTx {
+  const tx = { txid: Buffer.from(hash).reverse().toString('hex'), coinbase: transparent.coinbase, ins: transparent.ins, outs: transparent.outs };
+  return shielded ? { ...tx, shielded } : tx;
 }
 
 function isNullOutpoint(buf: Buffer, at: number): boolean {
