@@ -93,6 +93,41 @@ describe('block hashes are the chain\'s own', () => {
   });
 });
 
+describe('hostile bytes: no single changed byte crashes the parse or changes what is matched', () => {
+  // Every 61st byte of blocks of each era: the parse either refuses the block (BTC_BLOCK_CORRUPT, retried) or,
+  // when the byte is outside what the txids commit to (v5 proofs and signatures, ZIP-244), returns the same
+  // txids, outpoints and outputs. Never another error, never a different match.
+  it.each(['block-main-0-000-396.txt', 'block-main-0-419-202.txt', 'block-main-1-687-108.txt', 'block-main-1-687-121.txt'])('%s', (file) => {
+    const raw = block(file);
+    const hash = readEquihashHeader(raw, file).hash;
+    const summary = (b: ReturnType<typeof parseBitcoinBlock>): string => JSON.stringify(b.txs.map((t) => [t.txid, t.ins.map((i) => i.outpoint), t.outs.map((o) => [o.scriptHex, o.value.toString()])]));
+    const original = summary(parseBitcoinBlock(raw, { height: 0, hash }, rules));
+    let refused = 0;
+    for (let at = 0; at < raw.length; at += 61) {
+      const tampered = Buffer.from(raw);
+      tampered[at] = tampered[at]! ^ 0x5a;
+      try {
+        expect(summary(parseBitcoinBlock(tampered, { height: 0, hash }, rules))).toBe(original);
+      } catch (err) {
+        expect(err instanceof RetryableError ? err.code : String(err)).toBe('BTC_BLOCK_CORRUPT');
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(0);
+  });
+});
+
+describe('shielded value is marked, so no fee is claimed from the transparent parts alone', () => {
+  it('a coinbase-only Sprout block has no shielded transaction; block 1,687,108\'s tx 4 pays t1 out of the shielded pool', () => {
+    const one = block('block-main-0-000-001.txt');
+    expect(parseBitcoinBlock(one, { height: 1, hash: readEquihashHeader(one, 'x').hash }, rules).txs[0]!.shielded).toBeUndefined();
+    const raw = block('block-main-1-687-108.txt');
+    const tx = parseBitcoinBlock(raw, { height: 1_687_108, hash: readEquihashHeader(raw, 'x').hash }, rules).txs[4]!;
+    expect(tx).toMatchObject({ shielded: true, ins: [] });
+    expect(tx.outs).toHaveLength(1);
+  });
+});
+
 describe('block 1 against Zebra\'s RPC snapshot (getaddressutxos)', () => {
   // zebra-rpc snapshot: the founders' reward of block 1 pays t3Vz22vK5z2LcKEdg16Yv4FFneEL1zg9ojd.
   const snapshot = readFileSync(fixture('get_address_utxos@mainnet_10.snap'), 'utf8');
