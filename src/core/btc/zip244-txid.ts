@@ -40,6 +40,21 @@ function hasher(personalization: string | Uint8Array): Hasher {
   return blake2b.create({ dkLen: 32, personalization: typeof personalization === 'string' ? ASCII.encode(personalization) : personalization });
 }
 
+const EMPTY_DIGESTS = new Map<string, Uint8Array>();
+/**
+ * The digest of an empty bundle (no transparent part, no Sapling, no Orchard...) depends only on its
+ * personalisation: computed once. Pure JS BLAKE2b costs far more than native hashing, and most v5
+ * transactions leave two of the three bundles empty.
+ */
+function emptyDigest(personalization: string): Uint8Array {
+  let d = EMPTY_DIGESTS.get(personalization);
+  if (d === undefined) {
+    d = hasher(personalization).digest();
+    EMPTY_DIGESTS.set(personalization, d);
+  }
+  return d;
+}
+
 function digestOf(personalization: string, ...parts: Uint8Array[]): Uint8Array {
   const h = hasher(personalization);
   for (const p of parts) h.update(p);
@@ -67,8 +82,9 @@ export function zip244Txid(p: Zip244Parts): Buffer {
   const header = digestOf('ZTxIdHeadersHash', u32(p.header), u32(p.groupId), u32(p.branchId), slice(p.lockTimeAt, 8));
 
   const t = p.transparent;
-  const transparent = hasher('ZTxIdTranspaHash');
+  let transparentDigest = emptyDigest('ZTxIdTranspaHash');
   if (t.outpointAt.length > 0 || t.outputsEnd > t.outputsStart) {
+    const transparent = hasher('ZTxIdTranspaHash');
     const prevouts = hasher('ZTxIdPrevoutHash');
     for (const at of t.outpointAt) prevouts.update(slice(at, 36));
     const sequences = hasher('ZTxIdSequencHash');
@@ -76,13 +92,16 @@ export function zip244Txid(p: Zip244Parts): Buffer {
     transparent.update(prevouts.digest());
     transparent.update(sequences.digest());
     transparent.update(digestOf('ZTxIdOutputsHash', buf.subarray(t.outputsStart, t.outputsEnd)));
+    transparentDigest = transparent.digest();
   }
 
   const s = p.sapling;
-  const sapling = hasher('ZTxIdSaplingHash');
+  let saplingDigest = emptyDigest('ZTxIdSaplingHash');
   if (s.spends + s.outputs > 0) {
-    const spends = hasher('ZTxIdSSpendsHash');
+    const sapling = hasher('ZTxIdSaplingHash');
+    let spendsDigest = emptyDigest('ZTxIdSSpendsHash');
     if (s.spends > 0) {
+      const spends = hasher('ZTxIdSSpendsHash');
       const compact = hasher('ZTxIdSSpendCHash');
       const noncompact = hasher('ZTxIdSSpendNHash');
       const anchor = slice(s.anchorAt, 32);
@@ -95,9 +114,11 @@ export function zip244Txid(p: Zip244Parts): Buffer {
       }
       spends.update(compact.digest());
       spends.update(noncompact.digest());
+      spendsDigest = spends.digest();
     }
-    const outputs = hasher('ZTxIdSOutputHash');
+    let outputsDigest = emptyDigest('ZTxIdSOutputHash');
     if (s.outputs > 0) {
+      const outputs = hasher('ZTxIdSOutputHash');
       const compact = hasher('ZTxIdSOutC__Hash');
       const memos = hasher('ZTxIdSOutM__Hash');
       const noncompact = hasher('ZTxIdSOutN__Hash');
@@ -114,15 +135,18 @@ export function zip244Txid(p: Zip244Parts): Buffer {
       outputs.update(compact.digest());
       outputs.update(memos.digest());
       outputs.update(noncompact.digest());
+      outputsDigest = outputs.digest();
     }
-    sapling.update(spends.digest());
-    sapling.update(outputs.digest());
+    sapling.update(spendsDigest);
+    sapling.update(outputsDigest);
     sapling.update(slice(s.valueBalanceAt, 8));
+    saplingDigest = sapling.digest();
   }
 
   const o = p.orchard;
-  const orchard = hasher('ZTxIdOrchardHash');
+  let orchardDigest = emptyDigest('ZTxIdOrchardHash');
   if (o.actions > 0) {
+    const orchard = hasher('ZTxIdOrchardHash');
     const compact = hasher('ZTxIdOrcActCHash');
     const memos = hasher('ZTxIdOrcActMHash');
     const noncompact = hasher('ZTxIdOrcActNHash');
@@ -142,6 +166,7 @@ export function zip244Txid(p: Zip244Parts): Buffer {
     orchard.update(memos.digest());
     orchard.update(noncompact.digest());
     orchard.update(slice(o.fieldsAt, 1 + 8 + 32)); // flags, value balance, anchor
+    orchardDigest = orchard.digest();
   }
 
   const personalization = new Uint8Array(16);
@@ -149,9 +174,9 @@ export function zip244Txid(p: Zip244Parts): Buffer {
   personalization.set(u32(p.branchId), 12);
   const txid = hasher(personalization);
   txid.update(header);
-  txid.update(transparent.digest());
-  txid.update(sapling.digest());
-  txid.update(orchard.digest());
+  txid.update(transparentDigest);
+  txid.update(saplingDigest);
+  txid.update(orchardDigest);
   return Buffer.from(txid.digest());
 }
 
