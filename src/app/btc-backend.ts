@@ -17,7 +17,13 @@ export function btcBackend(chain: BitcoinChainConfig, logger: Logger, metrics: M
     },
   };
   if (chain.rpcUrl !== undefined) {
-    return createBitcoinCoreBackend({ rpcUrl: chain.rpcUrl, timeoutMs: chain.rpcTimeoutMs, retry, ...(chain.kind === 'dogecoin' ? { rawBlockParam: false as const } : {}) });
+    return createBitcoinCoreBackend({
+      rpcUrl: chain.rpcUrl,
+      timeoutMs: chain.rpcTimeoutMs,
+      retry,
+      ...(chain.kind === 'dogecoin' ? { rawBlockParam: false as const } : {}),
+      ...(chain.kind === 'zcash' ? { rawTransactionParam: 0 as const } : {}),
+    });
   }
   if (chain.esploraUrl !== undefined) return createEsploraBackend({ esploraUrl: chain.esploraUrl, timeoutMs: chain.rpcTimeoutMs, retry });
   throw new Error(`chain ${chain.id}: a bitcoin chain needs rpcUrl or esploraUrl`);

@@ -9,7 +9,7 @@ import type { Readiness } from './readiness.js';
 export type { WatchedChain };
 
 /** Default lag thresholds by kind (beyond the confirmations wait): ~10 min of Ethereum blocks, three Bitcoin blocks, a minute of Tron. */
-export const DEFAULT_MAX_LAG_BLOCKS: Readonly<Record<string, number>> = { evm: 50, bitcoin: 3, 'bitcoin-cash': 3, 'bitcoin-sv': 3, litecoin: 12, dogecoin: 30, dash: 12, 'bitcoin-gold': 12, tron: 20 };
+export const DEFAULT_MAX_LAG_BLOCKS: Readonly<Record<string, number>> = { evm: 50, bitcoin: 3, 'bitcoin-cash': 3, 'bitcoin-sv': 3, litecoin: 12, dogecoin: 30, dash: 12, 'bitcoin-gold': 12, zcash: 12, verge: 40, tron: 20 };
 
 /** A chain's watchdog thresholds from its config (defaults documented in the README). */
 export function watchedChain(chain: ChainConfig, status: () => ChainFollowerStatus): WatchedChain {

@@ -23,4 +23,6 @@ export const WELL_KNOWN_CHAINS: ReadonlyMap<string, KnownChain> = new Map<string
   ['bitcoin-gold', { kind: 'bitcoin-gold', network: 'mainnet' }],
   // Ledger families (issue #14): checked once chainwatch has the family's profile, kept verbatim before.
   ...[...WELL_KNOWN_LEDGER_CHAINS].map(([id, c]) => [id, c] as const),
+  ['zcash', { kind: 'zcash', network: 'mainnet' }],
+  ['verge', { kind: 'verge', network: 'mainnet' }],
 ]);

@@ -15,6 +15,11 @@ export interface BitcoinCoreBackendOptions {
    * (Dogecoin Core 1.14, based on Bitcoin Core 0.14, only takes a boolean `verbose`).
    */
   readonly rawBlockParam?: 0 | false;
+  /**
+   * getrawtransaction's second parameter for raw hex: false (default; Bitcoin Core 0.14+ takes a boolean or a
+   * number) or 0 (zebrad's `verbose` is a u8 and zcashd reads it with get_int: a boolean is refused).
+   */
+  readonly rawTransactionParam?: 0 | false;
 }
 
 interface RpcCall {
@@ -138,7 +143,7 @@ export function createBitcoinCoreBackend(options: BitcoinCoreBackendOptions): Bi
       return expect(z.array(hashSchema), await call('getrawmempool', [false]), 'getrawmempool', shown).map((t) => t.toLowerCase());
     },
     async fetchRawTransactions(txids) {
-      const results = await callAll(txids.map((t) => ({ method: 'getrawtransaction', params: [t, false] })));
+      const results = await callAll(txids.map((t) => ({ method: 'getrawtransaction', params: [t, options.rawTransactionParam ?? false] })));
       // -5: left the mempool (mined or evicted) between getrawmempool and now.
       return results.map((r, i) => (r instanceof RpcFailure ? null : hexToBytes(r, `transaction ${txids[i]}`, shown)));
     },

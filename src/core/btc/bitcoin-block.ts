@@ -16,6 +16,11 @@ export interface BitcoinTx {
   readonly coinbase: boolean;
   readonly ins: readonly BitcoinTxInput[];
   readonly outs: readonly BitcoinTxOutput[];
+  /**
+   * Zcash: the transaction also moves value in or out of a shielded pool (JoinSplits, Sapling, Orchard), so its
+   * transparent inputs minus outputs are not its fee. Absent on chains without shielded value.
+   */
+  readonly shielded?: boolean;
 }
 
 export interface BitcoinTxInput {

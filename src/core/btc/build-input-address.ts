@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { address, type Network } from 'bitcoinjs-lib';
+import { toBase58Address } from '../address/base58-address.js';
 import { encodeCashAddr } from '../address/cash-addr.js';
 import type { BitcoinTxInput } from './bitcoin-block.js';
 import type { UtxoNetwork } from './utxo-chain.js';
@@ -24,7 +25,7 @@ export function buildInputAddress(input: BitcoinTxInput, network: Network): stri
       if (scriptSig.length === 0) return address.toBech32(keyHash, 0, network.bech32);
       // P2SH-P2WPKH: scriptSig is one push of the redeem script OP_0 <20-byte key hash> (BIP-141).
       if (scriptSig.length === 23 && scriptSig[0] === 0x16 && scriptSig[1] === 0x00 && scriptSig[2] === 0x14 && Buffer.compare(Buffer.from(scriptSig.subarray(3)), keyHash) === 0) {
-        return address.toBase58Check(hash160(scriptSig.subarray(1)), network.scriptHash);
+        return toBase58Address(hash160(scriptSig.subarray(1)), network.scriptHash);
       }
       return null;
     }
@@ -38,7 +39,7 @@ export function buildInputAddress(input: BitcoinTxInput, network: Network): stri
       if (key[0] !== 2 && key[0] !== 3 && key[0] !== 4) return null;
       const cashPrefix = (network as UtxoNetwork).cashAddrPrefix;
       if (cashPrefix !== undefined) return encodeCashAddr(cashPrefix, 0, hash160(key));
-      return address.toBase58Check(hash160(key), network.pubKeyHash);
+      return toBase58Address(hash160(key), network.pubKeyHash);
     }
   } catch {
     // Malformed data in someone else's input is not our error: no address.

@@ -121,7 +121,8 @@ function buildTxMovements(
   const paidOnly = received !== undefined && [...received.keys()].some((k) => !spent?.has(k));
   const fromAddresses = paidOnly ? unique(tx.ins.map((input, vin) => spentFrom[vin]?.address ?? (tx.coinbase ? null : buildInputAddress(input, network)))) : [];
   let fee: bigint | null = null;
-  if (!tx.coinbase && tx.ins.every((_, vin) => spentFrom[vin] !== undefined)) {
+  // Without transparent inputs, or with shielded value (Zcash), transparent inputs minus outputs is no fee.
+  if (!tx.coinbase && tx.shielded !== true && tx.ins.length > 0 && tx.ins.every((_, vin) => spentFrom[vin] !== undefined)) {
     const totalIn = spentFrom.reduce((sum, o) => sum + (o?.value ?? 0n), 0n);
     fee = totalIn - tx.outs.reduce((sum, o) => sum + o.value, 0n);
   }

@@ -5,6 +5,8 @@ import { hash256 } from './hash256.js';
 import { AUXPOW_VERSION_BIT, readAuxPow } from './read-auxpow.js';
 import { readEquihashHeader } from './read-equihash-header.js';
 import { scanBlockTransactions } from './scan-block-transactions.js';
+import { scanZcashTransactions } from './scan-zcash-transactions.js';
+import { scryptHeaderHash } from './scrypt-header-hash.js';
 import { x11HeaderHash } from './x11-header-hash.js';
 import { utxoBlockRules, type UtxoBlockRules } from './utxo-chain.js';
 
@@ -25,9 +27,12 @@ export interface ExpectedBlock {
  * AuxPoW version bit is followed by its AuxPoW (readAuxPow) before the
  * transactions; the block hash is still the double SHA-256 of the 80-byte header
  * for every family (scrypt only decides proof of work, not identity) except
- * Dash, whose blocks are named by the X11 hash of that header, and Bitcoin Gold
- * (`rules.equihashFromHeight`), whose every block has Equihash's 140-byte
- * header plus solution (readEquihashHeader), hashed whole from the fork on.
+ * Dash, whose blocks are named by the X11 hash of that header, Verge, named by
+ * its scrypt hash (its transactions carry nTime and the block ends with a
+ * block signature), and Bitcoin Gold and Zcash (`rules.equihashFromHeight`),
+ * whose every block has Equihash's 140-byte header plus solution
+ * (readEquihashHeader), hashed whole from the fork (Zcash: from genesis) on.
+ * Zcash's transactions have their own formats (scanZcashTransactions).
  */
 export function parseBitcoinBlock(raw: Uint8Array, expected: ExpectedBlock, rules: UtxoBlockRules = utxoBlockRules('bitcoin')): BitcoinBlock {
   const where = `block ${expected.height} (${expected.hash})`;
@@ -36,7 +41,7 @@ export function parseBitcoinBlock(raw: Uint8Array, expected: ExpectedBlock, rule
     // Bitcoin Gold: a 140-byte header plus solution, all of it hashed (Bitcoin's 80 bytes below the fork).
     const header = readEquihashHeader(buf, where, expected.height < rules.equihashFromHeight);
     if (header.hash !== expected.hash.toLowerCase()) throw new RetryableError('BTC_BLOCK_CORRUPT', `${where} hashes to ${header.hash} instead`);
-    const { txs, hashes } = scanBlockTransactions(buf, header.end, where, rules);
+    const { txs, hashes } = rules.zcashTransactions === true ? scanZcashTransactions(buf, header.end, where) : scanBlockTransactions(buf, header.end, where, rules);
     if (Buffer.compare(merkleRoot(hashes), header.merkleRoot) !== 0) {
       throw new RetryableError('BTC_BLOCK_CORRUPT', `${where} has a merkle root that does not match its transactions`);
     }
@@ -50,7 +55,7 @@ export function parseBitcoinBlock(raw: Uint8Array, expected: ExpectedBlock, rule
   } catch (err) {
     throw new RetryableError('BTC_BLOCK_CORRUPT', `${where} has an unreadable header: ${(err as Error).message}`, { cause: err });
   }
-  const hash = rules.headerHash === 'x11' ? x11HeaderHash(raw.subarray(0, 80)) : header.getId();
+  const hash = rules.headerHash === 'x11' ? x11HeaderHash(raw.subarray(0, 80)) : rules.headerHash === 'scrypt' ? scryptHeaderHash(raw.subarray(0, 80)) : header.getId();
   if (hash !== expected.hash.toLowerCase()) {
     throw new RetryableError('BTC_BLOCK_CORRUPT', `${where} hashes to ${hash} instead`);
   }

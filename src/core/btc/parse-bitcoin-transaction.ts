@@ -2,7 +2,9 @@ import { Transaction } from 'bitcoinjs-lib';
 import { PermanentError, RetryableError } from '../errors.js';
 import type { BitcoinTx } from './bitcoin-block.js';
 import { toBitcoinTx } from './parse-bitcoin-block.js';
+import { ByteReader } from './byte-reader.js';
 import { scanBlockTransactions } from './scan-block-transactions.js';
+import { readZcashTransaction } from './scan-zcash-transactions.js';
 import type { UtxoBlockRules } from './utxo-chain.js';
 
 /**
@@ -13,6 +15,7 @@ import type { UtxoBlockRules } from './utxo-chain.js';
  * its locking script. A Litecoin mempool transaction with the MWEB flag carries
  * confidential MWEB data that cannot be matched: PermanentError
  * BTC_TX_UNSUPPORTED (the poller skips it; its transparent part is matched when mined).
+ * Zcash transactions are read by the Zcash reader (every byte consumed), Verge's with their nTime.
  */
 export function parseBitcoinTransaction(raw: Uint8Array, expectedTxid: string, rules?: UtxoBlockRules): BitcoinTx {
   if (rules !== undefined && (rules.mweb || rules.cashTokens || rules.specialTx || !rules.segwit)) return scanOne(raw, expectedTxid, rules);
@@ -37,7 +40,14 @@ function scanOne(raw: Uint8Array, expectedTxid: string, rules: UtxoBlockRules): 
   const body = Buffer.concat([Buffer.from([0x01]), raw]);
   let tx: BitcoinTx;
   try {
-    tx = scanBlockTransactions(body, 0, `transaction ${expectedTxid}`, rules).txs[0]!;
+    if (rules.zcashTransactions === true) {
+      const reader = new ByteReader(body, 1, `transaction ${expectedTxid}`);
+      tx = readZcashTransaction(reader).tx;
+      if (reader.pos !== body.length) throw reader.corrupt('bytes after the transaction');
+    } else {
+      // A block signature belongs to a block, not to a lone transaction.
+      tx = scanBlockTransactions(body, 0, `transaction ${expectedTxid}`, { ...rules, blockSignature: false }).txs[0]!;
+    }
   } catch (err) {
     throw new RetryableError('BTC_TX_CORRUPT', `transaction ${expectedTxid} could not be parsed: ${(err as Error).message}`, { cause: err });
   }

@@ -5,10 +5,12 @@ import { readMwebBlock } from './read-mweb-block.js';
 import { readTokenPrefix } from './read-token-prefix.js';
 import type { UtxoBlockRules } from './utxo-chain.js';
 
-type ScanRules = Pick<UtxoBlockRules, 'segwit' | 'mweb' | 'cashTokens'> & Partial<Pick<UtxoBlockRules, 'specialTx'>>;
+type ScanRules = Pick<UtxoBlockRules, 'segwit' | 'mweb' | 'cashTokens'> & Partial<Pick<UtxoBlockRules, 'specialTx' | 'txTime' | 'blockSignature'>>;
 const BITCOIN_RULES: ScanRules = { segwit: true, mweb: false, cashTokens: false, specialTx: false };
 /** DIP2 MAX_TX_EXTRA_PAYLOAD: a longer payload is not a Dash transaction. */
 const MAX_TX_EXTRA_PAYLOAD = 10000;
+/** A Verge block signature is an ECDSA DER signature (at most 73 bytes) or empty; far more is not one. */
+const MAX_BLOCK_SIGNATURE = 1024;
 
 export interface ScannedTransactions {
   readonly txs: BitcoinTx[];
@@ -39,6 +41,10 @@ export interface ScannedTransactions {
  * - specialTx (Dash DIP2): a version-3 transaction whose upper 16 version bits (the type) are not 0 ends with
  *   a compactSize-prefixed extra payload after the locktime; it is skipped (it moves no coins) and hashed with
  *   the rest, as the txid covers the whole serialisation.
+ * - txTime (Verge): a 4-byte nTime follows every transaction's version (hashed with the rest: Verge's txid is
+ *   the double SHA-256 of the whole serialisation, nTime included);
+ * - blockSignature (Verge): after the last transaction the block carries vchBlockSig, a compactSize-prefixed
+ *   byte vector (a PPCoin-era block signature, usually empty today); it is skipped, it is not a transaction.
  * Whatever the family, the bytes must be consumed exactly: anything left over is an error.
  */
 export function scanBlockTransactions(raw: Uint8Array, startOffset: number, where: string, rules: ScanRules = BITCOIN_RULES): ScannedTransactions {
@@ -92,6 +98,10 @@ export function scanBlockTransactions(raw: Uint8Array, startOffset: number, wher
     const txStart = pos;
     need(4, 'version');
     pos += 4;
+    if (rules.txTime === true) {
+      need(4, 'transaction time');
+      pos += 4;
+    }
     // BIP-144 marker 0x00 then flags: 0x01 witness; Litecoin adds 0x08 (MWEB, LIP-0003).
     let flags = 0;
     if (rules.segwit && buf[pos] === 0x00 && pos + 1 < end && buf[pos + 1] !== 0x00) {
@@ -191,6 +201,12 @@ export function scanBlockTransactions(raw: Uint8Array, startOffset: number, wher
     need(1, 'MWEB extension block');
     if (buf[pos] !== 0x01) throw corrupt('MWEB extension block marker');
     pos = readMwebBlock(buf, pos + 1, where);
+  }
+  if (rules.blockSignature === true) {
+    const signatureLength = varint('block signature length');
+    if (signatureLength > MAX_BLOCK_SIGNATURE) throw corrupt('block signature length');
+    need(signatureLength, 'block signature');
+    pos += signatureLength;
   }
   if (pos !== end) throw new RetryableError('BTC_BLOCK_CORRUPT', `${where} has ${end - pos} unexpected bytes after its transactions`);
   return { txs, hashes };

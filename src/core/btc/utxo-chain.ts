@@ -7,7 +7,7 @@ import type { BitcoinNetworkName } from './bitcoin-network.js';
  * scriptPubKey matching, outpoint memory). A family fixes the address formats,
  * the coin and what a raw block may contain; everything else is shared.
  */
-export const UTXO_KINDS = ['bitcoin', 'litecoin', 'dogecoin', 'bitcoin-cash', 'bitcoin-sv', 'dash', 'bitcoin-gold'] as const;
+export const UTXO_KINDS = ['bitcoin', 'litecoin', 'dogecoin', 'bitcoin-cash', 'bitcoin-sv', 'dash', 'bitcoin-gold', 'zcash', 'verge'] as const;
 export type UtxoKind = (typeof UTXO_KINDS)[number];
 
 export function isUtxoKind(kind: unknown): kind is UtxoKind {
@@ -24,6 +24,8 @@ export const UTXO_NETWORK_NAMES: Readonly<Record<UtxoKind, readonly BitcoinNetwo
   dash: ['mainnet', 'testnet', 'regtest'],
   // Bitcoin Gold's header layout changes at a mainnet height; its test networks are not supported.
   'bitcoin-gold': ['mainnet'],
+  zcash: ['mainnet', 'testnet', 'regtest'],
+  verge: ['mainnet', 'testnet', 'regtest'],
 };
 
 /** What a serialized block of the family may contain beyond Bitcoin's pre-segwit layout. */
@@ -42,14 +44,26 @@ export interface UtxoBlockRules {
    * (masternode registrations, the DIP4 coinbase payload...). It is skipped, and it is part of the txid.
    */
   readonly specialTx: boolean;
-  /** How the block hash is computed from the 80-byte header: double SHA-256, or X11 (Dash). */
-  readonly headerHash: 'sha256d' | 'x11';
+  /**
+   * How the block hash is computed from the 80-byte header: double SHA-256, X11 (Dash), or scrypt(N=1024, r=1,
+   * p=1) (Verge, whatever algorithm mined the block: its CBlockHeader::GetHash is the scrypt hash).
+   */
+  readonly headerHash: 'sha256d' | 'x11' | 'scrypt';
   /**
    * Bitcoin Gold: every raw block has Equihash's header (140 bytes, then the compactSize-prefixed solution);
    * from this height on the hash covers all of it, below it (blocks inherited from Bitcoin) only Bitcoin's
    * 80 bytes. Undefined for chains with Bitcoin's 80-byte header.
    */
   readonly equihashFromHeight?: number;
+  /**
+   * Zcash: transactions in Zcash's own formats (v1–v3 Sprout/Overwinter with JoinSplits, v4 Sapling, v5 NU5
+   * per ZIP-225 with ZIP-244 BLAKE2b txids), read by scanZcashTransactions; only the transparent parts are matched.
+   */
+  readonly zcashTransactions?: boolean;
+  /** Verge (PPCoin heritage): every transaction has a 4-byte nTime after its version, part of the txid. */
+  readonly txTime?: boolean;
+  /** Verge: the block ends with a compactSize-prefixed block signature (vchBlockSig) after the last transaction. */
+  readonly blockSignature?: boolean;
 }
 
 const RULES: Readonly<Record<UtxoKind, UtxoBlockRules>> = {
@@ -63,6 +77,10 @@ const RULES: Readonly<Record<UtxoKind, UtxoBlockRules>> = {
   dash: { segwit: false, mweb: false, auxpow: false, cashTokens: false, specialTx: true, headerHash: 'x11' },
   // Bitcoin Gold forked from Bitcoin at 491,407 with an Equihash header; it kept segwit (bech32 btg1…).
   'bitcoin-gold': { segwit: true, mweb: false, auxpow: false, cashTokens: false, specialTx: false, headerHash: 'sha256d', equihashFromHeight: 491_407 },
+  // Zcash: Equihash header (140 bytes + solution, all hashed) from genesis; Zcash's transaction formats.
+  zcash: { segwit: false, mweb: false, auxpow: false, cashTokens: false, specialTx: false, headerHash: 'sha256d', equihashFromHeight: 0, zcashTransactions: true },
+  // Verge: 80-byte header named by its scrypt hash, nTime in every transaction, block signature after them; no segwit.
+  verge: { segwit: false, mweb: false, auxpow: false, cashTokens: false, specialTx: false, headerHash: 'scrypt', txTime: true, blockSignature: true },
 };
 
 export function utxoBlockRules(kind: UtxoKind): UtxoBlockRules {
@@ -78,6 +96,13 @@ export interface UtxoNetwork extends Network {
   readonly cashAddrPrefix?: string;
   /** Base58 P2SH version bytes also accepted on input (Litecoin's old `3…` form). */
   readonly legacyScriptHash?: number;
+  /**
+   * Zcash: pubKeyHash and scriptHash are two-byte base58 versions (0x1CB8 `t1…`, 0x1CBD `t3…`), written
+   * big-endian before the 20-byte hash; bitcoinjs-lib's one-byte base58 functions cannot be used for them.
+   */
+  readonly twoByteBase58?: boolean;
+  /** Zcash ZIP-320 TEX addresses (bech32m of a P2PKH hash): their human-readable part. */
+  readonly texHrp?: string;
 }
 
 const ltcMain: UtxoNetwork = { ...networks.bitcoin, messagePrefix: '\x19Litecoin Signed Message:\n', bech32: 'ltc', pubKeyHash: 0x30, scriptHash: 0x32, wif: 0xb0, legacyScriptHash: 0x05 };
@@ -98,6 +123,16 @@ const dashTest: UtxoNetwork = { ...networks.testnet, messagePrefix: '\x19DarkCoi
 const dashReg: UtxoNetwork = { ...dashTest };
 // Bitcoin Gold chainparams: base58 38 (G…) and 23 (A…), bech32 btg.
 const btgMain: UtxoNetwork = { ...networks.bitcoin, messagePrefix: '\x1dBitcoin Gold Signed Message:\n', bech32: 'btg', pubKeyHash: 0x26, scriptHash: 0x17, wif: 0x80 };
+// zcashd chainparams: two-byte base58 prefixes {0x1C,0xB8} t1 and {0x1C,0xBD} t3 on mainnet, {0x1D,0x25} tm and
+// {0x1C,0xBA} t2 on testnet and regtest; no segwit; ZIP-320 TEX HRPs tex, textest, texregtest.
+const zecMain: UtxoNetwork = { ...networks.bitcoin, messagePrefix: '\x16Zcash Signed Message:\n', bech32: '', pubKeyHash: 0x1cb8, scriptHash: 0x1cbd, twoByteBase58: true, texHrp: 'tex' };
+const zecTest: UtxoNetwork = { ...networks.testnet, messagePrefix: '\x16Zcash Signed Message:\n', bech32: '', pubKeyHash: 0x1d25, scriptHash: 0x1cba, twoByteBase58: true, texHrp: 'textest' };
+const zecReg: UtxoNetwork = { ...zecTest, texHrp: 'texregtest' };
+// Verge chainparams: base58 30 (D…) and 33 (E…) on mainnet, 115/196 on testnet, 111/196 on regtest; its
+// transactions have no witness serialisation, so no segwit addresses.
+const xvgMain: UtxoNetwork = { ...networks.bitcoin, messagePrefix: '\x16VERGE Signed Message:\n', bech32: '', pubKeyHash: 0x1e, scriptHash: 0x21, wif: 0x9e };
+const xvgTest: UtxoNetwork = { ...networks.testnet, messagePrefix: '\x16VERGE Signed Message:\n', bech32: '', pubKeyHash: 0x73, scriptHash: 0xc4, wif: 0xf3 };
+const xvgReg: UtxoNetwork = { ...xvgTest, pubKeyHash: 0x6f, wif: 0xef };
 
 const NETWORKS: Readonly<Record<UtxoKind, Partial<Record<BitcoinNetworkName, UtxoNetwork>>>> = {
   bitcoin: { mainnet: networks.bitcoin, testnet: networks.testnet, signet: networks.testnet, regtest: networks.regtest },
@@ -107,6 +142,8 @@ const NETWORKS: Readonly<Record<UtxoKind, Partial<Record<BitcoinNetworkName, Utx
   'bitcoin-sv': { mainnet: bsvMain, testnet: bsvTest, regtest: bsvReg },
   dash: { mainnet: dashMain, testnet: dashTest, regtest: dashReg },
   'bitcoin-gold': { mainnet: btgMain },
+  zcash: { mainnet: zecMain, testnet: zecTest, regtest: zecReg },
+  verge: { mainnet: xvgMain, testnet: xvgTest, regtest: xvgReg },
 };
 
 /** Address parameters of one family's network; throws for a network the family does not have (config validation prevents it). */
@@ -124,9 +161,12 @@ const ASSETS: Readonly<Record<UtxoKind, Asset>> = {
   'bitcoin-sv': { contract: null, symbol: 'BSV', decimals: 8 },
   dash: { contract: null, symbol: 'DASH', decimals: 8 },
   'bitcoin-gold': { contract: null, symbol: 'BTG', decimals: 8 },
+  zcash: { contract: null, symbol: 'ZEC', decimals: 8 },
+  // Verge's COIN is 1,000,000 base units (amount.h), not Bitcoin's 10^8.
+  verge: { contract: null, symbol: 'XVG', decimals: 6 },
 };
 
-/** The coin a family's movements carry (every family counts in 10^-8 units). */
+/** The coin a family's movements carry (10^-8 units, except Verge's 10^-6). */
 export function utxoAsset(kind: UtxoKind): Asset {
   return ASSETS[kind];
 }

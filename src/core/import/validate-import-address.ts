@@ -39,21 +39,18 @@ export const EVM_CHAIN_IDS: ReadonlySet<string> = new Set([
 // toOutputScript reads matter (pubKeyHash, scriptHash, bech32).
 const litecoin: Network = { ...networks.bitcoin, bech32: 'ltc', pubKeyHash: 0x30, scriptHash: 0x32 };
 const litecoinLegacyP2sh: Network = { ...litecoin, scriptHash: 0x05 };
-const verge: Network = { ...networks.bitcoin, bech32: 'xvg', pubKeyHash: 0x1e, scriptHash: 0x21 };
 const dogecoin: Network = { ...networks.bitcoin, bech32: 'doge', pubKeyHash: 0x1e, scriptHash: 0x16 };
 
 const BASE58_NETWORKS: Readonly<Record<string, readonly Network[]>> = {
   bitcoin: [networks.bitcoin],
   'bitcoin-sv': [networks.bitcoin],
   litecoin: [litecoin, litecoinLegacyP2sh],
-  verge: [verge],
   dogecoin: [dogecoin],
 };
 
 /** Loose shapes for chains whose checksum we do not verify (data is kept, file disabled). */
 const SHAPES: Readonly<Record<string, RegExp>> = {
   'bitcoin-cash': /^(bitcoincash:)?[qp][02-9ac-hj-np-z]{41}$|^[13][1-9A-HJ-NP-Za-km-z]{25,34}$/,
-  zcash: /^t[13][1-9A-HJ-NP-Za-km-z]{33}$|^zs1[02-9ac-hj-np-z]{75}$/,
   monero: /^[48][1-9A-HJ-NP-Za-km-z]{94}$|^4[1-9A-HJ-NP-Za-km-z]{105}$/,
   ripple: /^r[1-9A-HJ-NP-Za-km-z]{24,34}$/,
 };
@@ -96,7 +93,7 @@ export function validateImportAddress(chain: string, raw: string): ImportAddress
 
   // Chains chainwatch polls through its UTXO engine: exactly the loader's check, and its display form
   // (Bitcoin Cash legacy addresses become CashAddr, as alerts show them).
-  if (chain === 'litecoin' || chain === 'dogecoin' || chain === 'bitcoin-cash' || chain === 'bitcoin-sv' || chain === 'dash' || chain === 'bitcoin-gold') {
+  if (chain === 'litecoin' || chain === 'dogecoin' || chain === 'bitcoin-cash' || chain === 'bitcoin-sv' || chain === 'dash' || chain === 'bitcoin-gold' || chain === 'zcash' || chain === 'verge') {
     try {
       const norm = normalizeUtxoAddress(input, chain, 'mainnet');
       return { ok: true, address: norm.display, key: norm.display };

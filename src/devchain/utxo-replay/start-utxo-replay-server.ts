@@ -19,6 +19,11 @@ export interface UtxoReplayServerOptions {
    * boolean, and there is no scantxoutset.
    */
   readonly dogecoinCore?: boolean;
+  /**
+   * Answer like zebrad (Zcash): getrawtransaction's `verbose` is a number (a boolean is an invalid-params
+   * error, as zebrad's u8 parameter refuses it), and there is no scantxoutset.
+   */
+  readonly zebrad?: boolean;
 }
 
 export interface UtxoReplayServer {
@@ -74,11 +79,12 @@ export async function startUtxoReplayServer(options: UtxoReplayServerOptions): P
       case 'getrawmempool':
         return ok([...mempool.keys()]);
       case 'getrawtransaction': {
+        if (options.zebrad && typeof params[1] !== 'number') return fail(-32602, `invalid type: ${typeof params[1]}, expected u8`);
         const raw = mempool.get(String(params[0]).toLowerCase());
         return raw ? ok(Buffer.from(raw).toString('hex')) : fail(-5, 'No such mempool or blockchain transaction');
       }
       case 'scantxoutset':
-        if (options.dogecoinCore) return fail(-32601, 'Method not found');
+        if (options.dogecoinCore || options.zebrad) return fail(-32601, 'Method not found');
         return ok({ success: true, txouts: 0, height: tip, bestblock: byHeight.get(tip)!.hash, unspents: [], total_amount: 0 });
       default:
         return fail(-32601, 'Method not found');
