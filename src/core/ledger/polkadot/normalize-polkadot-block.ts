@@ -75,20 +75,27 @@ function normalizeExtrinsic(extrinsic: Record<string, unknown>, hash: string, ss
   events.forEach((rawEvent, e) => {
     const event = asRecord(rawEvent);
     const method = asRecord(event?.['method']);
-    const data = event?.['data'];
-    if (method === undefined || !Array.isArray(data)) throw new Error(`event ${e} has no method or data`);
+    const data = eventFields(event?.['data'], ['from', 'to', 'amount']);
+    if (method === undefined || data === undefined) throw new Error(`event ${e} has no method or data`);
     const name = `${String(method['pallet'])}.${String(method['method'])}`;
     if (name === 'balances.Transfer') {
       const amount = planck(data[2], `event ${e} amount`);
       if (amount > 0n) transfers.push({ leg: `ev${e}`, kind: 'native', from: party(data[0], ss58Prefix), to: party(data[1], ss58Prefix), asset: polkadotProfile.nativeAsset, amount, tokenId: null });
     } else if (name === 'transactionPayment.TransactionFeePaid' && paidFee === undefined) {
-      paidFee = planck(data[1], `event ${e} fee`);
+      paidFee = planck(eventFields(event?.['data'], ['who', 'actualFee', 'tip'])?.[1], `event ${e} fee`);
     }
   });
   const info = asRecord(extrinsic['info']);
   const partialFee = info?.['partialFee'];
   const fee = paidFee ?? (signer !== null && partialFee !== undefined ? planck(partialFee, 'partialFee') : null);
   return { hash, success, signer, fee, transfers: success ? transfers : [] };
+}
+
+/** Event data as Sidecar writes it (a positional list), or as named fields (`{ from, to, amount }`) some versions and proxies give. */
+function eventFields(data: unknown, names: readonly string[]): readonly unknown[] | undefined {
+  if (Array.isArray(data)) return data as unknown[];
+  const record = asRecord(data);
+  return record === undefined ? undefined : names.map((n) => record[n]);
 }
 
 function party(value: unknown, ss58Prefix: number): LedgerParty {

@@ -75,6 +75,15 @@ describe('normalizePolkadotBlock', () => {
     expect(block.transactions[3]!.signer?.display).toBe('143eus3Ki72VUJ9AWYsFEGvkUAjeFw8yMfTaSiuAEq3n8yZc');
   });
 
+  it('reads event data given as named fields the same as the positional list', () => {
+    const raw = structuredClone(recordedSidecarBlock(19772575));
+    for (const e of raw.extrinsics[2]!.events) {
+      if (e.method.method === 'Transfer') e.data = { from: e.data[0], to: e.data[1], amount: e.data[2] } as unknown as unknown[];
+      if (e.method.method === 'TransactionFeePaid') e.data = { who: e.data[0], actualFee: e.data[1], tip: e.data[2] } as unknown as unknown[];
+    }
+    expect(normalizePolkadotBlock(raw, 19772575, 0)).toEqual(normalizePolkadotBlock(recordedSidecarBlock(19772575), 19772575, 0));
+  });
+
   it('shows accounts under the configured prefix (Kusama 2) and keys them by public key', () => {
     const { block } = normalizePolkadotBlock(recordedSidecarBlock(19772575), 19772575, 2);
     const leg = block.transactions[2]!.transfers[0]!;
