@@ -1,5 +1,7 @@
 import type { LedgerKind } from './ledger-kinds.js';
 import type { LedgerChainProfile } from './ledger-profile.js';
+import { cosmosProfile } from './cosmos/cosmos-profile.js';
+import { polkadotProfile } from './polkadot/polkadot-profile.js';
 
 /**
  * The ledger chain families chainwatch supports: one line per family (each
@@ -7,6 +9,8 @@ import type { LedgerChainProfile } from './ledger-profile.js';
  * refused by the config with "not supported".
  */
 export const LEDGER_PROFILES: Partial<Record<LedgerKind, LedgerChainProfile>> = {
+  cosmos: cosmosProfile,
+  polkadot: polkadotProfile,
 };
 
 export function ledgerProfileOf(kind: LedgerKind): LedgerChainProfile | undefined {

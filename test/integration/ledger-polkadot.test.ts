@@ -1,0 +1,125 @@
+/**
+ * Polkadot end to end as an operator runs it: config files (SS58 addresses, one written in the
+ * generic Substrate format) -> ledger poller over a Substrate API Sidecar replay (recorded
+ * mainnet block 19772575, and recorded block 789629 relabelled as its successor: see
+ * test/fixtures/ledger/polkadot/NOTES.md) -> real Redis queue -> alerter -> real SMTP server
+ * and signed webhooks. Only finalized blocks are read; a 503 and a proxy's HTML page are
+ * retried; nothing is skipped or alerted twice.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { runChainwatch, type RunningChainwatch } from '../../src/app/run-chainwatch.js';
+import { decodeSs58, encodeSs58 } from '../../src/core/ledger/polkadot/ss58.js';
+import { startSidecarReplayServer, type SidecarReplayServer } from '../../src/devchain/ledger/polkadot/start-sidecar-replay-server.js';
+import { recordedSidecarBlock, type SidecarBlock } from '../helpers/polkadot-fixtures.js';
+import { deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix } from '../helpers/redis.js';
+import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { startWebhookCapture, type CapturedWebhook, type WebhookCapture } from '../helpers/webhook-capture.js';
+
+const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
+const SOURCE = 'https://example.org/attribution';
+const FIRST = 19772575;
+const NEXT = FIRST + 1;
+// Recorded facts of block 19772575 (its events) and 789629.
+const RECIPIENT = '1pNEBqhMUrv8YLiVWg3aHkbG2UvegxkhfWJV6Wdy9QfvQE4';
+const BATCH_SENDER = '1qnJN7FViy3HZaxZK9tGAA71zxHSBeUweirKqCaox4t8GT7';
+const PROXY_SIGNER = '1QqpeG1LEaRFuhtvy5QPn7syF2hn21e5aYv4cqkji8m7cnq';
+
+let node: SidecarReplayServer;
+let smtp: SmtpCapture;
+let hooks: WebhookCapture;
+let configDir: string;
+let prefix: string;
+let running: RunningChainwatch | undefined;
+let first: SidecarBlock;
+let next: SidecarBlock;
+const logLines: string[] = [];
+const logger = pino({ level: 'debug' }, new Writable({ write: (chunk: Buffer, _enc, done) => void (logLines.push(chunk.toString()), done()) }));
+
+const hooksFor = (hash: string): CapturedWebhook[] => hooks.received.filter((h) => h.body.data['txHash'] === hash);
+const emailsFor = (hash: string): string[] => smtp.messages.map((m) => m.text ?? '').filter((t) => t.includes(hash));
+
+beforeAll(async () => {
+  first = recordedSidecarBlock(FIRST);
+  // Block 789629 served as the successor (relabelled number and parent), its proxy call failed.
+  next = { ...structuredClone(recordedSidecarBlock(789629)), number: String(NEXT), parentHash: first.hash };
+  next.extrinsics[4]!.success = false;
+  node = await startSidecarReplayServer({ blocks: new Map([[FIRST, first], [NEXT, next]]), finalizedHead: FIRST });
+  node.failNext('http503', 1, `/blocks/${FIRST}`);
+  node.failNext('garbage', 1, `/blocks/${FIRST}`);
+
+  smtp = await startSmtpCapture();
+  hooks = await startWebhookCapture(SECRET);
+  configDir = mkdtempSync(join(tmpdir(), 'chainwatch-e2e-polkadot-'));
+  prefix = uniqueRedisPrefix('e2e-polkadot');
+  mkdirSync(join(configDir, 'watchlists'), { recursive: true });
+  writeFileSync(
+    join(configDir, 'chainwatch.yaml'),
+    stringify({
+      chains: { polkadot: { kind: 'polkadot', apiUrl: node.url, pollIntervalMs: 100, startBlock: FIRST } },
+      email: { smtpUrl: smtp.url, from: 'chainwatch@example.com', to: ['compliance@example.com'] },
+      alerts: { email: { minSeverity: 'info', groupBy: ['incident', 'direction', 'kind'], groupWaitMs: 0, groupIntervalMs: 0 } },
+      webhooks: [{ id: 'exchange-a', url: hooks.url, secret: SECRET }],
+      redis: { url: TEST_REDIS_URL, prefix },
+      reloadIntervalMs: 200,
+    }),
+  );
+  writeFileSync(
+    join(configDir, 'watchlists', 'polkadot.yaml'),
+    stringify({
+      entries: [
+        // Written in the generic Substrate format (prefix 42): the same account, matched by its public key.
+        { chain: 'polkadot', address: encodeSs58(decodeSs58(RECIPIENT)!.accountId, 42), label: 'DOT cash-out', incident: 'test-heist-2026', source: SOURCE, tags: ['lazarus'] },
+        { chain: 'polkadot', address: BATCH_SENDER, label: 'DOT splitter', incident: 'test-heist-2026', source: SOURCE },
+        { chain: 'polkadot', address: PROXY_SIGNER, label: 'Proxy operator', incident: 'test-heist-2026', source: SOURCE },
+      ],
+    }),
+  );
+  running = await runChainwatch({ configDir, roles: ['poller', 'alerter'], logger, deliveryBackoffMs: 50 });
+});
+
+afterAll(async () => {
+  await running?.close();
+  await node?.close();
+  await smtp?.close();
+  await hooks?.close();
+  if (prefix) await deleteRedisPrefix(prefix);
+  if (configDir) rmSync(configDir, { recursive: true, force: true });
+});
+
+describe('Polkadot end to end (Substrate API Sidecar)', () => {
+  it('alerts DOT transfers of watched accounts in finalized blocks, and a failed call as activity, once each', async () => {
+    const transfer = first.extrinsics[2]!.hash;
+    const batch = first.extrinsics[4]!.hash;
+    await waitFor(() => hooksFor(transfer).length >= 1 && hooksFor(batch).length >= 3 && emailsFor(transfer).length >= 1, { what: 'block one alerts', timeoutMs: 60_000 });
+    const [incoming] = hooksFor(transfer);
+    expect(incoming!.signatureValid).toBe(true);
+    // As recorded: Transfer(16Xuv8..., 1pNEBq..., 209894644000).
+    expect(incoming!.body.data).toMatchObject({ chain: 'polkadot', kind: 'native', direction: 'in', to: RECIPIENT, amount: '209894644000', asset: { contract: null, symbol: 'DOT', decimals: 10 }, blockNumber: FIRST, blockHash: first.hash, confirmations: 1 });
+    expect(emailsFor(transfer)[0]).toContain(`https://polkadot.subscan.io/extrinsic/${transfer}`);
+    expect(emailsFor(transfer)[0]).toMatch(/\bIN\s+20\.9894644 DOT/);
+    const recordedBatch = first.extrinsics[4]!.events.filter((e) => e.method.method === 'Transfer').map((e) => String(e.data[2]));
+    expect(hooksFor(batch).map((h) => [h.body.data['direction'], h.body.data['amount']]).sort()).toEqual(recordedBatch.map((a) => ['out', a]).sort());
+
+    // The next block is not finalized yet: never read.
+    const polls = node.requests.get('GET /blocks/head/header') ?? 0;
+    await waitFor(() => (node.requests.get('GET /blocks/head/header') ?? 0) >= polls + 2, { what: 'two more head polls' });
+    expect(node.blocksRequested.has(NEXT)).toBe(false);
+    node.finalizedHead = NEXT;
+
+    const failed = next.extrinsics[4]!.hash;
+    await waitFor(() => hooksFor(failed).length >= 1, { what: 'failed proxy call alert', timeoutMs: 60_000 });
+    expect(hooksFor(failed).map((h) => [h.body.data['kind'], h.body.data['txFrom'], h.body.data['amount']])).toEqual([['activity', PROXY_SIGNER, '0']]);
+
+    for (const hash of [transfer, failed]) expect(hooksFor(hash)).toHaveLength(1);
+    expect(hooksFor(batch)).toHaveLength(3);
+    expect(logLines.join('')).toContain('Polkadot API request failed; retrying');
+  });
+});
