@@ -37,6 +37,9 @@ interface StepLookups {
   readonly legs: readonly EvmLeg[];
 }
 
+/** Step ranges fetched ahead of the one being matched by the running loop (bounded: memory is this many steps). */
+const PIPELINE_DEPTH = 2;
+
 const EVM_LOGS_MODES: readonly EvmLogsMode[] = ['blockReceipts', 'rangeLogs', 'blockLogs', 'txReceipts'];
 
 /** `rpcEndpoints`: each RPC URL's health as this poller's client saw it (dashboard chains page). */
@@ -138,25 +141,33 @@ export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
   }
 
   // The running loop pipelines a catch-up: while the follower matches, queues and saves one step's blocks,
-  // the next step's blocks (and their lookups) are already being fetched, so the node and chainwatch work
-  // at the same time. Only ranges the last head said are due are fetched ahead; the follower still checks
-  // every block's parent hash, so a block reorged out after it was fetched is caught like any other.
+  // the next PIPELINE_DEPTH steps' blocks (and their lookups) are already being fetched, so the node is never
+  // idle waiting for chainwatch: one range's receipts are served while the next range's blocks and logs are
+  // asked for and chainwatch normalises another. Only ranges the last head said are due are fetched ahead;
+  // the follower still checks every block's parent hash and saves its cursor only after a block's movements
+  // are queued, so a block reorged out after it was fetched is caught like any other.
   // pollOnce() alone (tests) fetches exactly its own step.
   let pipelining = false;
   let lastHead: number | undefined;
-  let ahead: { readonly first: number; readonly count: number; doneAt: number | undefined; readonly blocks: Promise<readonly EvmBlockData[]> } | undefined;
-  // Blocks fetched ahead are used by the very next step; after a failed step (backoff) they are fetched again.
+  interface AheadRange { readonly first: number; readonly count: number; doneAt: number | undefined; readonly blocks: Promise<readonly EvmBlockData[]> }
+  let ahead: AheadRange[] = [];
+  // Blocks fetched ahead are used by the very next steps; after a failed step (backoff) they are fetched again.
   const maxAheadAgeMs = Math.max(chain.pollIntervalMs, 1_000);
 
+  /** Queues fetches of the ranges after `first - 1` until PIPELINE_DEPTH are in flight or the due head is reached. */
   function fetchAhead(first: number): void {
     if (!pipelining || lastHead === undefined) return;
-    const last = Math.min(first + chain.maxBlocksPerBatch - 1, lastHead - (chain.confirmations - 1));
-    if (last < first) return;
-    const blocks = fetchBlocksWithLookups(range(first, last));
-    const entry = { first, count: last - first + 1, doneAt: undefined as number | undefined, blocks };
-    // A failure surfaces in the step that uses these blocks (which then fails and is retried as usual).
-    blocks.then(() => (entry.doneAt = Date.now()), () => undefined);
-    ahead = entry;
+    let next = ahead.length > 0 ? ahead[ahead.length - 1]!.first + ahead[ahead.length - 1]!.count : first;
+    while (ahead.length < PIPELINE_DEPTH) {
+      const last = Math.min(next + chain.maxBlocksPerBatch - 1, lastHead - (chain.confirmations - 1));
+      if (last < next) return;
+      const blocks = fetchBlocksWithLookups(range(next, last));
+      const entry: AheadRange = { first: next, count: last - next + 1, doneAt: undefined, blocks };
+      // A failure surfaces in the step that uses these blocks (which then fails and is retried as usual).
+      blocks.then(() => (entry.doneAt = Date.now()), () => undefined);
+      ahead.push(entry);
+      next = last + 1;
+    }
   }
 
   const stepSource: ChainSource<EvmBlockData> = {
@@ -166,11 +177,19 @@ export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
     },
     fetchHeaders: (numbers) => source.fetchHeaders(numbers),
     async fetchBlocks(numbers) {
-      const fetched = ahead;
-      ahead = undefined;
+      const fetched = ahead.shift();
       const usable = fetched !== undefined && fetched.first === numbers[0] && fetched.count === numbers.length && (fetched.doneAt === undefined || Date.now() - fetched.doneAt <= maxAheadAgeMs);
-      const blocks = usable ? await fetched.blocks : await fetchBlocksWithLookups(numbers);
-      if (numbers.length > 0) fetchAhead(numbers[numbers.length - 1]! + 1);
+      // Ranges queued behind one that does not fit this step were fetched for another position: dropped.
+      if (!usable) ahead = [];
+      const next = numbers.length > 0 ? numbers[numbers.length - 1]! + 1 : undefined;
+      if (usable) {
+        // The pipeline is flowing: top it up before waiting for this range.
+        if (next !== undefined) fetchAhead(next);
+        return fetched.blocks;
+      }
+      // Not pipelined (first step, after a failure or a rewind): fetch this range alone, then the next ones.
+      const blocks = await fetchBlocksWithLookups(numbers);
+      if (next !== undefined) fetchAhead(next);
       return blocks;
     },
   };
@@ -241,7 +260,7 @@ export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
     },
     async stop(): Promise<void> {
       pipelining = false;
-      ahead = undefined;
+      ahead = [];
       newHeads?.close();
       newHeads = undefined;
       await stopLoop();

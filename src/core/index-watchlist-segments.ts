@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { WatchlistRef } from './movement.js';
 import type { WatchlistEntry, WatchlistIndex } from './watchlist.js';
-import { bytesEqual, encodeMatchKey, hashEncodedKeyText, hashKeyText, withChain, type WatchlistSegment } from './watchlist-segment.js';
+import { bytesEqual, encodeMatchKey, hashEncodedKeyText, hashHexBytesAsText, hashKeyText, keySpellsHexOf, withChain, type WatchlistSegment } from './watchlist-segment.js';
 
 /** Two entries of different files holding one address with different labels in the same incident. */
 export interface LabelConflict {
@@ -259,7 +259,31 @@ export class CompactWatchlistIndex implements WatchlistIndex {
   }
 
   lookup(chain: string, matchKey: string): readonly WatchlistRef[] | undefined {
-    const head = this.#find(chain, matchKey);
+    return this.#refsFrom(this.#find(chain, matchKey));
+  }
+
+  lookupHex(chain: string, bytes: Uint8Array, start: number, end: number): readonly WatchlistRef[] | undefined {
+    // An empty script spells "", which is not a hex key: the string path decides it.
+    if (end <= start) return this.lookup(chain, '');
+    const p = this.#p;
+    const cid = p.chainIds.get(chain);
+    if (cid === undefined) return undefined;
+    const h = hashHexBytesAsText(cid, bytes, start, end);
+    const slots = p.slots;
+    const cap = slots.length / 2;
+    for (let s = slotOf(h, cap); ; s = s + 1 === cap ? 0 : s + 1) {
+      const head = slots[2 * s + 1]! - 1;
+      if (head < 0) return undefined;
+      if (slots[2 * s] !== h) continue;
+      const seg = segmentOf(p.segStart, head);
+      const i = head - p.segStart[seg]!;
+      const segment = p.segments[seg]!;
+      if (p.segChains[seg]![segment.entryChain[i]!] === cid && keySpellsHexOf(segment.keyBytes, segment.keyStart[i]!, segment.keyStart[i + 1]!, bytes, start, end)) return this.#refsFrom(head);
+    }
+  }
+
+  /** The watched entries of the key whose latest entry is `head` (-1: none), in file order. */
+  #refsFrom(head: number): readonly WatchlistRef[] | undefined {
     if (head < 0) return undefined;
     const cached = this.#refCache.get(head);
     if (cached !== undefined) return cached.length === 0 ? undefined : cached;

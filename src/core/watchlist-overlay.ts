@@ -113,6 +113,10 @@ export function combineWatchlistIndex(base: WatchlistIndex, overlay: WatchlistOv
       if (b === undefined) return o;
       return [...b, ...o];
     },
+    lookupHex(chain, bytes, start, end) {
+      if (overlay.size === 0 && base.lookupHex !== undefined) return base.lookupHex(chain, bytes, start, end);
+      return this.lookup(chain, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex', start, end));
+    },
     keysFor(chain) {
       const o = overlay.keysFor(chain);
       if (o.size === 0) return base.keysFor(chain);

@@ -173,6 +173,25 @@ function textHashOfEncoded(bytes: Uint8Array, start: number, end: number): numbe
   return h | 0;
 }
 
+/**
+ * hashKeyText of the lowercase hex (no 0x) spelling bytes[start, end), without building it:
+ * output scripts are looked up straight from a block's bytes.
+ */
+export function hashHexBytesAsText(chain: number, bytes: Uint8Array, start: number, end: number): number {
+  let h = 2166136261;
+  for (let i = start; i < end; i++) {
+    const b = bytes[i]!;
+    h = Math.imul(h ^ HEX_CODES[b >> 4]!, 16777619);
+    h = Math.imul(h ^ HEX_CODES[b & 15]!, 16777619);
+  }
+  return withChain(h | 0, chain);
+}
+
+/** Whether the encoded key at key[ks, ke) is the lowercase hex (no 0x) spelling of bytes[start, end). */
+export function keySpellsHexOf(key: Uint8Array, ks: number, ke: number, bytes: Uint8Array, start: number, end: number): boolean {
+  return key[ks] === KEY_HEX && bytesEqual(key, ks + 1, ke, bytes, start, end);
+}
+
 export function bytesEqual(a: Uint8Array, as: number, ae: number, b: Uint8Array, bs: number, be: number): boolean {
   if (ae - as !== be - bs) return false;
   for (let i = 0; i < ae - as; i++) if (a[as + i] !== b[bs + i]) return false;

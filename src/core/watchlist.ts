@@ -22,6 +22,11 @@ export interface WatchlistIndex {
   /** Content fingerprint; changes whenever the set of watched entries changes. */
   readonly version: string;
   lookup(chain: string, matchKey: string): readonly WatchlistRef[] | undefined;
+  /**
+   * The same as lookup(chain, lowercase hex of bytes[start, end)) without building that string
+   * (Bitcoin output scripts straight from a block's bytes: nearly all of them miss). Optional.
+   */
+  lookupHex?(chain: string, bytes: Uint8Array, start: number, end: number): readonly WatchlistRef[] | undefined;
   /** Match keys watched on a chain (for seeding Bitcoin UTXOs, stats). */
   keysFor(chain: string): ReadonlySet<string>;
   readonly size: number;

@@ -35,6 +35,13 @@ export interface BitcoinTxOutput {
   readonly scriptHex: string;
   /** Satoshis. */
   readonly value: bigint;
+  /**
+   * Outputs scanned from a raw block: the bytes the script lies in, at [scriptStart, scriptEnd), so
+   * matching looks it up by bytes (WatchlistIndex.lookupHex) and hexes only the scripts that match.
+   */
+  readonly block?: Uint8Array;
+  readonly scriptStart?: number;
+  readonly scriptEnd?: number;
 }
 
 /** The key of an outpoint everywhere in chainwatch: `<txid>:<vout>`. */

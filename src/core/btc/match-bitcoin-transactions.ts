@@ -48,7 +48,8 @@ interface Leg {
  *   listing the outputs back to it. No separate `in` movement is emitted, so
  *   an operator gets one alert per coin movement, not two.
  *
- * Hot path cost: one map lookup per output (script hex) and per input
+ * Hot path cost: one index lookup per output (by the script's bytes when the
+ * scan kept them: no hex string per output) and one map lookup per input
  * (outpoint); addresses are built only for matched transactions.
  */
 export function matchBitcoinTransactions(input: MatchBitcoinTransactionsInput): MatchBitcoinTransactionsResult {
@@ -61,7 +62,10 @@ export function matchBitcoinTransactions(input: MatchBitcoinTransactionsInput): 
     let received: Map<string, Leg> | undefined;
     for (let vout = 0; vout < tx.outs.length; vout++) {
       const out = tx.outs[vout]!;
-      if (index.lookup(chain, out.scriptHex) === undefined) continue;
+      const hit = out.block !== undefined && index.lookupHex !== undefined
+        ? index.lookupHex(chain, out.block, out.scriptStart!, out.scriptEnd!)
+        : index.lookup(chain, out.scriptHex);
+      if (hit === undefined) continue;
       received ??= new Map();
       const leg = received.get(out.scriptHex);
       if (leg) {
@@ -73,7 +77,8 @@ export function matchBitcoinTransactions(input: MatchBitcoinTransactionsInput): 
     }
     let spent: Map<string, Leg> | undefined;
     let spentFrom: RememberedOutpoint[] | undefined;
-    if (!tx.coinbase) {
+    // With nothing remembered no input can spend a watched output (and hashing every outpoint key is skipped).
+    if (!tx.coinbase && (local.size > 0 || remembered.size > 0)) {
       for (let vin = 0; vin < tx.ins.length; vin++) {
         const key = tx.ins[vin]!.outpoint;
         const known = local.get(key) ?? remembered.get(key);

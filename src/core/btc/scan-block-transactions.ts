@@ -1,5 +1,6 @@
 import { RetryableError } from '../errors.js';
 import type { BitcoinTx, BitcoinTxInput, BitcoinTxOutput } from './bitcoin-block.js';
+import { ByteReader } from './byte-reader.js';
 import { hash256 } from './hash256.js';
 import { readMwebBlock } from './read-mweb-block.js';
 import { readTokenPrefix } from './read-token-prefix.js';
@@ -80,12 +81,23 @@ export function scanBlockTransactions(raw: Uint8Array, startOffset: number, wher
     if (v > BigInt(end)) throw corrupt(what);
     return Number(v);
   };
-  const scratch = Buffer.allocUnsafe(32);
   // Reused for the witness-stripped bytes of segwit transactions (what their txid hashes).
   let stripped = Buffer.allocUnsafe(4096);
-  const reversedHex = (at: number): string => {
-    for (let i = 0; i < 32; i++) scratch[i] = buf[at + 31 - i]!;
-    return scratch.toString('hex');
+  // `<display txid>:<vout>` spelled into a scratch buffer and read out as one flat string: a hex
+  // string, a number string and their concatenation per input was three allocations and a flatten.
+  const keyScratch = Buffer.allocUnsafe(64 + 1 + 10);
+  const outpointKeyAt = (at: number, vout: number): string => {
+    let p = 0;
+    for (let i = 31; i >= 0; i--) {
+      const b = buf[at + i]!;
+      keyScratch[p++] = HEX_CHARS[b >> 4]!;
+      keyScratch[p++] = HEX_CHARS[b & 15]!;
+    }
+    keyScratch[p++] = 0x3a; // ':'
+    let digits = 1;
+    for (let v = vout; v >= 10; v = Math.floor(v / 10)) digits++;
+    for (let i = digits - 1, v = vout; i >= 0; i--, v = Math.floor(v / 10)) keyScratch[p + i] = 0x30 + (v % 10);
+    return keyScratch.toString('latin1', 0, p + digits);
   };
 
   const count = varint('transaction count');
@@ -113,7 +125,7 @@ export function scanBlockTransactions(raw: Uint8Array, startOffset: number, wher
     const bodyStart = pos;
     const nIn = varint('input count');
     if (nIn === 0) throw corrupt('input count');
-    const ins = new Array<BitcoinTxInput>(nIn);
+    const ins = new Array<ScannedInput>(nIn);
     let coinbase = false;
     for (let i = 0; i < nIn; i++) {
       need(36, 'outpoint');
@@ -122,20 +134,20 @@ export function scanBlockTransactions(raw: Uint8Array, startOffset: number, wher
       pos += 36;
       const scriptLength = varint('scriptSig length');
       need(scriptLength + 4, 'scriptSig');
-      const script = buf.subarray(pos, pos + scriptLength);
+      const scriptStart = pos;
       pos += scriptLength + 4; // script, sequence
       if (nIn === 1 && isZero(buf, prevAt)) {
         coinbase = true;
-        ins[i] = { outpoint: '', script };
+        ins[i] = new ScannedInput('', buf, scriptStart, scriptStart + scriptLength);
       } else {
-        ins[i] = { outpoint: `${reversedHex(prevAt)}:${vout}`, script };
+        ins[i] = new ScannedInput(outpointKeyAt(prevAt, vout), buf, scriptStart, scriptStart + scriptLength);
       }
     }
     const nOut = varint('output count');
     const outs = new Array<BitcoinTxOutput>(nOut);
     for (let o = 0; o < nOut; o++) {
       need(8, 'output value');
-      const value = buf.readBigUInt64LE(pos);
+      const valueAt = pos;
       pos += 8;
       const scriptLength = varint('scriptPubKey length');
       need(scriptLength, 'scriptPubKey');
@@ -145,21 +157,20 @@ export function scanBlockTransactions(raw: Uint8Array, startOffset: number, wher
         if (typeof token === 'string') throw corrupt(`token prefix: ${token}`);
         scriptStart = token.end;
       }
-      outs[o] = { scriptHex: buf.toString('hex', scriptStart, pos + scriptLength), value };
+      outs[o] = new ScannedOutput(buf, valueAt, scriptStart, pos + scriptLength);
       pos += scriptLength;
     }
     const bodyEnd = pos;
     if (flags & 0x01) {
       for (let i = 0; i < nIn; i++) {
+        // Checked and skipped here; its items are cut out only if an input's payer is ever asked for.
+        ins[i]!.witnessAt = pos;
         const items = varint('witness item count');
-        const witness = new Array<Uint8Array>(items);
         for (let w = 0; w < items; w++) {
           const length = varint('witness item length');
           need(length, 'witness item');
-          witness[w] = buf.subarray(pos, pos + length);
           pos += length;
         }
-        (ins[i] as { witness?: readonly Uint8Array[] }).witness = witness;
       }
     }
     if (flags & 0x08) {
@@ -212,6 +223,8 @@ export function scanBlockTransactions(raw: Uint8Array, startOffset: number, wher
   return { txs, hashes };
 }
 
+const HEX_CHARS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+
 function isZero(buf: Buffer, at: number): boolean {
   for (let i = at; i < at + 32; i++) if (buf[i] !== 0) return false;
   return true;
@@ -224,15 +237,86 @@ function isZero(buf: Buffer, at: number): boolean {
  * thousands of closures per block and give every object its own hidden class.
  */
 class ScannedTx implements BitcoinTx {
-  private displayTxid: string | undefined;
-  constructor(
-    private readonly hash: Buffer,
-    readonly coinbase: boolean,
-    readonly ins: readonly BitcoinTxInput[],
-    readonly outs: readonly BitcoinTxOutput[],
-  ) {}
+  declare private readonly hash: Buffer;
+  declare readonly coinbase: boolean;
+  declare readonly ins: readonly BitcoinTxInput[];
+  declare readonly outs: readonly BitcoinTxOutput[];
+  declare private displayTxid: string | undefined;
+  constructor(hash: Buffer, coinbase: boolean, ins: readonly BitcoinTxInput[], outs: readonly BitcoinTxOutput[]) {
+    this.hash = hash;
+    this.coinbase = coinbase;
+    this.ins = ins;
+    this.outs = outs;
+    this.displayTxid = undefined;
+  }
 
   get txid(): string {
     return (this.displayTxid ??= Buffer.from(this.hash).reverse().toString('hex'));
+  }
+}
+
+/**
+ * An input as scanned: the outpoint key (every input's is looked up), and the scriptSig and witness
+ * as offsets into the block, cut out only when a matched transaction's payer is named (a view per
+ * script and witness item for every input of a block was most of the scan's garbage).
+ */
+class ScannedInput implements BitcoinTxInput {
+  // Plain constructor assignments, not class fields: with define semantics (ES2022) every field is an
+  // extra defineProperty per object, which for thousands of inputs a block cost more than it saved.
+  declare readonly outpoint: string;
+  declare private readonly block: Buffer;
+  declare private readonly scriptStart: number;
+  declare private readonly scriptEnd: number;
+  /** Offset of this input's witness stack in the block (checked by the scan), -1 without one. */
+  declare witnessAt: number;
+  constructor(outpoint: string, block: Buffer, scriptStart: number, scriptEnd: number) {
+    this.outpoint = outpoint;
+    this.block = block;
+    this.scriptStart = scriptStart;
+    this.scriptEnd = scriptEnd;
+    this.witnessAt = -1;
+  }
+
+  get script(): Uint8Array {
+    return this.block.subarray(this.scriptStart, this.scriptEnd);
+  }
+
+  get witness(): readonly Uint8Array[] | undefined {
+    if (this.witnessAt < 0) return undefined;
+    // The scan checked these bytes: the reader's bounds checks cannot fire.
+    const reader = new ByteReader(this.block, this.witnessAt, 'witness');
+    const items = new Array<Uint8Array>(reader.compactSize('witness item count'));
+    for (let w = 0; w < items.length; w++) items[w] = reader.bytes(reader.compactSize('witness item length'), 'witness item');
+    return items;
+  }
+}
+
+/**
+ * An output as scanned: its script's place in the block (matching looks it up by bytes,
+ * WatchlistIndex.lookupHex), hexed and its value read only when asked (matched outputs and the
+ * outputs of matched transactions), instead of a string and a bigint for every output of a block.
+ */
+class ScannedOutput implements BitcoinTxOutput {
+  declare readonly block: Buffer;
+  declare private readonly valueAt: number;
+  declare readonly scriptStart: number;
+  declare readonly scriptEnd: number;
+  declare private hex: string | undefined;
+  declare private satoshis: bigint | undefined;
+  constructor(block: Buffer, valueAt: number, scriptStart: number, scriptEnd: number) {
+    this.block = block;
+    this.valueAt = valueAt;
+    this.scriptStart = scriptStart;
+    this.scriptEnd = scriptEnd;
+    this.hex = undefined;
+    this.satoshis = undefined;
+  }
+
+  get scriptHex(): string {
+    return (this.hex ??= this.block.toString('hex', this.scriptStart, this.scriptEnd));
+  }
+
+  get value(): bigint {
+    return (this.satoshis ??= this.block.readBigUInt64LE(this.valueAt));
   }
 }

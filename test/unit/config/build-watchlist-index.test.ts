@@ -62,3 +62,34 @@ describe('buildWatchlistIndex', () => {
     expect(index.lookup('ethereum', `0x${(123_456).toString(16).padStart(40, '0')}`)).toHaveLength(1);
   });
 });
+
+describe('lookupHex: a key looked up by the bytes its hex spells (Bitcoin output scripts)', () => {
+  const p2wpkh = '0014751e76e8199196d454941c45d1b3a323f1433bd6';
+  const p2pkh = '76a91462e907b15cbf27d5425399ebf6f0fb50ebb88f1888ac';
+  const bytes = (hex: string, pad = 0): [Buffer, number, number] => {
+    const b = Buffer.concat([Buffer.alloc(pad, 0xee), Buffer.from(hex, 'hex'), Buffer.alloc(3, 0xee)]);
+    return [b, pad, pad + hex.length / 2];
+  };
+
+  it('answers exactly what lookup answers for the hex string, on its chain only, at any offset', () => {
+    const index = buildWatchlistIndex([
+      entry({ chain: 'bitcoin', matchKey: p2wpkh, label: 'thief' }),
+      entry({ chain: 'bitcoin', matchKey: p2wpkh, label: 'mixer', incident: 'other' }),
+      entry({ chain: 'litecoin', matchKey: p2pkh }),
+      // A disabled entry is not watched: no refs, like lookup.
+      entry({ chain: 'bitcoin', matchKey: p2pkh, enabled: false }),
+    ]);
+    expect(typeof index.lookupHex).toBe('function');
+    for (const [chain, hex] of [['bitcoin', p2wpkh], ['bitcoin', p2pkh], ['litecoin', p2pkh], ['litecoin', p2wpkh], ['dogecoin', p2wpkh]] as const) {
+      const [b, start, end] = bytes(hex, 5);
+      expect(index.lookupHex!(chain, b, start, end), `${chain} ${hex}`).toEqual(index.lookup(chain, hex));
+    }
+    expect(index.lookupHex!('bitcoin', ...bytes(p2wpkh))?.map((r) => r.label)).toEqual(['thief', 'mixer']);
+    // One byte short or long is another key; a 0x-prefixed key is not the bare hex of the same bytes.
+    const [b, start, end] = bytes(p2wpkh);
+    expect(index.lookupHex!('bitcoin', b, start, end - 1)).toBeUndefined();
+    expect(index.lookupHex!('bitcoin', b, start, end + 1)).toBeUndefined();
+    const evm = buildWatchlistIndex([entry({ matchKey: '0x098b716b8aaf21512996dc57eb0615e2383e2f96' })]);
+    expect(evm.lookupHex!('ethereum', ...bytes('098b716b8aaf21512996dc57eb0615e2383e2f96'))).toBeUndefined();
+  });
+});

@@ -33,3 +33,18 @@ describe('watchlist overlay', () => {
     expect(overlay.lookup('ethereum', `0x${'f'.repeat(40)}`)).toBeUndefined();
   });
 });
+
+describe('combined index lookupHex', () => {
+  it('goes to the file index by bytes while the overlay is empty, and sees overlay keys once it is not', () => {
+    const script = '0014751e76e8199196d454941c45d1b3a323f1433bd6';
+    const other = '0014' + 'ab'.repeat(20);
+    const base = buildWatchlistIndex([{ chain: 'bitcoin', address: 'bc1q', matchKey: script, label: 'hack', incident: 'x', source: 's', tags: [], enabled: true, file: 'f', line: 1 }]);
+    const overlay = createWatchlistOverlay();
+    const at = (hex: string): [Buffer, number, number] => [Buffer.from(`ff${hex}ff`, 'hex'), 1, 1 + hex.length / 2];
+    expect(combineWatchlistIndex(base, overlay).lookupHex!('bitcoin', ...at(script))?.map((r) => r.label)).toEqual(['hack']);
+    overlay.apply([{ op: 'add', entry: { chain: 'bitcoin', matchKey: other, ref: ref(other, 'tenant:a') } }, { op: 'add', entry: { chain: 'bitcoin', matchKey: script, ref: ref(script, 'tenant:b') } }]);
+    const index = combineWatchlistIndex(base, overlay);
+    expect(index.lookupHex!('bitcoin', ...at(other))?.map((r) => r.owner)).toEqual(['tenant:a']);
+    expect(index.lookupHex!('bitcoin', ...at(script))?.map((r) => r.label)).toEqual(['hack', 'l']);
+  });
+});

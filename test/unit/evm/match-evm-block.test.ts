@@ -279,3 +279,15 @@ describe('matchEvmBlock on mainnet block 18,000,000 with its real receipts', () 
     expect(withoutReceipts.txHashes).toContain('0x5119dcc6bb07181742fd0366196021b120cc1c022c62ce3d3e272a7584fe4e2f');
   });
 });
+
+describe('findEvmLookupNeeds: statuses only where the logs do not settle them', () => {
+  it('asks no receipt for a transaction that emitted a log (a revert discards them) and still asks one for a plain value transfer', () => {
+    // tx 1: a watched sender's value call that also emitted a Transfer (so it succeeded); tx 2: a plain value transfer to W.
+    const b = block({ transactions: [tx(1, W, X, 5n), tx(2, X, W, 6n)], logs: [erc20Log(1, 0, X, W2, 9n)] });
+    const needs = findEvmLookupNeeds(b, CHAIN, watchlistOf(W));
+    expect(needs.txHashes).toEqual([h(2)]);
+    // With the status map the adapter fetched (tx 2 reverted), tx 1 counts as successful: its native leg is alerted, no activity.
+    const ms = matchEvmBlock(b, ctx(watchlistOf(W), { legs: needs.legs, txStatus: new Map([[h(2), false]]) }));
+    expect(summary(ms)).toEqual(['native out 0x1111 5 native']);
+  });
+});
