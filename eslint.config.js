@@ -43,6 +43,18 @@ const adapterRestrictions = {
   ],
 };
 
+// Ledger families sit one level deeper (src/adapters/ledger/<family>/<file>.ts) and may use the
+// ledger framework beside them (../ledger-source.js, ../ledger-http-client.js), never another family or adapter.
+const ledgerFamilyRestrictions = {
+  patterns: [
+    adapterRestrictions.patterns[0],
+    {
+      regex: '^\\.\\./\\.\\./(?!\\.\\./|shared/|ledger/)|^\\.\\./(?!\\.\\./)[^/]+/|(^|/)adapters/',
+      message: 'A ledger family adapter imports only the ledger framework (../*.js) and src/adapters/shared; move shared pieces there or to src/core.',
+    },
+  ],
+};
+
 export default defineConfig(
   {
     ignores: ['dist/', 'node_modules/', '.demo/', 'data/', 'config/', 'coverage/'],
@@ -100,7 +112,12 @@ export default defineConfig(
   },
   {
     files: ['src/adapters/**/*.ts'],
+    ignores: ['src/adapters/ledger/*/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', adapterRestrictions] },
+  },
+  {
+    files: ['src/adapters/ledger/*/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', ledgerFamilyRestrictions] },
   },
   {
     files: ['**/*.js', '**/*.mjs'],

@@ -2,8 +2,8 @@ import { cosmosOptionsSchema } from '../../../core/ledger/cosmos/cosmos-profile.
 import { normalizeCosmosBlock } from '../../../core/ledger/cosmos/normalize-cosmos-block.js';
 import { RetryableError } from '../../../core/errors.js';
 import type { BlockHeader } from '../../../core/ports.js';
-import type { LedgerHttpClient } from '../../ledger/ledger-http-client.js';
-import type { LedgerSource, LedgerSourceFactory } from '../../ledger/ledger-source.js';
+import type { LedgerHttpClient } from '../ledger-http-client.js';
+import type { LedgerSource, LedgerSourceFactory } from '../ledger-source.js';
 
 /**
  * A Cosmos SDK chain over its CometBFT RPC (port 26657, or a hosted one), by

@@ -1,7 +1,7 @@
 import { RetryableError } from '../../../core/errors.js';
 import { normalizePolkadotBlock, normalizePolkadotHeader } from '../../../core/ledger/polkadot/normalize-polkadot-block.js';
 import { ss58PrefixOf } from '../../../core/ledger/polkadot/polkadot-profile.js';
-import type { LedgerSourceFactory } from '../../ledger/ledger-source.js';
+import type { LedgerSourceFactory } from '../ledger-source.js';
 
 /**
  * Polkadot through Substrate API Sidecar (REST over a node's RPC, the service
