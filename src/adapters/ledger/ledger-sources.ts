@@ -1,5 +1,6 @@
 import type { LedgerKind } from '../../core/ledger/ledger-kinds.js';
 import type { LedgerSourceFactory } from './ledger-source.js';
+import { KADENA_SOURCE } from './kadena/kadena-source.js';
 import { TON_SOURCE } from './ton/ton-source.js';
 
 /**
@@ -8,4 +9,5 @@ import { TON_SOURCE } from './ton/ton-source.js';
  */
 export const LEDGER_SOURCES: Partial<Record<LedgerKind, LedgerSourceFactory>> = {
   ton: TON_SOURCE,
+  kadena: KADENA_SOURCE,
 };

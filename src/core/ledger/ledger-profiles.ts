@@ -1,5 +1,6 @@
 import type { LedgerKind } from './ledger-kinds.js';
 import type { LedgerChainProfile } from './ledger-profile.js';
+import { KADENA_PROFILE } from './kadena/kadena-profile.js';
 import { TON_PROFILE } from './ton/ton-profile.js';
 
 /**
@@ -9,6 +10,7 @@ import { TON_PROFILE } from './ton/ton-profile.js';
  */
 export const LEDGER_PROFILES: Partial<Record<LedgerKind, LedgerChainProfile>> = {
   ton: TON_PROFILE,
+  kadena: KADENA_PROFILE,
 };
 
 export function ledgerProfileOf(kind: LedgerKind): LedgerChainProfile | undefined {
