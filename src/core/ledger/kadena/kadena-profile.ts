@@ -30,5 +30,5 @@ export const KADENA_PROFILE: LedgerChainProfile = {
   defaultPollIntervalMs: 15_000,
   defaultExplorerUrl: 'https://explorer.kadena.io/mainnet/transaction/{tx}',
   normalizeAddress: (address) => normalizeKadenaAddress(address),
-  optionsSchema: kadenaOptionsSchema as unknown as z.ZodType<Record<string, unknown>>,
+  optionsSchema: kadenaOptionsSchema,
 };
