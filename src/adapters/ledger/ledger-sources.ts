@@ -2,6 +2,8 @@ import type { LedgerKind } from '../../core/ledger/ledger-kinds.js';
 import type { LedgerSourceFactory } from './ledger-source.js';
 import { cosmosSourceFactory } from './cosmos/create-cosmos-source.js';
 import { polkadotSourceFactory } from './polkadot/create-polkadot-source.js';
+import { KADENA_SOURCE } from './kadena/kadena-source.js';
+import { TON_SOURCE } from './ton/ton-source.js';
 
 /**
  * Node adapters of the ledger families: one line per family (each lives in
@@ -10,4 +12,6 @@ import { polkadotSourceFactory } from './polkadot/create-polkadot-source.js';
 export const LEDGER_SOURCES: Partial<Record<LedgerKind, LedgerSourceFactory>> = {
   cosmos: cosmosSourceFactory,
   polkadot: polkadotSourceFactory,
+  ton: TON_SOURCE,
+  kadena: KADENA_SOURCE,
 };

@@ -2,6 +2,8 @@ import type { LedgerKind } from './ledger-kinds.js';
 import type { LedgerChainProfile } from './ledger-profile.js';
 import { cosmosProfile } from './cosmos/cosmos-profile.js';
 import { polkadotProfile } from './polkadot/polkadot-profile.js';
+import { KADENA_PROFILE } from './kadena/kadena-profile.js';
+import { TON_PROFILE } from './ton/ton-profile.js';
 
 /**
  * The ledger chain families chainwatch supports: one line per family (each
@@ -11,6 +13,8 @@ import { polkadotProfile } from './polkadot/polkadot-profile.js';
 export const LEDGER_PROFILES: Partial<Record<LedgerKind, LedgerChainProfile>> = {
   cosmos: cosmosProfile,
   polkadot: polkadotProfile,
+  ton: TON_PROFILE,
+  kadena: KADENA_PROFILE,
 };
 
 export function ledgerProfileOf(kind: LedgerKind): LedgerChainProfile | undefined {
