@@ -351,7 +351,7 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
     const sending = ready.filter((_, i) => slots[i]);
     await handOff([...failing, ...busy], () => 100 + Math.floor(random() * 400));
 
-    let flushFailure: unknown;
+    let batchFailure: unknown;
     const flusher = createFlusher<{ rec: DeliveryRecord; sub: Subscription; outcome: { status: number; latencyMs: number } }>(OUTCOME_FLUSH_MS, async (done) => {
       try {
         await Promise.all([
@@ -361,7 +361,7 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
         for (const { rec, sub, outcome } of done) countSuccess(rec, sub, outcome);
       } catch (err) {
         // Not written: those records stay pending and owned by this batch, which throws below and runs again.
-        flushFailure ??= err;
+        batchFailure ??= err;
       }
     });
     await forEachConcurrently(sending, BATCH_CONCURRENCY, async ({ rec, sub }) => {
@@ -373,13 +373,19 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
         await releaseSlot(sub.id, rec.id);
       } catch (err) {
         logger.error({ err, delivery_id: rec.id, subscription_id: sub.id }, 'subscription delivery failed unexpectedly; handed to a job of its own');
-        await releaseSlot(sub.id, rec.id).catch(() => undefined);
-        const fresh = await deliveries.get(rec.id).catch(() => undefined);
-        if (fresh?.jobId === batchId && fresh.status === 'pending') await handOff([fresh], () => 1000).catch((e: unknown) => (flushFailure ??= e));
+        try {
+          await releaseSlot(sub.id, rec.id);
+          const fresh = await deliveries.get(rec.id);
+          if (fresh?.jobId === batchId) await handOff([fresh], () => 1000);
+          else if (fresh !== undefined) await ensureOwners([fresh]); // failure recorded, its retry job maybe not added
+        } catch (e) {
+          // Redis is failing too: the batch throws below and runs again, which finds this record pending or owned elsewhere.
+          batchFailure ??= e;
+        }
       }
     });
     await flusher.flush();
-    if (flushFailure !== undefined) throw flushFailure instanceof Error ? flushFailure : new Error('writing delivery outcomes failed', { cause: flushFailure });
+    if (batchFailure !== undefined) throw batchFailure instanceof Error ? batchFailure : new Error('writing delivery outcomes failed', { cause: batchFailure });
     await deliveries.deleteBatch(batchId);
     logger.info({ batch_id: batchId, delivered: sending.length, handed_off: failing.length + busy.length, dead: gone.length }, 'subscription delivery batch done');
   };

@@ -99,7 +99,8 @@ describe('batched subscription fan-out', () => {
       const seen = attemptsSeen.get(subId) ?? 0;
       attemptsSeen.set(subId, seen + 1);
       const status = seen === 0 ? failOnce(subId) : undefined;
-      return status === undefined ? { status: 200 } : { status, headers: status === 503 ? { 'retry-after': '0' } : {} };
+      const headers: Record<string, string> = status === 503 ? { 'retry-after': '0' } : {};
+      return status === undefined ? { status: 200 } : { status, headers };
     });
     // Every 10th subscription only wants bitcoin: the filter still applies in batches.
     const { engine, subscriptions, deliveries, settled } = await setup(total, r.url, (i) => (i % 10 === 5 ? { chains: ['bitcoin'] } : {}));
