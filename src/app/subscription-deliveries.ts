@@ -262,8 +262,9 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
 
   const succeededPatch = (rec: DeliveryRecord, outcome: { status: number; latencyMs: number }) =>
     ({ status: 'succeeded' as const, attempts: rec.attempts + 1, lastStatusCode: outcome.status, lastError: null, latencyMs: outcome.latencyMs, nextAttemptAt: null });
-  const countSuccess = (rec: DeliveryRecord, sub: Subscription, outcome: { status: number; latencyMs: number }): void => {
-    metrics.deliveries.inc({ channel: 'subscription', target: 'subscriptions' });
+  /** Counted once per write of outcomes: prom-client validates the labels at every inc. */
+  const countSuccesses = (n: number): void => metrics.deliveries.inc({ channel: 'subscription', target: 'subscriptions' }, n);
+  const logSuccess = (rec: DeliveryRecord, sub: Subscription, outcome: { status: number; latencyMs: number }): void => {
     logger.debug({ delivery_id: rec.id, subscription_id: sub.id, status_code: outcome.status, duration_ms: outcome.latencyMs }, 'subscription delivery succeeded');
   };
 
@@ -292,7 +293,8 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
           const fresh = await subscriptions.get(sub.id);
           if (fresh !== undefined) await subscriptions.save({ ...fresh, failingSince: null });
         }
-        countSuccess(rec, sub, outcome);
+        countSuccesses(1);
+        logSuccess(rec, sub, outcome);
       } else {
         delay = await recordFailure(rec, sub, outcome);
       }
@@ -358,7 +360,8 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
           deliveries.updateMany(done.map(({ rec, outcome }) => ({ before: rec, patch: succeededPatch(rec, outcome) }))),
           releaseSlots(done.map(({ rec, sub }) => ({ subId: sub.id, member: rec.id }))),
         ]);
-        for (const { rec, sub, outcome } of done) countSuccess(rec, sub, outcome);
+        countSuccesses(done.length);
+        for (const { rec, sub, outcome } of done) logSuccess(rec, sub, outcome);
       } catch (err) {
         // Not written: those records stay pending and owned by this batch, which throws below and runs again.
         batchFailure ??= err;
@@ -426,6 +429,8 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
       const single: NewDelivery[] = [];
       // The body depends only on the entries the tenant may see: built once per tenant, not per subscription.
       const bodies = new Map<string, string>();
+      const type = movement.event ?? 'movement.detected';
+      const createdAt = timestamp.toISOString();
       for (const sub of subs) {
         if (!sub.enabled) continue;
         const refs = matchSubscription(movement, sub.filters, sub.tenantId);
@@ -433,7 +438,7 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
         const webhookId = buildWebhookId(movementJobId, sub.id);
         let body = bodies.get(sub.tenantId);
         if (body === undefined) bodies.set(sub.tenantId, (body = JSON.stringify(buildWebhookPayload({ ...movement, watchlist: refs }, timestamp))));
-        const rec: NewDelivery = { id: buildDeliveryId(webhookId), subscriptionId: sub.id, tenantId: sub.tenantId, webhookId, type: movement.event ?? 'movement.detected', createdAt: timestamp.toISOString(), body };
+        const rec: NewDelivery = { id: buildDeliveryId(webhookId), subscriptionId: sub.id, tenantId: sub.tenantId, webhookId, type, createdAt, body };
         // A receiver already failing gets a job of its own, so it never holds up a batch of healthy ones.
         (sub.failingSince === null ? batched : single).push(rec);
       }

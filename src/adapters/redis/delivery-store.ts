@@ -90,6 +90,14 @@ if redis.call('SET', KEYS[1], ARGV[1], 'NX') then
 end
 return 0`;
 
+const UPDATE_SCRIPT = `
+redis.call('SET', KEYS[1], ARGV[1])
+if KEYS[2] ~= KEYS[3] then
+  redis.call('ZREM', KEYS[2], ARGV[3])
+  redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
+end
+return 1`;
+
 /** A batch's member set outlives any sane batch job; the job deletes it when done. */
 const BATCH_TTL_MS = 30 * 24 * 60 * 60_000;
 
@@ -107,6 +115,13 @@ export function createDeliveryStore(redis: Redis, prefix: string): DeliveryStore
   const createScript = {
     chainwatchCreateDelivery: (pipe: ChainableCommander, ...args: (string | number)[]): void => {
       (pipe as ChainableCommander & { chainwatchCreateDeliveryV2(...a: (string | number)[]): ChainableCommander }).chainwatchCreateDeliveryV2(...args);
+    },
+  };
+
+  if (!('chainwatchUpdateDelivery' in redis)) redis.defineCommand('chainwatchUpdateDelivery', { numberOfKeys: 3, lua: UPDATE_SCRIPT });
+  const updateScript = {
+    chainwatchUpdateDelivery: (pipe: ChainableCommander, ...args: (string | number)[]): void => {
+      (pipe as ChainableCommander & { chainwatchUpdateDelivery(...a: (string | number)[]): ChainableCommander }).chainwatchUpdateDelivery(...args);
     },
   };
 
@@ -144,16 +159,15 @@ export function createDeliveryStore(redis: Redis, prefix: string): DeliveryStore
     },
     async updateMany(updates) {
       if (updates.length === 0) return [];
-      const multi = redis.multi();
+      // One script call per record (record and status index change together), all in one pipeline:
+      // a third of the commands a MULTI of SET, ZREM and ZADD would queue, for a batch's thousand outcomes.
+      const pipe = redis.pipeline();
       const written = updates.map(({ before, patch }) => {
         const after: DeliveryRecord = { ...before, ...patch };
-        multi.set(recKey(before.id), JSON.stringify(after));
-        if (after.status !== before.status) {
-          multi.zrem(statusKey(before.subscriptionId, before.status), before.id).zadd(statusKey(before.subscriptionId, after.status), before.seq, before.id);
-        }
+        updateScript.chainwatchUpdateDelivery(pipe, recKey(before.id), statusKey(before.subscriptionId, before.status), statusKey(before.subscriptionId, after.status), JSON.stringify(after), before.seq, before.id);
         return after;
       });
-      await multi.exec();
+      for (const [err] of (await pipe.exec()) ?? []) if (err) throw err;
       return written;
     },
     async listBatch(batchId) {
