@@ -54,8 +54,6 @@ const BATCH_JOB = 'deliver-batch';
 export const BATCH_SIZE = 100;
 /** Requests one batch job keeps in flight (each to a different subscription). */
 const BATCH_CONCURRENCY = 32;
-/** Successful outcomes are written together at most this long after the first of them (and when the batch ends). */
-const OUTCOME_FLUSH_MS = 250;
 /** Batch ids start with this, so an owner id says which kind of job to (re)create. */
 const BATCH_ID_PREFIX = 'bat_';
 
@@ -327,7 +325,8 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
 
   /**
    * A batch: the first attempt of each delivery it owns, up to BATCH_CONCURRENCY at once over the keep-alive
-   * pool. Successes are written together (one atomic round trip per OUTCOME_FLUSH_MS); each failure is
+   * pool. Successes are written together (group commit: one pipelined round trip carries all that finished
+   * while the previous one was in flight); each failure is
    * recorded as before and handed to a job of its own, which retries on the usual schedule. Run again
    * (a crash, a stall), it sends only what is still pending and owned by it, under the same webhook-id.
    */
@@ -354,7 +353,7 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
     await handOff([...failing, ...busy], () => 100 + Math.floor(random() * 400));
 
     let batchFailure: unknown;
-    const flusher = createFlusher<{ rec: DeliveryRecord; sub: Subscription; outcome: { status: number; latencyMs: number } }>(OUTCOME_FLUSH_MS, async (done) => {
+    const flusher = createGroupWriter<{ rec: DeliveryRecord; sub: Subscription; outcome: { status: number; latencyMs: number } }>(async (done) => {
       try {
         await Promise.all([
           deliveries.updateMany(done.map(({ rec, outcome }) => ({ before: rec, patch: succeededPatch(rec, outcome) }))),
@@ -504,25 +503,33 @@ async function forEachConcurrently<T>(items: readonly T[], limit: number, fn: (i
   }));
 }
 
-/** Collects items and writes them together: `afterMs` after the first unwritten one, or on flush(); writes never overlap. */
-function createFlusher<T>(afterMs: number, write: (items: readonly T[]) => Promise<void>): { add(item: T): void; flush(): Promise<void> } {
+/**
+ * Group commit: the first item is written at once; items that arrive while a write is in flight are written
+ * together by the next one. An idle receiver's outcome is visible one round trip after it answered, and under
+ * load each write carries everything that finished meanwhile. `write` must not throw.
+ */
+function createGroupWriter<T>(write: (items: readonly T[]) => Promise<void>): { add(item: T): void; flush(): Promise<void> } {
   let pending: T[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  let writing: Promise<void> = Promise.resolve();
-  const flush = (): Promise<void> => {
-    clearTimeout(timer);
-    timer = undefined;
-    const items = pending;
-    pending = [];
-    if (items.length > 0) writing = writing.then(() => write(items));
-    return writing;
+  let writing: Promise<void> | undefined;
+  const drain = async (): Promise<void> => {
+    while (pending.length > 0) {
+      const items = pending;
+      pending = [];
+      await write(items);
+    }
+    writing = undefined;
   };
   return {
     add(item) {
       pending.push(item);
-      timer ??= setTimeout(() => void flush(), afterMs);
+      writing ??= drain();
     },
-    flush,
+    async flush() {
+      while (writing !== undefined || pending.length > 0) {
+        writing ??= drain();
+        await writing;
+      }
+    },
   };
 }
 
