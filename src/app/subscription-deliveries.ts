@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { EmailConfig, SubscriptionsConfig } from '../config/schema.js';
@@ -13,7 +13,7 @@ import type { Subscription } from '../core/route/subscription.js';
 import { HttpTransportError, sendSafePost } from '../adapters/http/send-safe-post.js';
 import { TargetRefusedError, type ResolveHost } from '../adapters/http/resolve-safe-target.js';
 import { DELIVERY_WORKER_OPTIONS } from '../adapters/redis/delivery-worker-options.js';
-import { createDeliveryStore, type DeliveryRecord, type DeliveryStore, type NewDelivery } from '../adapters/redis/delivery-store.js';
+import { createDeliveryStore, type DeliveryPatch, type DeliveryRecord, type DeliveryStore, type NewDelivery } from '../adapters/redis/delivery-store.js';
 import { KEEP_COMPLETED } from '../adapters/redis/job-retention.js';
 import { SUBSCRIPTION_DELIVERIES_QUEUE } from '../adapters/redis/queue-names.js';
 import { createSubscriptionStore, type SubscriptionStore } from '../adapters/redis/subscription-store.js';
@@ -35,25 +35,56 @@ export const DEFAULT_SUBSCRIPTIONS_CONFIG: SubscriptionsConfig = {
 /** Settled delivery records are kept as long as completed queue jobs (the dedupe window). */
 export const DEFAULT_DELIVERY_RETENTION_MS = 30 * 24 * 60 * 60_000;
 
+/** One delivery (its first attempt when not batched, a retry, a replay, a ping). */
 export interface SubscriptionDeliveryJobData {
   readonly v: 1;
   readonly deliveryId: string;
 }
 
+/** The first attempts of up to BATCH_SIZE deliveries of one movement; the records it owns are in its member set. */
+export interface SubscriptionBatchJobData {
+  readonly v: 1;
+  readonly batchId: string;
+}
+
+type DeliveryJobData = SubscriptionDeliveryJobData | SubscriptionBatchJobData;
+
+const BATCH_JOB = 'deliver-batch';
+/** Deliveries per batch job: a fan-out to 1,000 subscriptions is ten jobs, not a thousand. */
+export const BATCH_SIZE = 100;
+/** Requests one batch job keeps in flight (each to a different subscription). */
+const BATCH_CONCURRENCY = 32;
+/** Batch ids start with this, so an owner id says which kind of job to (re)create. */
+const BATCH_ID_PREFIX = 'bat_';
+
+/** A batch's id from the deliveries it owns: the same fan-out run again makes the same batch (BullMQ dedupes it). */
+export function buildBatchId(deliveryIds: readonly string[]): string {
+  return `${BATCH_ID_PREFIX}${createHash('sha256').update(deliveryIds.join(',')).digest('hex').slice(0, 32)}`;
+}
+
 /** What the API and the fan-out both need to put deliveries on the queue. */
 export interface DeliveryEnqueuer {
-  enqueue(jobs: readonly { readonly deliveryId: string; readonly jobId: string }[]): Promise<void>;
+  /** Single deliveries; `delayMs` holds a retry until its time. An existing jobId is left alone. */
+  enqueue(jobs: readonly { readonly deliveryId: string; readonly jobId: string; readonly delayMs?: number }[]): Promise<void>;
+  /** Batch jobs by batch id (each reads its member set). An existing jobId is left alone. */
+  enqueueBatches(batchIds: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
 export function createDeliveryEnqueuer(connection: Redis, prefix: string, logger: Logger): DeliveryEnqueuer {
-  const queue = new Queue<SubscriptionDeliveryJobData>(SUBSCRIPTION_DELIVERIES_QUEUE, { connection, prefix });
+  const queue = new Queue<DeliveryJobData>(SUBSCRIPTION_DELIVERIES_QUEUE, { connection, prefix });
   queue.on('error', (err) => logger.error({ err, component: 'queue subscription-deliveries' }, 'queue error'));
+  const keep = { removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_COMPLETED };
   return {
     async enqueue(jobs) {
       if (jobs.length === 0) return;
-      // One round trip for the whole fan-out; an existing jobId is ignored (dedupe while the job is kept).
-      await queue.addBulk(jobs.map((j) => ({ name: 'deliver', data: { v: 1 as const, deliveryId: j.deliveryId }, opts: { jobId: j.jobId, removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_COMPLETED } })));
+      // One round trip for the whole lot; an existing jobId is ignored (dedupe while the job is kept).
+      await queue.addBulk(jobs.map((j) => ({ name: 'deliver', data: { v: 1 as const, deliveryId: j.deliveryId }, opts: { jobId: j.jobId, ...keep, ...(j.delayMs !== undefined && j.delayMs > 0 ? { delay: j.delayMs } : {}) } })));
+    },
+    async enqueueBatches(batchIds) {
+      if (batchIds.length === 0) return;
+      // A batch that throws (Redis gone mid-way) runs again: what it had not settled is still pending and owned by it.
+      await queue.addBulk(batchIds.map((batchId) => ({ name: BATCH_JOB, data: { v: 1 as const, batchId }, opts: { jobId: batchId, ...keep, attempts: 20, backoff: { type: 'exponential', delay: 1000 } } })));
     },
     close: () => queue.close(),
   };
@@ -135,6 +166,25 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
   const releaseSlot = async (subId: string, jobId: string): Promise<void> => {
     await connection.zrem(slotKey(subId), jobId);
   };
+  /** acquireSlot for a whole batch in one round trip; true where the slot was taken. */
+  const acquireSlots = async (wanted: readonly { subId: string; member: string }[]): Promise<boolean[]> => {
+    if (wanted.length === 0) return [];
+    const t = Date.now();
+    const pipe = connection.pipeline() as ReturnType<Redis['pipeline']> & { chainwatchAcquireSlot(key: string, ...args: (string | number)[]): unknown };
+    for (const { subId, member } of wanted) pipe.chainwatchAcquireSlot(slotKey(subId), t, t - slotTtlMs, config.concurrencyPerSubscription, member, slotTtlMs);
+    const results = (await pipe.exec()) ?? [];
+    return wanted.map((_, i) => {
+      const [err, got] = results[i] ?? [null, 0];
+      if (err) throw err;
+      return got === 1;
+    });
+  };
+  const releaseSlots = async (held: readonly { subId: string; member: string }[]): Promise<void> => {
+    if (held.length === 0) return;
+    const pipe = connection.pipeline();
+    for (const { subId, member } of held) pipe.zrem(slotKey(subId), member);
+    await pipe.exec();
+  };
 
   const disable = async (sub: Subscription, reason: string): Promise<void> => {
     const fresh = (await subscriptions.get(sub.id)) ?? sub;
@@ -154,7 +204,7 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
   };
 
   /** Records a failed attempt; returns the delay before the next one, or undefined when the delivery is dead. */
-  const recordFailure = async (rec: DeliveryRecord, sub: Subscription, outcome: { status: number | null; error: string; retryAfterMs?: number | undefined; final?: string | undefined; latencyMs: number | null }): Promise<number | undefined> => {
+  const recordFailure = async (rec: DeliveryRecord, sub: Subscription, outcome: FailedSend, ownership: { jobId?: string } = {}): Promise<number | undefined> => {
     const at = now();
     const attempts = rec.attempts + 1;
     metrics.deliveryFailures.inc({ channel: 'subscription', target: 'subscriptions' });
@@ -177,9 +227,43 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
       lastError: dead !== undefined && dead !== outcome.error ? `${outcome.error} (${dead})` : outcome.error,
       latencyMs: outcome.latencyMs,
       nextAttemptAt: delay === undefined ? null : new Date(at.getTime() + delay).toISOString(),
+      ...ownership,
     });
     logger.warn({ delivery_id: rec.id, subscription_id: sub.id, attempt: attempts, status_code: outcome.status, err: { message: outcome.error }, retry_in_ms: delay ?? null }, delay === undefined ? 'subscription delivery dead' : 'subscription delivery failed; will retry');
     return delay;
+  };
+
+  /** One signed POST; says what happened, without writing anything. A 410 disables the subscription at once. */
+  const sendOnce = async (rec: DeliveryRecord, sub: Subscription): Promise<SendOutcome> => {
+    const at = now();
+    const headers = signWithSecrets({ secrets: sub.secrets, id: rec.webhookId, timestampSeconds: Math.floor(at.getTime() / 1000), body: rec.body, now: at });
+    let result;
+    try {
+      result = await sendSafePost({ url: sub.url, headers: { 'content-type': 'application/json', 'user-agent': WEBHOOK_USER_AGENT, ...headers }, body: rec.body, timeoutMs: config.timeoutMs, policy });
+    } catch (err) {
+      if (err instanceof TargetRefusedError || err instanceof HttpTransportError) return { ok: false, status: null, error: err.message, latencyMs: null };
+      throw err;
+    }
+    const { status, headers: res, latencyMs } = result;
+    if (status >= 200 && status < 300) return { ok: true, status, latencyMs };
+    let final: string | undefined;
+    if (status === 410) {
+      final = 'receiver answered 410 Gone; subscription disabled';
+      await disable(sub, 'the receiver answered 410 Gone');
+    } else if ((res['webhook-delivery'] ?? '').toLowerCase() === 'abort-message') {
+      final = 'receiver asked to stop retrying this message (webhook-delivery: abort-message)';
+    }
+    const retryAfterMs = status === 429 || status === 503 ? parseRetryAfterMs(res['retry-after'], now()) : undefined;
+    const error = status >= 300 && status < 400 ? `HTTP ${status} (redirects are not followed)` : `HTTP ${status}`;
+    return { ok: false, status, error, retryAfterMs, final, latencyMs };
+  };
+
+  const succeededPatch = (rec: DeliveryRecord, outcome: { status: number; latencyMs: number }) =>
+    ({ status: 'succeeded' as const, attempts: rec.attempts + 1, lastStatusCode: outcome.status, lastError: null, latencyMs: outcome.latencyMs, nextAttemptAt: null });
+  /** Counted once per write of outcomes: prom-client validates the labels at every inc. */
+  const countSuccesses = (n: number): void => metrics.deliveries.inc({ channel: 'subscription', target: 'subscriptions' }, n);
+  const logSuccess = (rec: DeliveryRecord, sub: Subscription, outcome: { status: number; latencyMs: number }): void => {
+    logger.debug({ delivery_id: rec.id, subscription_id: sub.id, status_code: outcome.status, duration_ms: outcome.latencyMs }, 'subscription delivery succeeded');
   };
 
   const attempt = async (job: Job<SubscriptionDeliveryJobData>, token: string | undefined): Promise<void> => {
@@ -200,38 +284,17 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
     }
     let delay: number | undefined;
     try {
-      const at = now();
-      const headers = signWithSecrets({ secrets: sub.secrets, id: rec.webhookId, timestampSeconds: Math.floor(at.getTime() / 1000), body: rec.body, now: at });
-      let result;
-      try {
-        result = await sendSafePost({ url: sub.url, headers: { 'content-type': 'application/json', 'user-agent': WEBHOOK_USER_AGENT, ...headers }, body: rec.body, timeoutMs: config.timeoutMs, policy });
-      } catch (err) {
-        if (err instanceof TargetRefusedError || err instanceof HttpTransportError) {
-          delay = await recordFailure(rec, sub, { status: null, error: err.message, latencyMs: null });
-        } else throw err;
-      }
-      if (result !== undefined) {
-        const { status, headers: res, latencyMs } = result;
-        if (status >= 200 && status < 300) {
-          await deliveries.update(rec.id, { status: 'succeeded', attempts: rec.attempts + 1, lastStatusCode: status, lastError: null, latencyMs, nextAttemptAt: null });
-          if (sub.failingSince !== null) {
-            const fresh = await subscriptions.get(sub.id);
-            if (fresh !== undefined) await subscriptions.save({ ...fresh, failingSince: null });
-          }
-          metrics.deliveries.inc({ channel: 'subscription', target: 'subscriptions' });
-          logger.info({ delivery_id: rec.id, subscription_id: sub.id, status_code: status, duration_ms: latencyMs }, 'subscription delivery succeeded');
-        } else {
-          let final: string | undefined;
-          if (status === 410) {
-            final = 'receiver answered 410 Gone; subscription disabled';
-            await disable(sub, 'the receiver answered 410 Gone');
-          } else if ((res['webhook-delivery'] ?? '').toLowerCase() === 'abort-message') {
-            final = 'receiver asked to stop retrying this message (webhook-delivery: abort-message)';
-          }
-          const retryAfterMs = status === 429 || status === 503 ? parseRetryAfterMs(res['retry-after'], now()) : undefined;
-          const error = status >= 300 && status < 400 ? `HTTP ${status} (redirects are not followed)` : `HTTP ${status}`;
-          delay = await recordFailure(rec, sub, { status, error, retryAfterMs, final, latencyMs });
+      const outcome = await sendOnce(rec, sub);
+      if (outcome.ok) {
+        await deliveries.updateMany([{ before: rec, patch: succeededPatch(rec, outcome) }]);
+        if (sub.failingSince !== null) {
+          const fresh = await subscriptions.get(sub.id);
+          if (fresh !== undefined) await subscriptions.save({ ...fresh, failingSince: null });
         }
+        countSuccesses(1);
+        logSuccess(rec, sub, outcome);
+      } else {
+        delay = await recordFailure(rec, sub, outcome);
       }
     } finally {
       await releaseSlot(sub.id, jobId);
@@ -242,7 +305,99 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
     }
   };
 
-  const worker = new Worker<SubscriptionDeliveryJobData>(SUBSCRIPTION_DELIVERIES_QUEUE, attempt, { connection, prefix, concurrency: options.concurrency ?? 64, ...DELIVERY_WORKER_OPTIONS });
+  /** Makes sure the job that owns each unsettled record exists (idempotent: BullMQ ignores a known jobId). */
+  const ensureOwners = async (records: readonly DeliveryRecord[]): Promise<void> => {
+    const unsettled = records.filter((r) => r.status === 'pending' || r.status === 'failed');
+    const batches = [...new Set(unsettled.filter((r) => r.jobId.startsWith(BATCH_ID_PREFIX)).map((r) => r.jobId))];
+    const singles = unsettled.filter((r) => !r.jobId.startsWith(BATCH_ID_PREFIX));
+    const at = now().getTime();
+    await enqueuer.enqueueBatches(batches);
+    await enqueuer.enqueue(singles.map((r) => ({ deliveryId: r.id, jobId: r.jobId, delayMs: r.nextAttemptAt === null ? 0 : Date.parse(r.nextAttemptAt) - at })));
+  };
+
+  /** Passes records from a batch to one job each (their own id): the job that retries, waits for a slot, or hits an unexpected error. */
+  const handOff = async (records: readonly DeliveryRecord[], delayMs: (rec: DeliveryRecord) => number): Promise<void> => {
+    if (records.length === 0) return;
+    // Ownership first: a crash before the jobs are added leaves records that the batch, run again, re-enqueues.
+    await deliveries.updateMany(records.map((rec) => ({ before: rec, patch: { jobId: rec.id } })));
+    await enqueuer.enqueue(records.map((rec) => ({ deliveryId: rec.id, jobId: rec.id, delayMs: delayMs(rec) })));
+  };
+
+  /**
+   * A batch: the first attempt of each delivery it owns, up to BATCH_CONCURRENCY at once over the keep-alive
+   * pool. Successes are written together (group commit: one pipelined round trip carries all that finished
+   * while the previous one was in flight); each failure is
+   * recorded as before and handed to a job of its own, which retries on the usual schedule. Run again
+   * (a crash, a stall), it sends only what is still pending and owned by it, under the same webhook-id.
+   */
+  const deliverBatch = async (batchId: string): Promise<void> => {
+    const ids = await deliveries.listBatch(batchId);
+    const records = (await deliveries.getMany(ids)).filter((r): r is DeliveryRecord => r !== undefined);
+    const owned = records.filter((r) => r.jobId === batchId && (r.status === 'pending' || r.status === 'failed'));
+    await ensureOwners(records.filter((r) => r.jobId !== batchId));
+    const subs = await subscriptions.getMany([...new Set(owned.map((r) => r.subscriptionId))]);
+    const gone: { before: DeliveryRecord; patch: DeliveryPatch }[] = [];
+    const failing: DeliveryRecord[] = [];
+    const ready: { rec: DeliveryRecord; sub: Subscription }[] = [];
+    for (const rec of owned) {
+      const sub = subs.get(rec.subscriptionId);
+      if (sub === undefined || !sub.enabled) gone.push({ before: rec, patch: { status: 'dead', lastError: sub === undefined ? 'subscription deleted' : 'subscription disabled', nextAttemptAt: null } });
+      // A receiver already failing would hold the batch up to timeoutMs: it gets a job of its own.
+      else if (sub.failingSince !== null) failing.push(rec);
+      else ready.push({ rec, sub });
+    }
+    await deliveries.updateMany(gone);
+    const slots = await acquireSlots(ready.map(({ rec, sub }) => ({ subId: sub.id, member: rec.id })));
+    const busy = ready.filter((_, i) => !slots[i]).map(({ rec }) => rec);
+    const sending = ready.filter((_, i) => slots[i]);
+    await handOff([...failing, ...busy], () => 100 + Math.floor(random() * 400));
+
+    let batchFailure: unknown;
+    const flusher = createGroupWriter<{ rec: DeliveryRecord; sub: Subscription; outcome: { status: number; latencyMs: number } }>(async (done) => {
+      try {
+        await Promise.all([
+          deliveries.updateMany(done.map(({ rec, outcome }) => ({ before: rec, patch: succeededPatch(rec, outcome) }))),
+          releaseSlots(done.map(({ rec, sub }) => ({ subId: sub.id, member: rec.id }))),
+        ]);
+        countSuccesses(done.length);
+        for (const { rec, sub, outcome } of done) logSuccess(rec, sub, outcome);
+      } catch (err) {
+        // Not written: those records stay pending and owned by this batch, which throws below and runs again.
+        batchFailure ??= err;
+      }
+    });
+    await forEachConcurrently(sending, BATCH_CONCURRENCY, async ({ rec, sub }) => {
+      try {
+        const outcome = await sendOnce(rec, sub);
+        if (outcome.ok) return flusher.add({ rec, sub, outcome });
+        const delay = await recordFailure(rec, sub, outcome, { jobId: rec.id });
+        if (delay !== undefined) await enqueuer.enqueue([{ deliveryId: rec.id, jobId: rec.id, delayMs: delay }]);
+        await releaseSlot(sub.id, rec.id);
+      } catch (err) {
+        logger.error({ err, delivery_id: rec.id, subscription_id: sub.id }, 'subscription delivery failed unexpectedly; handed to a job of its own');
+        try {
+          await releaseSlot(sub.id, rec.id);
+          const fresh = await deliveries.get(rec.id);
+          if (fresh?.jobId === batchId) await handOff([fresh], () => 1000);
+          else if (fresh !== undefined) await ensureOwners([fresh]); // failure recorded, its retry job maybe not added
+        } catch (e) {
+          // Redis is failing too: the batch throws below and runs again, which finds this record pending or owned elsewhere.
+          batchFailure ??= e;
+        }
+      }
+    });
+    await flusher.flush();
+    if (batchFailure !== undefined) throw batchFailure instanceof Error ? batchFailure : new Error('writing delivery outcomes failed', { cause: batchFailure });
+    await deliveries.deleteBatch(batchId);
+    logger.info({ batch_id: batchId, delivered: sending.length, handed_off: failing.length + busy.length, dead: gone.length }, 'subscription delivery batch done');
+  };
+
+  const processJob = async (job: Job<DeliveryJobData>, token: string | undefined): Promise<void> => {
+    if ('batchId' in job.data) return deliverBatch(String(job.id));
+    return attempt(job as Job<SubscriptionDeliveryJobData>, token);
+  };
+
+  const worker = new Worker<DeliveryJobData>(SUBSCRIPTION_DELIVERIES_QUEUE, processJob, { connection, prefix, concurrency: options.concurrency ?? 64, ...DELIVERY_WORKER_OPTIONS });
   worker.on('error', (err) => logger.error({ err, component: 'worker subscription-deliveries' }, 'worker error'));
   await worker.waitUntilReady();
 
@@ -269,18 +424,36 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
   return {
     async fanOut(movement, movementJobId, timestamp) {
       const subs = await currentSubscriptions();
-      const records: NewDelivery[] = [];
+      const batched: NewDelivery[] = [];
+      const single: NewDelivery[] = [];
+      // The body depends only on the entries the tenant may see: built once per tenant, not per subscription.
+      const bodies = new Map<string, string>();
+      const type = movement.event ?? 'movement.detected';
+      const createdAt = timestamp.toISOString();
       for (const sub of subs) {
         if (!sub.enabled) continue;
         const refs = matchSubscription(movement, sub.filters, sub.tenantId);
         if (refs === undefined) continue;
         const webhookId = buildWebhookId(movementJobId, sub.id);
-        const body = JSON.stringify(buildWebhookPayload({ ...movement, watchlist: refs }, timestamp));
-        records.push({ id: buildDeliveryId(webhookId), subscriptionId: sub.id, tenantId: sub.tenantId, webhookId, type: movement.event ?? 'movement.detected', createdAt: timestamp.toISOString(), body });
+        let body = bodies.get(sub.tenantId);
+        if (body === undefined) bodies.set(sub.tenantId, (body = JSON.stringify(buildWebhookPayload({ ...movement, watchlist: refs }, timestamp))));
+        const rec: NewDelivery = { id: buildDeliveryId(webhookId), subscriptionId: sub.id, tenantId: sub.tenantId, webhookId, type, createdAt, body };
+        // A receiver already failing gets a job of its own, so it never holds up a batch of healthy ones.
+        (sub.failingSince === null ? batched : single).push(rec);
+      }
+      const records: NewDelivery[] = [...single];
+      for (let i = 0; i < batched.length; i += BATCH_SIZE) {
+        const chunk = batched.slice(i, i + BATCH_SIZE);
+        const batchId = buildBatchId(chunk.map((r) => r.id));
+        for (const r of chunk) records.push({ ...r, jobId: batchId, batchId });
       }
       if (records.length === 0) return 0;
-      await deliveries.createMany(records);
-      await enqueuer.enqueue(records.map((r) => ({ deliveryId: r.id, jobId: r.id })));
+      const created = await deliveries.createMany(records);
+      await enqueuer.enqueueBatches([...new Set(records.filter((r) => r.batchId !== undefined && created.has(r.id)).map((r) => r.batchId!))]);
+      await enqueuer.enqueue(records.filter((r) => r.batchId === undefined && created.has(r.id)).map((r) => ({ deliveryId: r.id, jobId: r.id })));
+      // Records that already existed (this fan-out ran before, then crashed or was redelivered) keep their owner job.
+      const existing = records.filter((r) => !created.has(r.id));
+      if (existing.length > 0) await ensureOwners((await deliveries.getMany(existing.map((r) => r.id))).filter((r): r is DeliveryRecord => r !== undefined));
       logger.info({ movement_id: movement.id, subscriptions: records.length }, 'movement fanned out to subscriptions');
       return records.length;
     },
@@ -311,6 +484,54 @@ export async function replayDeliveries(store: DeliveryStore, enqueuer: DeliveryE
 }
 
 export type { SubscriptionStore };
+
+interface FailedSend {
+  readonly ok: false;
+  readonly status: number | null;
+  readonly error: string;
+  readonly retryAfterMs?: number | undefined;
+  readonly final?: string | undefined;
+  readonly latencyMs: number | null;
+}
+type SendOutcome = { readonly ok: true; readonly status: number; readonly latencyMs: number } | FailedSend;
+
+/** Runs `fn` over `items`, at most `limit` at once; `fn` must not throw. */
+async function forEachConcurrently<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]!);
+  }));
+}
+
+/**
+ * Group commit: the first item is written at once; items that arrive while a write is in flight are written
+ * together by the next one. An idle receiver's outcome is visible one round trip after it answered, and under
+ * load each write carries everything that finished meanwhile. `write` must not throw.
+ */
+function createGroupWriter<T>(write: (items: readonly T[]) => Promise<void>): { add(item: T): void; flush(): Promise<void> } {
+  let pending: T[] = [];
+  let writing: Promise<void> | undefined;
+  const drain = async (): Promise<void> => {
+    while (pending.length > 0) {
+      const items = pending;
+      pending = [];
+      await write(items);
+    }
+    writing = undefined;
+  };
+  return {
+    add(item) {
+      pending.push(item);
+      writing ??= drain();
+    },
+    async flush() {
+      while (writing !== undefined || pending.length > 0) {
+        writing ??= drain();
+        await writing;
+      }
+    },
+  };
+}
 
 /** Retry-After is delay-seconds or an HTTP-date (RFC 9110 section 10.2.3). */
 function parseRetryAfterMs(value: string | undefined, at: Date): number | undefined {

@@ -50,7 +50,7 @@ function poolFor(target: SafeTarget): HttpAgent {
     pools.set(key, agent);
     return agent;
   }
-  const options = { keepAlive: true, maxSockets: 64, maxFreeSockets: 16, scheduling: 'lifo' as const };
+  const options = { keepAlive: true, maxSockets: 64, maxFreeSockets: 64, scheduling: 'lifo' as const };
   agent = target.url.protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options);
   pools.set(key, agent);
   if (pools.size > MAX_POOLS) {

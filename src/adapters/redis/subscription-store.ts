@@ -12,6 +12,8 @@ import type { Subscription } from '../../core/route/subscription.js';
 export interface SubscriptionStore {
   save(sub: Subscription): Promise<void>;
   get(id: string): Promise<Subscription | undefined>;
+  /** Subscriptions by id, in one round trip; missing ones are left out. */
+  getMany(ids: readonly string[]): Promise<ReadonlyMap<string, Subscription>>;
   /** Only when it belongs to the tenant: another tenant's id reads as absent. */
   getForTenant(tenantId: string, id: string): Promise<Subscription | undefined>;
   listForTenant(tenantId: string): Promise<readonly Subscription[]>;
@@ -42,6 +44,12 @@ export function createSubscriptionStore(redis: Redis, prefix: string): Subscript
     },
     async get(id) {
       return parse(await redis.get(subKey(id)));
+    },
+    async getMany(ids) {
+      const found = new Map<string, Subscription>();
+      if (ids.length === 0) return found;
+      for (const sub of (await redis.mget(ids.map(subKey))).map(parse)) if (sub !== undefined) found.set(sub.id, sub);
+      return found;
     },
     async getForTenant(tenantId, id) {
       const sub = await store.get(id);

@@ -33,15 +33,28 @@ function isAllowed(addr: ipaddr.IPv4 | ipaddr.IPv6, allowCidrs: readonly string[
   const candidates: (ipaddr.IPv4 | ipaddr.IPv6)[] = [addr];
   if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) candidates.push((addr as ipaddr.IPv6).toIPv4Address());
   for (const cidr of allowCidrs) {
-    let parsed: [ipaddr.IPv4 | ipaddr.IPv6, number];
-    try {
-      parsed = ipaddr.parseCIDR(cidr);
-    } catch {
-      continue; // the config schema rejects bad CIDRs; nothing to open here
-    }
+    const parsed = parseCidrOnce(cidr);
+    if (parsed === null) continue; // the config schema rejects bad CIDRs; nothing to open here
     for (const c of candidates) if (c.kind() === parsed[0].kind() && c.match(parsed)) return true;
   }
   return false;
+}
+
+/**
+ * ipaddr.parseCIDR tries IPv6 first and throws for every IPv4 CIDR, and a thrown error costs far more than the
+ * match: parsed once per distinct CIDR (they come from config, so the memo stays small). Still pure.
+ */
+const parsedCidrs = new Map<string, [ipaddr.IPv4 | ipaddr.IPv6, number] | null>();
+function parseCidrOnce(cidr: string): [ipaddr.IPv4 | ipaddr.IPv6, number] | null {
+  let parsed = parsedCidrs.get(cidr);
+  if (parsed !== undefined) return parsed;
+  try {
+    parsed = ipaddr.parseCIDR(cidr);
+  } catch {
+    parsed = null;
+  }
+  if (parsedCidrs.size < 1024) parsedCidrs.set(cidr, parsed);
+  return parsed;
 }
 
 const RANGE_NAMES: Readonly<Record<string, string>> = {
