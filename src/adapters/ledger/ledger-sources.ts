@@ -1,5 +1,6 @@
 import type { LedgerKind } from '../../core/ledger/ledger-kinds.js';
 import type { LedgerSourceFactory } from './ledger-source.js';
+import { TEZOS_SOURCE } from './tezos/tezos-source.js';
 import { VECHAIN_SOURCE } from './vechain/vechain-source.js';
 
 /**
@@ -8,4 +9,5 @@ import { VECHAIN_SOURCE } from './vechain/vechain-source.js';
  */
 export const LEDGER_SOURCES: Partial<Record<LedgerKind, LedgerSourceFactory>> = {
   vechain: VECHAIN_SOURCE,
+  tezos: TEZOS_SOURCE,
 };

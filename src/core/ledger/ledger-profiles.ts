@@ -1,5 +1,6 @@
 import type { LedgerKind } from './ledger-kinds.js';
 import type { LedgerChainProfile } from './ledger-profile.js';
+import { TEZOS_PROFILE } from './tezos/tezos-profile.js';
 import { VECHAIN_PROFILE } from './vechain/vechain-profile.js';
 
 /**
@@ -9,6 +10,7 @@ import { VECHAIN_PROFILE } from './vechain/vechain-profile.js';
  */
 export const LEDGER_PROFILES: Partial<Record<LedgerKind, LedgerChainProfile>> = {
   vechain: VECHAIN_PROFILE,
+  tezos: TEZOS_PROFILE,
 };
 
 export function ledgerProfileOf(kind: LedgerKind): LedgerChainProfile | undefined {
