@@ -2,6 +2,7 @@ import type { LedgerKind } from '../../core/ledger/ledger-kinds.js';
 import type { LedgerSourceFactory } from './ledger-source.js';
 import { TEZOS_SOURCE } from './tezos/tezos-source.js';
 import { VECHAIN_SOURCE } from './vechain/vechain-source.js';
+import { ZILLIQA_SOURCE } from './zilliqa/zilliqa-source.js';
 
 /**
  * Node adapters of the ledger families: one line per family (each lives in
@@ -10,4 +11,5 @@ import { VECHAIN_SOURCE } from './vechain/vechain-source.js';
 export const LEDGER_SOURCES: Partial<Record<LedgerKind, LedgerSourceFactory>> = {
   vechain: VECHAIN_SOURCE,
   tezos: TEZOS_SOURCE,
+  zilliqa: ZILLIQA_SOURCE,
 };

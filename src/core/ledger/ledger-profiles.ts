@@ -2,6 +2,7 @@ import type { LedgerKind } from './ledger-kinds.js';
 import type { LedgerChainProfile } from './ledger-profile.js';
 import { TEZOS_PROFILE } from './tezos/tezos-profile.js';
 import { VECHAIN_PROFILE } from './vechain/vechain-profile.js';
+import { ZILLIQA_PROFILE } from './zilliqa/zilliqa-profile.js';
 
 /**
  * The ledger chain families chainwatch supports: one line per family (each
@@ -11,6 +12,7 @@ import { VECHAIN_PROFILE } from './vechain/vechain-profile.js';
 export const LEDGER_PROFILES: Partial<Record<LedgerKind, LedgerChainProfile>> = {
   vechain: VECHAIN_PROFILE,
   tezos: TEZOS_PROFILE,
+  zilliqa: ZILLIQA_PROFILE,
 };
 
 export function ledgerProfileOf(kind: LedgerKind): LedgerChainProfile | undefined {
