@@ -14,9 +14,9 @@ export interface LedgerPipeline {
   readonly smtp: SmtpCapture;
   readonly hooks: WebhookCapture;
   readonly logLines: readonly string[];
-  hooksFor(txHash: string): CapturedWebhook[];
-  emailsFor(txHash: string): string[];
-  close(): Promise<void>;
+  readonly hooksFor: (txHash: string) => CapturedWebhook[];
+  readonly emailsFor: (txHash: string) => string[];
+  readonly close: () => Promise<void>;
 }
 
 /**

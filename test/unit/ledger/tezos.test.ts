@@ -79,7 +79,7 @@ describe('normalizeTezosBlock on mainnet block 1470478 (a hic et nunc collect)',
     const bad = structuredClone(good);
     bad['hash'] = 'ooBghN2ok5EpgEuMqYWqvfwNLBiK9eNFoPai91iwqk2nRCyUKgE';
     bad['contents'][0]['amount'] = '-5';
-    hostile['operations'][0].push(bad, { hash: 'garbage', contents: 7 });
+    (hostile['operations'][0] as unknown[]).push(bad, { hash: 'garbage', contents: 7 });
     const { block: b, malformed: m } = normalizeTezosBlock(hostile);
     expect(m.map((x) => [x.index, x.hash])).toEqual([
       [1, 'ooBghN2ok5EpgEuMqYWqvfwNLBiK9eNFoPai91iwqk2nRCyUKgE'],

@@ -2,7 +2,7 @@ import { RetryableError } from '../../../core/errors.js';
 import type { LedgerBlock } from '../../../core/ledger/ledger-block.js';
 import { normalizeTezosBlock } from '../../../core/ledger/tezos/normalize-tezos-block.js';
 import type { BlockHeader } from '../../../core/ports.js';
-import type { LedgerSource, LedgerSourceFactory, LedgerSourceOptions } from '../ledger-source.js';
+import type { LedgerSource, LedgerSourceFactory, LedgerSourceOptions } from '../../ledger/ledger-source.js';
 
 /**
  * Tezos over the Octez node RPC (`:8732`, or a public RPC such as

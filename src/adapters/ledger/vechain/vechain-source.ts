@@ -2,7 +2,7 @@ import { RetryableError } from '../../../core/errors.js';
 import type { LedgerBlock } from '../../../core/ledger/ledger-block.js';
 import { normalizeVechainBlock } from '../../../core/ledger/vechain/normalize-vechain-block.js';
 import type { BlockHeader } from '../../../core/ports.js';
-import type { LedgerSource, LedgerSourceFactory, LedgerSourceOptions } from '../ledger-source.js';
+import type { LedgerSource, LedgerSourceFactory, LedgerSourceOptions } from '../../ledger/ledger-source.js';
 
 /**
  * VeChainThor over its REST API (a Thor node's `/`, or a hosted one such as

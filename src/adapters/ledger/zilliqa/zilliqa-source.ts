@@ -2,7 +2,7 @@ import { RetryableError } from '../../../core/errors.js';
 import type { LedgerBlock } from '../../../core/ledger/ledger-block.js';
 import { normalizeZilliqaBlock, zilliqaTxCount } from '../../../core/ledger/zilliqa/normalize-zilliqa-block.js';
 import type { BlockHeader } from '../../../core/ports.js';
-import type { LedgerSource, LedgerSourceFactory, LedgerSourceOptions } from '../ledger-source.js';
+import type { LedgerSource, LedgerSourceFactory, LedgerSourceOptions } from '../../ledger/ledger-source.js';
 
 /**
  * Zilliqa over its JSON-RPC API (https://api.zilliqa.com, a seed/lookup node):

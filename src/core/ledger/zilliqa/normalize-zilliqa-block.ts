@@ -47,8 +47,8 @@ export function zilliqaTxCount(txBlock: unknown): number {
 export function normalizeZilliqaBlock(txBlock: unknown, bodies: unknown, expectedNumber?: number): NormalizedZilliqaBlock {
   const b = txBlock as { header?: Json; body?: Json } | null;
   const number = Number(b?.header?.['BlockNum']);
-  const hash = String(b?.body?.['BlockHash'] ?? '').toLowerCase();
-  const parent = String(b?.header?.['PrevBlockHash'] ?? '').toLowerCase();
+  const hash = text(b?.body?.['BlockHash']).toLowerCase();
+  const parent = text(b?.header?.['PrevBlockHash']).toLowerCase();
   if (!Number.isSafeInteger(number) || number < 0 || !HASH.test(hash) || !HASH.test(parent)) throw new RetryableError('RPC_BAD_RESPONSE', `Zilliqa TxBlock ${expectedNumber ?? '?'} is malformed (BlockNum, BlockHash or PrevBlockHash missing)`);
   if (expectedNumber !== undefined && number !== expectedNumber) throw new RetryableError('RPC_BAD_RESPONSE', `Zilliqa node answered TxBlock ${number} when asked for TxBlock ${expectedNumber}`);
   const count = zilliqaTxCount(txBlock);
@@ -57,7 +57,7 @@ export function normalizeZilliqaBlock(txBlock: unknown, bodies: unknown, expecte
   const transactions: LedgerTransaction[] = [];
   const malformed: MalformedZilliqaTransaction[] = [];
   list.forEach((raw: unknown, index) => {
-    const id = String((raw as Json | null)?.['ID'] ?? '').toLowerCase();
+    const id = text((raw as Json | null)?.['ID']).toLowerCase();
     const txHash = HASH.test(id) ? id : null;
     try {
       if (txHash === null) throw new BadTransaction('no transaction ID');
@@ -135,6 +135,10 @@ function party(value: unknown, what: string): LedgerParty {
 function toParty(hex40: string): LedgerParty {
   const { matchKey, display } = zilliqaParty(hex40);
   return { key: matchKey, display };
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
 }
 
 function qa(value: unknown, what: string): bigint {
