@@ -4,6 +4,9 @@ import { cosmosSourceFactory } from './cosmos/create-cosmos-source.js';
 import { polkadotSourceFactory } from './polkadot/create-polkadot-source.js';
 import { KADENA_SOURCE } from './kadena/kadena-source.js';
 import { TON_SOURCE } from './ton/ton-source.js';
+import { TEZOS_SOURCE } from './tezos/tezos-source.js';
+import { VECHAIN_SOURCE } from './vechain/vechain-source.js';
+import { ZILLIQA_SOURCE } from './zilliqa/zilliqa-source.js';
 
 /**
  * Node adapters of the ledger families: one line per family (each lives in
@@ -14,4 +17,7 @@ export const LEDGER_SOURCES: Partial<Record<LedgerKind, LedgerSourceFactory>> = 
   polkadot: polkadotSourceFactory,
   ton: TON_SOURCE,
   kadena: KADENA_SOURCE,
+  vechain: VECHAIN_SOURCE,
+  tezos: TEZOS_SOURCE,
+  zilliqa: ZILLIQA_SOURCE,
 };

@@ -4,6 +4,9 @@ import { cosmosProfile } from './cosmos/cosmos-profile.js';
 import { polkadotProfile } from './polkadot/polkadot-profile.js';
 import { KADENA_PROFILE } from './kadena/kadena-profile.js';
 import { TON_PROFILE } from './ton/ton-profile.js';
+import { TEZOS_PROFILE } from './tezos/tezos-profile.js';
+import { VECHAIN_PROFILE } from './vechain/vechain-profile.js';
+import { ZILLIQA_PROFILE } from './zilliqa/zilliqa-profile.js';
 
 /**
  * The ledger chain families chainwatch supports: one line per family (each
@@ -15,6 +18,9 @@ export const LEDGER_PROFILES: Partial<Record<LedgerKind, LedgerChainProfile>> = 
   polkadot: polkadotProfile,
   ton: TON_PROFILE,
   kadena: KADENA_PROFILE,
+  vechain: VECHAIN_PROFILE,
+  tezos: TEZOS_PROFILE,
+  zilliqa: ZILLIQA_PROFILE,
 };
 
 export function ledgerProfileOf(kind: LedgerKind): LedgerChainProfile | undefined {
