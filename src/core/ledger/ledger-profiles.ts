@@ -1,5 +1,6 @@
 import type { LedgerKind } from './ledger-kinds.js';
 import type { LedgerChainProfile } from './ledger-profile.js';
+import { RIPPLE_PROFILE } from './ripple/ripple-profile.js';
 
 /**
  * The ledger chain families chainwatch supports: one line per family (each
@@ -7,6 +8,7 @@ import type { LedgerChainProfile } from './ledger-profile.js';
  * refused by the config with "not supported".
  */
 export const LEDGER_PROFILES: Partial<Record<LedgerKind, LedgerChainProfile>> = {
+  ripple: RIPPLE_PROFILE,
 };
 
 export function ledgerProfileOf(kind: LedgerKind): LedgerChainProfile | undefined {
