@@ -1,6 +1,6 @@
 import type { LedgerKind } from '../../core/ledger/ledger-kinds.js';
 import type { LedgerSourceFactory } from './ledger-source.js';
-import { RIPPLE_SOURCE } from './ripple/ripple-source.js';
+import { RIPPLE_SOURCE } from './ripple-source.js';
 
 /**
  * Node adapters of the ledger families: one line per family (each lives in

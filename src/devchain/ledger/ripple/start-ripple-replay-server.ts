@@ -43,15 +43,11 @@ export async function startRippleReplayServer(options: { readonly ledgers: Reado
       return { body: { result: { ledger: answer, ledger_hash: ledger['ledger_hash'], ledger_index: index, validated: true, status: 'success' } } };
     },
   });
-  return Object.assign(shell, {
-    get head() {
-      return state.head;
-    },
-    set head(value: number) {
-      state.head = value;
-    },
-    ledgersRequested,
-  });
+  // Not Object.assign: it would copy the getter's value, not the accessor.
+  return Object.defineProperties(shell, {
+    head: { get: () => state.head, set: (value: number) => void (state.head = value), enumerable: true },
+    ledgersRequested: { value: ledgersRequested, enumerable: true },
+  }) as RippleReplayServer;
 }
 
 function withoutTransactions(ledger: Record<string, unknown>): Record<string, unknown> {

@@ -1,7 +1,7 @@
-import { PermanentError, RetryableError } from '../../../core/errors.js';
-import { normalizeRippleLedger, readRippleLedgerHeader } from '../../../core/ledger/ripple/normalize-ripple-ledger.js';
-import type { LedgerHttpClient } from '../ledger-http-client.js';
-import type { LedgerSource, LedgerSourceFactory } from '../ledger-source.js';
+import { PermanentError, RetryableError } from '../../core/errors.js';
+import { normalizeRippleLedger, readRippleLedgerHeader } from '../../core/ledger/ripple/normalize-ripple-ledger.js';
+import type { LedgerHttpClient } from './ledger-http-client.js';
+import type { LedgerSource, LedgerSourceFactory } from './ledger-source.js';
 
 /** rippled errors that no retry will fix: the node does not offer the method, or refuses our parameters. */
 const PERMANENT_ERRORS = new Set(['unknownCmd', 'invalidParams', 'noPermission', 'forbidden']);
