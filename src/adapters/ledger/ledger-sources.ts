@@ -1,6 +1,7 @@
 import type { LedgerKind } from '../../core/ledger/ledger-kinds.js';
 import type { LedgerSourceFactory } from './ledger-source.js';
 import { RIPPLE_SOURCE } from './ripple-source.js';
+import { STELLAR_SOURCE } from './stellar-source.js';
 
 /**
  * Node adapters of the ledger families: one line per family (each lives in
@@ -8,4 +9,5 @@ import { RIPPLE_SOURCE } from './ripple-source.js';
  */
 export const LEDGER_SOURCES: Partial<Record<LedgerKind, LedgerSourceFactory>> = {
   ripple: RIPPLE_SOURCE,
+  stellar: STELLAR_SOURCE,
 };
