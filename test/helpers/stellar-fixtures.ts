@@ -17,12 +17,14 @@ const hash = (label: string) => sha(`hash ${label}`).toString('hex');
 const toid = (ledger: number, txOrder: number, opIndex: number) => ((BigInt(ledger) << 32n) | (BigInt(txOrder) << 12n) | BigInt(opIndex)).toString();
 
 
-export const TX = { payIn: hash('pay in'), failedOut: hash('failed out'), usdc: hash('usdc path'), create: hash('create') };
+export const txHashes = (sequence: number) => ({ payIn: hash(`pay in ${sequence}`), failedOut: hash(`failed out ${sequence}`), usdc: hash(`usdc path ${sequence}`), create: hash(`create ${sequence}`) });
+export const TX = txHashes(LEDGER);
 
 export function assembledLedger(sequence: number, prevHash: string): HorizonReplayLedger {
   const a = account('A');
   const b = account('B');
   const c = account('C');
+  const TX = txHashes(sequence);
   const tx = (order: number, h: string, source: string, successful: boolean, ops: number) => ({
     id: h, paging_token: toid(sequence, order, 0), successful, hash: h, ledger: sequence, source_account: source, fee_account: source, fee_charged: '100', max_fee: '100', operation_count: ops,
   });
