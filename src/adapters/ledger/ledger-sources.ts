@@ -7,6 +7,8 @@ import { TON_SOURCE } from './ton/ton-source.js';
 import { TEZOS_SOURCE } from './tezos/tezos-source.js';
 import { VECHAIN_SOURCE } from './vechain/vechain-source.js';
 import { ZILLIQA_SOURCE } from './zilliqa/zilliqa-source.js';
+import { RIPPLE_SOURCE } from './ripple-source.js';
+import { STELLAR_SOURCE } from './stellar-source.js';
 
 /**
  * Node adapters of the ledger families: one line per family (each lives in
@@ -20,4 +22,6 @@ export const LEDGER_SOURCES: Partial<Record<LedgerKind, LedgerSourceFactory>> = 
   vechain: VECHAIN_SOURCE,
   tezos: TEZOS_SOURCE,
   zilliqa: ZILLIQA_SOURCE,
+  ripple: RIPPLE_SOURCE,
+  stellar: STELLAR_SOURCE,
 };

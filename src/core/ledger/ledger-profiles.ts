@@ -7,6 +7,8 @@ import { TON_PROFILE } from './ton/ton-profile.js';
 import { TEZOS_PROFILE } from './tezos/tezos-profile.js';
 import { VECHAIN_PROFILE } from './vechain/vechain-profile.js';
 import { ZILLIQA_PROFILE } from './zilliqa/zilliqa-profile.js';
+import { RIPPLE_PROFILE } from './ripple/ripple-profile.js';
+import { STELLAR_PROFILE } from './stellar/stellar-profile.js';
 
 /**
  * The ledger chain families chainwatch supports: one line per family (each
@@ -21,6 +23,8 @@ export const LEDGER_PROFILES: Partial<Record<LedgerKind, LedgerChainProfile>> = 
   vechain: VECHAIN_PROFILE,
   tezos: TEZOS_PROFILE,
   zilliqa: ZILLIQA_PROFILE,
+  ripple: RIPPLE_PROFILE,
+  stellar: STELLAR_PROFILE,
 };
 
 export function ledgerProfileOf(kind: LedgerKind): LedgerChainProfile | undefined {
