@@ -1,5 +1,6 @@
 import type { LedgerKind } from './ledger-kinds.js';
 import type { LedgerChainProfile } from './ledger-profile.js';
+import { SOLANA_PROFILE } from './solana/solana-profile.js';
 
 /**
  * The ledger chain families chainwatch supports: one line per family (each
@@ -7,6 +8,7 @@ import type { LedgerChainProfile } from './ledger-profile.js';
  * refused by the config with "not supported".
  */
 export const LEDGER_PROFILES: Partial<Record<LedgerKind, LedgerChainProfile>> = {
+  solana: SOLANA_PROFILE,
 };
 
 export function ledgerProfileOf(kind: LedgerKind): LedgerChainProfile | undefined {
