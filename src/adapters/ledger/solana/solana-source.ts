@@ -3,8 +3,8 @@ import type { LedgerBlock } from '../../../core/ledger/ledger-block.js';
 import { normalizeSolanaBlock, skippedSolanaBlock } from '../../../core/ledger/solana/normalize-solana-block.js';
 import { SOLANA_SLOT_SKIPPED_CODES } from '../../../core/ledger/solana/solana-block-data.js';
 import type { BlockHeader } from '../../../core/ports.js';
-import type { LedgerHttpClient } from '../ledger-http-client.js';
-import type { LedgerSource, LedgerSourceFactory } from '../ledger-source.js';
+import type { LedgerHttpClient } from '../../ledger/ledger-http-client.js';
+import type { LedgerSource, LedgerSourceFactory } from '../../ledger/ledger-source.js';
 
 /** How far back a skipped slot at the start of a batch looks for the last real block (getBlocks takes up to 500,000). */
 const SKIP_LOOKBACK_SLOTS = 2_000;

@@ -87,9 +87,11 @@ export function normalizeSolanaTransaction(tx: SolanaRawTransaction): LedgerTran
   if (meta === null || typeof meta !== 'object') throw new Error('transaction has no status meta');
   const { signature, requiredSignatures, staticAccountKeys } = readMessage(tx.transaction);
   const loaded = meta.loadedAddresses ?? { writable: [], readonly: [] };
-  if (!Array.isArray(loaded.writable) || !Array.isArray(loaded.readonly)) throw new Error(`transaction ${signature} has malformed loadedAddresses`);
+  const writable = stringList(loaded.writable);
+  const readonly = stringList(loaded.readonly);
+  if (writable === undefined || readonly === undefined) throw new Error(`transaction ${signature} has malformed loadedAddresses`);
   // Account order of a v0 message: static keys, then looked-up writable, then looked-up readonly.
-  const accountKeys = [...staticAccountKeys, ...loaded.writable, ...loaded.readonly];
+  const accountKeys = [...staticAccountKeys, ...writable, ...readonly];
   const parties = new Map<string, LedgerParty>();
   const partyOf = (address: string): LedgerParty => {
     let party = parties.get(address);
@@ -114,13 +116,17 @@ function readMessage(transaction: unknown): { signature: string; requiredSignatu
     return decodeSolanaWireTransaction(Buffer.from(transaction[0], 'base64'));
   }
   const t = transaction as { signatures?: unknown; message?: { header?: { numRequiredSignatures?: unknown }; accountKeys?: unknown } } | null;
-  const signature = Array.isArray(t?.signatures) ? t.signatures[0] : undefined;
-  const keys = t?.message?.accountKeys;
+  const signature = stringList(t?.signatures)?.[0];
+  const keys = stringList(t?.message?.accountKeys);
   const required = t?.message?.header?.numRequiredSignatures;
-  if (typeof signature !== 'string' || !Array.isArray(keys) || keys.length === 0 || !keys.every((k) => typeof k === 'string') || typeof required !== 'number') {
+  if (signature === undefined || keys === undefined || keys.length === 0 || typeof required !== 'number') {
     throw new Error('transaction has no signature, header or account keys');
   }
-  return { signature, requiredSignatures: required, staticAccountKeys: keys as string[] };
+  return { signature, requiredSignatures: required, staticAccountKeys: keys };
+}
+
+function stringList(value: unknown): string[] | undefined {
+  return Array.isArray(value) && value.every((v): v is string => typeof v === 'string') ? value : undefined;
 }
 
 function readAmount(value: unknown, what: string): bigint {
@@ -159,16 +165,16 @@ function tokenTransfers(meta: SolanaRawMeta, accountKeys: readonly string[], sig
     delta: bigint;
   }
   const accounts = new Map<number, TokenAccount>();
-  const read = (balances: readonly SolanaRawTokenBalance[] | null | undefined, sign: 1n | -1n): void => {
+  const read = (balances: unknown, sign: 1n | -1n): void => {
     if (balances === null || balances === undefined) return;
     if (!Array.isArray(balances)) throw new Error(`transaction ${signature} has a malformed token balance list`);
-    for (const b of balances as readonly SolanaRawTokenBalance[]) {
+    for (const b of balances as (Partial<SolanaRawTokenBalance> | null)[]) {
       const index = b?.accountIndex;
-      if (typeof index !== 'number' || accountKeys[index] === undefined || typeof b.mint !== 'string' || typeof b.uiTokenAmount?.decimals !== 'number') {
+      if (b === null || typeof index !== 'number' || accountKeys[index] === undefined || typeof b.mint !== 'string' || typeof b.uiTokenAmount?.decimals !== 'number') {
         throw new Error(`transaction ${signature} has a malformed token balance`);
       }
       // Before Solana 1.9 balances name no owner: the token account itself is then the party.
-      const owner = typeof b.owner === 'string' && b.owner !== '' ? b.owner : accountKeys[index]!;
+      const owner = typeof b.owner === 'string' && b.owner !== '' ? b.owner : accountKeys[index];
       const amount = readAmount(b.uiTokenAmount.amount, 'a token amount') * sign;
       const known = accounts.get(index);
       if (known !== undefined && known.mint !== b.mint) throw new Error(`transaction ${signature} token account ${index} changes mint`);
