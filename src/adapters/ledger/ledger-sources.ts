@@ -1,6 +1,7 @@
 import type { LedgerKind } from '../../core/ledger/ledger-kinds.js';
 import type { LedgerSourceFactory } from './ledger-source.js';
 import { SOLANA_SOURCE } from './solana/solana-source.js';
+import { APTOS_SOURCE } from './aptos/aptos-source.js';
 
 /**
  * Node adapters of the ledger families: one line per family (each lives in
@@ -8,4 +9,5 @@ import { SOLANA_SOURCE } from './solana/solana-source.js';
  */
 export const LEDGER_SOURCES: Partial<Record<LedgerKind, LedgerSourceFactory>> = {
   solana: SOLANA_SOURCE,
+  aptos: APTOS_SOURCE,
 };
