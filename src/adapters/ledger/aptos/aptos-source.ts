@@ -26,7 +26,7 @@ export function createAptosSource(http: LedgerHttpClient, chainId: string): Ledg
     if (!withTransactions || !Array.isArray(raw.transactions)) return raw;
     const first = BigInt(raw.first_version);
     const total = Number(BigInt(raw.last_version) - first + 1n);
-    const transactions = [...raw.transactions];
+    const transactions: unknown[] = [...(raw.transactions as readonly unknown[])];
     while (transactions.length < total) {
       const start = first + BigInt(transactions.length);
       const page = await http.get(`/v1/transactions?start=${start}&limit=${Math.min(TRANSACTION_PAGE, total - transactions.length)}`);
