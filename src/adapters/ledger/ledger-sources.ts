@@ -9,6 +9,8 @@ import { VECHAIN_SOURCE } from './vechain/vechain-source.js';
 import { ZILLIQA_SOURCE } from './zilliqa/zilliqa-source.js';
 import { RIPPLE_SOURCE } from './ripple-source.js';
 import { STELLAR_SOURCE } from './stellar-source.js';
+import { SOLANA_SOURCE } from './solana/solana-source.js';
+import { APTOS_SOURCE } from './aptos/aptos-source.js';
 
 /**
  * Node adapters of the ledger families: one line per family (each lives in
@@ -24,4 +26,6 @@ export const LEDGER_SOURCES: Partial<Record<LedgerKind, LedgerSourceFactory>> = 
   zilliqa: ZILLIQA_SOURCE,
   ripple: RIPPLE_SOURCE,
   stellar: STELLAR_SOURCE,
+  solana: SOLANA_SOURCE,
+  aptos: APTOS_SOURCE,
 };

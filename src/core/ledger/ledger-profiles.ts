@@ -9,6 +9,8 @@ import { VECHAIN_PROFILE } from './vechain/vechain-profile.js';
 import { ZILLIQA_PROFILE } from './zilliqa/zilliqa-profile.js';
 import { RIPPLE_PROFILE } from './ripple/ripple-profile.js';
 import { STELLAR_PROFILE } from './stellar/stellar-profile.js';
+import { SOLANA_PROFILE } from './solana/solana-profile.js';
+import { APTOS_PROFILE } from './aptos/aptos-profile.js';
 
 /**
  * The ledger chain families chainwatch supports: one line per family (each
@@ -25,6 +27,8 @@ export const LEDGER_PROFILES: Partial<Record<LedgerKind, LedgerChainProfile>> = 
   zilliqa: ZILLIQA_PROFILE,
   ripple: RIPPLE_PROFILE,
   stellar: STELLAR_PROFILE,
+  solana: SOLANA_PROFILE,
+  aptos: APTOS_PROFILE,
 };
 
 export function ledgerProfileOf(kind: LedgerKind): LedgerChainProfile | undefined {

@@ -1,0 +1,94 @@
+/**
+ * Aptos end to end as an operator runs it: config files (hex addresses) -> the ledger poller
+ * over the REST API of a replay node (a recorded mainnet block whose parent header is
+ * assembled; test/fixtures/ledger/aptos/NOTES.md) -> real Redis queue -> alerter -> real SMTP
+ * server and signed webhook receiver. The node fails like real ones do (503, garbage); the
+ * API key goes out as a bearer token and never into a log line.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { runChainwatch, type RunningChainwatch } from '../../src/app/run-chainwatch.js';
+import { startAptosReplayServer, type AptosReplayBlock, type AptosReplayServer } from '../../src/devchain/ledger/aptos/start-aptos-replay-server.js';
+import { deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix } from '../helpers/redis.js';
+import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { startWebhookCapture, type CapturedWebhook, type WebhookCapture } from '../helpers/webhook-capture.js';
+
+const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
+const API_KEY = `aptoslabs_${randomBytes(8).toString('hex')}`;
+const SOURCE = 'https://example.org/attribution';
+const HEIGHT = 445814139;
+
+type RawTx = { type: string; hash: string; sender?: string; payload?: { arguments: string[] } };
+type RecordedBlock = { block_height: string; block_hash: string; first_version: string; last_version: string; transactions: RawTx[] };
+const recorded = JSON.parse(readFileSync(new URL('../fixtures/ledger/aptos/block-445814139.json', import.meta.url), 'utf8')) as RecordedBlock;
+const transferTx = recorded.transactions.filter((t) => t.type === 'user_transaction')[1]!;
+const [recipient, amount] = transferTx.payload!.arguments as [string, string];
+
+let node: AptosReplayServer;
+let smtp: SmtpCapture;
+let hooks: WebhookCapture;
+let configDir: string;
+let prefix: string;
+let running: RunningChainwatch | undefined;
+const logLines: string[] = [];
+const logger = pino({ level: 'debug' }, new Writable({ write: (chunk: Buffer, _enc, done) => void (logLines.push(chunk.toString()), done()) }));
+const hooksFor = (hash: string): CapturedWebhook[] => hooks.received.filter((h) => h.body.data['txHash'] === hash);
+
+beforeAll(async () => {
+  const firstVersion = BigInt(recorded.first_version);
+  // Assembled: the parent's header (only its hash and version range are read).
+  const parent: AptosReplayBlock = { block_height: String(HEIGHT - 1), block_hash: `0x${'ab'.repeat(32)}`, block_timestamp: '1', first_version: String(firstVersion - 3n), last_version: String(firstVersion - 1n), transactions: null };
+  node = await startAptosReplayServer({ blocks: new Map<number, AptosReplayBlock>([[HEIGHT - 1, parent], [HEIGHT, recorded]]), head: HEIGHT });
+  node.failNext('http503', 1, '/v1/blocks/by_height');
+  node.failNext('garbage', 1, '/v1/blocks/by_height');
+
+  smtp = await startSmtpCapture();
+  hooks = await startWebhookCapture(SECRET);
+  configDir = mkdtempSync(join(tmpdir(), 'chainwatch-e2e-aptos-'));
+  prefix = uniqueRedisPrefix('e2e-aptos');
+  mkdirSync(join(configDir, 'watchlists'), { recursive: true });
+  writeFileSync(
+    join(configDir, 'chainwatch.yaml'),
+    stringify({
+      chains: { aptos: { kind: 'aptos', apiUrl: node.url, apiKey: API_KEY, pollIntervalMs: 100, startBlock: HEIGHT } },
+      email: { smtpUrl: smtp.url, from: 'chainwatch@example.com', to: ['compliance@example.com'] },
+      alerts: { email: { minSeverity: 'info', groupBy: ['incident', 'direction', 'kind'], groupWaitMs: 0, groupIntervalMs: 0 } },
+      webhooks: [{ id: 'exchange-a', url: hooks.url, secret: SECRET }],
+      redis: { url: TEST_REDIS_URL, prefix },
+      reloadIntervalMs: 200,
+    }),
+  );
+  // Written in upper case on purpose: matched by the 32 bytes.
+  writeFileSync(join(configDir, 'watchlists', 'aptos.yaml'), stringify({ entries: [{ chain: 'aptos', address: recipient.toUpperCase().replace('0X', '0x'), label: 'FA collector', incident: 'test-heist-2026', source: SOURCE }] }));
+  running = await runChainwatch({ configDir, roles: ['poller', 'alerter'], logger, deliveryBackoffMs: 50 });
+});
+
+afterAll(async () => {
+  await running?.close();
+  await node?.close();
+  await smtp?.close();
+  await hooks?.close();
+  if (prefix) await deleteRedisPrefix(prefix);
+  if (configDir) rmSync(configDir, { recursive: true, force: true });
+});
+
+describe('Aptos end to end', () => {
+  it('alerts the fungible-asset deposit to a watched account by signed webhook and email, once, with an explorer link', async () => {
+    await waitFor(() => hooksFor(transferTx.hash).length >= 1 && smtp.messages.some((m) => (m.text ?? '').includes(transferTx.hash)), { what: 'Aptos alert', timeoutMs: 60_000 });
+    const [hook] = hooksFor(transferTx.hash);
+    expect(hook!.signatureValid).toBe(true);
+    expect(hook!.body.data).toMatchObject({ chain: 'aptos', kind: 'token', direction: 'in', blockNumber: HEIGHT, blockHash: recorded.block_hash, to: recipient, from: transferTx.sender, amount });
+    expect(smtp.messages.map((m) => m.text ?? '').find((t) => t.includes(transferTx.hash))).toContain(`https://explorer.aptoslabs.com/txn/${transferTx.hash}?network=mainnet`);
+    expect(hooksFor(transferTx.hash)).toHaveLength(1);
+    expect([...node.headerValues('authorization')]).toEqual([`Bearer ${API_KEY}`]);
+    expect(logLines.join('')).not.toContain(API_KEY);
+    expect(logLines.join('')).toContain('Aptos API request failed; retrying');
+  });
+});
