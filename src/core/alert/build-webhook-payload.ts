@@ -100,7 +100,10 @@ export function buildWebhookPayload(m: Movement, timestamp: Date): WebhookPayloa
           fee: m.fee === undefined || m.fee === null ? null : m.fee.toString(),
           outputs: (m.outputs ?? []).map((o) => ({ vout: o.vout, address: o.address, amount: o.amount.toString() })),
         }
-      : {}),
+      : m.fee !== undefined && m.fee !== null
+        ? // Ledger chains: the fee the watched signer paid, in the native coin (set on native and activity legs only).
+          { fee: m.fee.toString() }
+        : {}),
     watchlist: m.watchlist.map((w) => ({
       address: w.address, label: w.label, incident: w.incident, source: w.source, tags: [...w.tags], hop: w.hop ?? 0,
       ...(w.via !== undefined ? { via: { address: w.via.address, txHash: w.via.txHash } } : {}),

@@ -72,7 +72,8 @@ function toMovement(tx: LedgerTransaction, t: LedgerTransfer, direction: Movemen
     asset: t.asset,
     amount: t.amount,
     tokenId: t.tokenId,
-    ...(direction !== 'in' && tx.fee !== null && tx.signer?.key === watched.key ? { fee: tx.fee } : {}),
+    // The fee is in the native coin: shown only beside a native leg (a token leg's amount is in another unit).
+    ...(direction !== 'in' && t.kind === 'native' && tx.fee !== null && tx.signer?.key === watched.key ? { fee: tx.fee } : {}),
     watchedAddress: watched.display,
     watchlist: refs,
     confirmations: confirmationsOf(block, context),
