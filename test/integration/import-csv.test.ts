@@ -61,16 +61,17 @@ describe('chainwatch import csv', () => {
   });
 
   it('writes a chain chainwatch does not monitor into a disabled file, and rejects bad options with exit 2', async () => {
-    // Ripple (XRP): an OFAC-listed address from the shipped ofac-sdn-ripple.yaml; chainwatch does not poll XRP.
-    const input = path.join(dir, 'ripple.csv');
-    await writeFile(input, 'rnXyVQzgxZe7TR1EPzTkGj2jxH4LMJYh66,OFAC SDN-listed XRP address\n');
-    const run = await cli(['--config', dir, 'import', 'csv', input, '--chain', 'ripple', '--incident', 'ofac-sdn', '--source', 'https://sanctionssearch.ofac.treas.gov/']);
+    // Monero: an OFAC-listed address from the shipped ofac-sdn-monero.yaml; chainwatch has no Monero engine (amounts and parties are hidden).
+    const input = path.join(dir, 'monero.csv');
+    const xmr = '49HqitRzdnhYjgTEAhgGpCfsjdTeMbUTU6cyR4JV1R7k2Eej9rGT8JpFiYDa4tZM6RZiFrHmMzgSrhHEqpDYKBe5B2ufNsL';
+    await writeFile(input, `${xmr},OFAC SDN-listed XMR address\n`);
+    const run = await cli(['--config', dir, 'import', 'csv', input, '--chain', 'monero', '--incident', 'ofac-sdn', '--source', 'https://sanctionssearch.ofac.treas.gov/']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('(new file, disabled: chain not configured)');
     const config = await loadConfig(dir, {});
-    expect(config.entries.map((e) => [e.chain, e.address, e.enabled])).toEqual([['ripple', 'rnXyVQzgxZe7TR1EPzTkGj2jxH4LMJYh66', false]]);
+    expect(config.entries.map((e) => [e.chain, e.address, e.enabled])).toEqual([['monero', xmr, false]]);
 
-    const bad = await cli(['--config', dir, 'import', 'csv', input, '--chain', 'ripple', '--incident', 'CoinEx 2023', '--source', 'https://x.org']);
+    const bad = await cli(['--config', dir, 'import', 'csv', input, '--chain', 'monero', '--incident', 'CoinEx 2023', '--source', 'https://x.org']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--incident must be a lowercase slug');
   });
