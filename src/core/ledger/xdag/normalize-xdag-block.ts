@@ -76,7 +76,7 @@ export function xdagLinkedBlocks(answer: unknown): string[] {
  * - transactions: the `xdag_getBlockByHash` answers of the blocks this main
  *   block applied (the source finds them); a block with inputs is a
  *   transaction: success = state `Accepted` (`Rejected` = failed), signer = its
- *   first input, legs `out<j>` pair inputs with outputs (refs direction 0/1,
+ *   first input, legs `in<i>.out<j>` pair inputs with outputs (refs direction 0/1,
  *   amounts in XDAG with 9 decimals), fee = inputs - outputs. Blocks without
  *   inputs (links, witness blocks) are not transactions.
  * - one malformed block is listed in `malformed` and kept as a failed
@@ -128,13 +128,15 @@ function toTransaction(hash: string, b: Json): LedgerTransaction | undefined {
   const success = b['state'] === 'Accepted';
   const transfers: LedgerTransfer[] = [];
   if (success) {
-    // Parties are indexed so one account on both sides stays two flows; the fee is a sink dropped afterwards.
+    // Parties are indexed so one account on both sides stays two flows; the fee is a sink paid first
+    // (so by the signer, the first input) and dropped afterwards.
     const FEE = -1;
-    const deltas: [number, bigint][] = [...inputs.map(([, a], i): [number, bigint] => [i, -a]), ...outputs.map(([, a], j): [number, bigint] => [inputs.length + j, a]), [FEE, fee]];
-    pairLedgerFlows(deltas, `XDAG block ${hash}`).forEach((flow, k) => {
-      if (flow.to === FEE) return;
-      transfers.push({ leg: `out${k}`, kind: 'native', from: inputs[flow.from]![0], to: outputs[flow.to - inputs.length]![0], asset: XDAG, amount: flow.amount, tokenId: null });
-    });
+    const deltas: [number, bigint][] = [...inputs.map(([, a], i): [number, bigint] => [i, -a]), [FEE, fee], ...outputs.map(([, a], j): [number, bigint] => [inputs.length + j, a])];
+    for (const flow of pairLedgerFlows(deltas, `XDAG block ${hash}`)) {
+      if (flow.to === FEE) continue;
+      // Pairing yields at most one flow per (input, output): the pair is the stable leg id.
+      transfers.push({ leg: `in${flow.from}.out${flow.to - inputs.length}`, kind: 'native', from: inputs[flow.from]![0], to: outputs[flow.to - inputs.length]![0], asset: XDAG, amount: flow.amount, tokenId: null });
+    }
   }
   return { hash, success, signer: inputs[0]![0], fee, transfers };
 }
