@@ -15,7 +15,7 @@ const fixture = (name: string): any => JSON.parse(readFileSync(new URL(`../fixtu
 const recorded = fixture('get-block-by-number-2652592-page1.json').result as Json;
 const assembled = fixture('assembled-2652593.json') as { main: Json; byHash: Record<string, Json> };
 const blocks = Object.values(assembled.byHash);
-const accepted = blocks.find((b) => b['state'] === 'Accepted' && b['refs'].some((r: Json) => r['amount'] === '12.600000000'))!;
+const accepted = blocks.find((b) => b['state'] === 'Accepted' && (b['refs'] as Json[]).some((r: Json) => r['amount'] === '12.600000000'))!;
 const rejected = blocks.find((b) => b['state'] === 'Rejected')!;
 const WATCHED = '15VY3MadZvLpXhjzFXwCUmtZcHszju6L9';
 const SOURCE = 'https://example.org/attribution';

@@ -11,7 +11,7 @@ const recorded2652592 = fixture('get-block-by-number-2652592-page1.json').result
 const recorded2652628 = fixture('get-block-by-number-2652628-page0.json').result as Json;
 const assembled = fixture('assembled-2652593.json') as { main: Json; byHash: Record<string, Json> };
 const blocks = Object.values(assembled.byHash);
-const byType = (state: string, input: string) => blocks.find((b) => b['state'] === state && b['refs'].some((r: Json) => r['direction'] === 0 && r['amount'] === input))!;
+const byType = (state: string, input: string) => blocks.find((b) => b['state'] === state && (b['refs'] as Json[]).some((r: Json) => r['direction'] === 0 && r['amount'] === input))!;
 const WATCHED = '15VY3MadZvLpXhjzFXwCUmtZcHszju6L9';
 
 describe('XDAG amounts', () => {
@@ -32,7 +32,7 @@ describe('XDAG main blocks', () => {
       // The documented fee ref of a main block names the main block itself, with its hashlow.
       expect(main.refs[0]).toMatchObject({ direction: 2, address: main.address, hashlow: `0000000000000000${main.hash.slice(16)}` });
     }
-    expect(xdagLinkedBlocks(recorded2652592)).toEqual(recorded2652592['refs'].filter((r: Json) => r['direction'] === 1).map((r: Json) => r['address']));
+    expect(xdagLinkedBlocks(recorded2652592)).toEqual((recorded2652592['refs'] as Json[]).filter((r) => r['direction'] === 1).map((r) => r['address'] as string));
   });
 
   it('links main blocks by height (the parent is the main block one height below) and keeps what the main block applied', () => {
