@@ -1,9 +1,8 @@
 /** XDAG through the real config loader: the shipped address is watched by its account hash; a typo is reported at file:line. */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { checkConfig, formatConfigProblem, loadConfig } from '../../../../src/config/load-config.js';
 import { normalizeLedgerAddress } from '../../../../src/core/ledger/normalize-ledger-address.js';
 
@@ -31,8 +30,11 @@ describe('XDAG config', () => {
     expect(problems.map(formatConfigProblem).join('\n')).toMatch(/w\.yaml:\d+.*checksum/);
   });
 
-  it('ships an xdag chain of kind xdag, off unless XDAG_ENABLED', () => {
-    const shipped = parse(readFileSync(new URL('../../../../config/chainwatch.yaml', import.meta.url), 'utf8')) as { chains: Record<string, Record<string, unknown>> };
-    expect(shipped.chains['xdag']).toMatchObject({ kind: 'xdag', enabled: '${XDAG_ENABLED:-false}' });
+  it('the shipped config polls xdag when switched on, and its shipped CoinEx entry validates', async () => {
+    const off = await loadConfig('config', {});
+    expect(off.settings.chains.get('xdag')).toMatchObject({ kind: 'xdag', enabled: false, apiUrl: 'http://127.0.0.1:10001' });
+    const on = await loadConfig('config', { XDAG_ENABLED: 'true', XDAG_API_URL: 'http://10.0.0.7:10001' });
+    expect(on.settings.chains.get('xdag')).toMatchObject({ enabled: true, apiUrl: 'http://10.0.0.7:10001', confirmations: 16 });
+    expect(on.entries.filter((e) => e.chain === 'xdag').map((e) => e.address)).toContain(SHIPPED);
   });
 });
