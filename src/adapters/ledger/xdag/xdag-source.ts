@@ -6,6 +6,8 @@ import type { LedgerSource, LedgerSourceFactory, LedgerSourceOptions } from '../
 
 /** More blocks than one main block plausibly applies: beyond it the node is answering nonsense. */
 const MAX_APPLIED_BLOCKS = 5_000;
+/** Requests in flight per main block: a busy main block must not open thousands of sockets at once. */
+const PARALLEL_REQUESTS = 16;
 
 /**
  * XDAG over xdagj's JSON-RPC (port 10001 by default):
@@ -31,7 +33,10 @@ export function createXdagSource({ http, chain }: LedgerSourceOptions): LedgerSo
       const next = frontier.filter((a) => !visited.has(a));
       next.forEach((a) => visited.add(a));
       if (visited.size > MAX_APPLIED_BLOCKS) throw new RetryableError('RPC_BAD_RESPONSE', `XDAG main block ${height} on chain ${chain.id} links more than ${MAX_APPLIED_BLOCKS} blocks`);
-      const answers = await Promise.all(next.map((a) => http.rpc('xdag_getBlockByHash', [a, '0'], { isPermanent })));
+      const answers: unknown[] = [];
+      for (let i = 0; i < next.length; i += PARALLEL_REQUESTS) {
+        answers.push(...(await Promise.all(next.slice(i, i + PARALLEL_REQUESTS).map((a) => http.rpc('xdag_getBlockByHash', [a, '0'], { isPermanent })))));
+      }
       frontier = [];
       for (const answer of answers) {
         if (answer === null || !xdagAppliedBy(answer, address)) continue;
