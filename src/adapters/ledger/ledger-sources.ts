@@ -11,6 +11,7 @@ import { RIPPLE_SOURCE } from './ripple-source.js';
 import { STELLAR_SOURCE } from './stellar-source.js';
 import { SOLANA_SOURCE } from './solana/solana-source.js';
 import { APTOS_SOURCE } from './aptos/aptos-source.js';
+import { XDAG_SOURCE } from './xdag/xdag-source.js';
 
 /**
  * Node adapters of the ledger families: one line per family (each lives in
@@ -28,4 +29,5 @@ export const LEDGER_SOURCES: Partial<Record<LedgerKind, LedgerSourceFactory>> = 
   stellar: STELLAR_SOURCE,
   solana: SOLANA_SOURCE,
   aptos: APTOS_SOURCE,
+  xdag: XDAG_SOURCE,
 };

@@ -11,6 +11,7 @@ import { RIPPLE_PROFILE } from './ripple/ripple-profile.js';
 import { STELLAR_PROFILE } from './stellar/stellar-profile.js';
 import { SOLANA_PROFILE } from './solana/solana-profile.js';
 import { APTOS_PROFILE } from './aptos/aptos-profile.js';
+import { XDAG_PROFILE } from './xdag/xdag-profile.js';
 
 /**
  * The ledger chain families chainwatch supports: one line per family (each
@@ -29,6 +30,7 @@ export const LEDGER_PROFILES: Partial<Record<LedgerKind, LedgerChainProfile>> = 
   stellar: STELLAR_PROFILE,
   solana: SOLANA_PROFILE,
   aptos: APTOS_PROFILE,
+  xdag: XDAG_PROFILE,
 };
 
 export function ledgerProfileOf(kind: LedgerKind): LedgerChainProfile | undefined {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AddressError } from '../../../../src/core/address/address-error.js';
 import { normalizeXdagAddress } from '../../../../src/core/ledger/xdag/xdag-address.js';
 
-describe('XDAG addresses (codec only: the family is not registered yet, docs/xdag.md)', () => {
+describe('XDAG addresses', () => {
   it('validates the shipped CoinEx-theft address', () => {
     const a = normalizeXdagAddress('15VY3MadZvLpXhjzFXwCUmtZcHszju6L9');
     expect(a.matchKey).toMatch(/^[0-9a-f]{40}$/);
