@@ -60,8 +60,9 @@ export function createLedgerPoller(options: LedgerPollerOptions): LedgerPoller {
       }),
     });
 
+  const nativeAsset = profile.nativeAssetOf?.(chain.options) ?? profile.nativeAsset;
   const detect = (block: LedgerBlock, { headNumber }: { readonly headNumber: number }): Promise<readonly Movement[]> | readonly Movement[] => {
-    const movements = matchLedgerBlock(block, { chain: chain.id, index: options.currentWatchlist(), headNumber, profile });
+    const movements = matchLedgerBlock(block, { chain: chain.id, index: options.currentWatchlist(), headNumber, profile: { nativeAsset } });
     return options.enricher === undefined ? movements : options.enricher.enrich(movements);
   };
 

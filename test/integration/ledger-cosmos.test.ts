@@ -105,7 +105,7 @@ describe('Cosmos SDK chain end to end (CometBFT RPC)', () => {
     await waitFor(() => hooksFor(feeOnly).length >= 1 && emailsFor(feeOnly).length >= 1, { what: 'activity alert of block one', timeoutMs: 60_000 });
     const [activity] = hooksFor(feeOnly);
     expect(activity!.signatureValid).toBe(true);
-    expect(activity!.body.data).toMatchObject({ chain: 'injective', kind: 'activity', blockNumber: FIRST, from: FEE_ONLY_SIGNER, txFrom: FEE_ONLY_SIGNER, confirmations: 1, watchlist: [{ address: FEE_ONLY_SIGNER, label: 'Order bot' }] });
+    expect(activity!.body.data).toMatchObject({ chain: 'injective', kind: 'activity', blockNumber: FIRST, from: FEE_ONLY_SIGNER, txFrom: FEE_ONLY_SIGNER, confirmations: 1, asset: { contract: null, symbol: 'INJ', decimals: 18 }, watchlist: [{ address: FEE_ONLY_SIGNER, label: 'Order bot' }] });
     expect(emailsFor(feeOnly)[0]).toContain(`https://www.mintscan.io/injective/tx/${feeOnly}`);
 
     // The next block is not there yet: two more head polls, and its results were never asked for.

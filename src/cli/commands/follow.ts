@@ -148,7 +148,10 @@ function currencyOf(chain: ChainConfig | undefined): string {
   if (chain === undefined) return 'UNKNOWN';
   if (chain.kind === 'evm') return chain.nativeSymbol;
   if (chain.kind === 'tron') return 'TRX';
-  if (isLedgerChain(chain)) return ledgerProfileOf(chain.kind)?.nativeAsset.symbol ?? 'UNKNOWN';
+  if (isLedgerChain(chain)) {
+    const profile = ledgerProfileOf(chain.kind);
+    return (profile?.nativeAssetOf?.(chain.options) ?? profile?.nativeAsset)?.symbol ?? 'UNKNOWN';
+  }
   return utxoAsset(chain.kind).symbol;
 }
 

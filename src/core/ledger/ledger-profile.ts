@@ -35,6 +35,8 @@ export interface LedgerChainProfile {
    * whose message says what is wrong, for file:line config errors.
    */
   normalizeAddress(address: string, options: LedgerAddressOptions): LedgerAddress;
+  /** The coin of one chain of the family when its options name it (Cosmos chains: nativeSymbol/nativeDecimals); default nativeAsset. */
+  nativeAssetOf?(options: Readonly<Record<string, unknown>> | undefined): Asset;
   /** The family's `options` in chainwatch.yaml (defaults applied by parsing); absent = it takes none. */
   readonly optionsSchema?: ZodType<Record<string, unknown>>;
 }

@@ -36,6 +36,11 @@ export const cosmosProfile: LedgerChainProfile = {
   defaultExplorerUrl: 'https://www.mintscan.io/kava/tx/{tx}',
   normalizeAddress: normalizeCosmosAddress,
   optionsSchema: cosmosOptionsSchema,
+  // Activity alerts and fees of another Cosmos chain are in its own coin, not KAVA.
+  nativeAssetOf: (options) => {
+    const o = cosmosOptionsSchema.safeParse(options ?? {});
+    return o.success ? { contract: null, symbol: o.data.nativeSymbol, decimals: o.data.nativeDecimals } : cosmosProfile.nativeAsset;
+  },
 };
 
 /** A watchlist/config Cosmos address: valid bech32 of 20 or 32 bytes under the chain's prefix. */
