@@ -1,3 +1,4 @@
+import { formatBaseUnits } from '../../core/alert/format-amount.js';
 import libmime from 'libmime';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,9 @@ import type { AddressLabel, LabelBook } from '../../core/labels/address-label.js
 import { normalizeUtxoAddress } from '../../core/address/normalize-utxo-address.js';
 import { deleteKeysMatching } from '../../adapters/redis/delete-keys-matching.js';
 
+
+/** The demo's two coins, to print the followed totals (kept per symbol in base units) for people. */
+const DEMO_DECIMALS: Readonly<Record<string, number>> = { BTC: 8, ETH: 18 };
 export interface DemoOptions {
   /** Where emails (.eml), the webhook log and the generated config go. */
   readonly outDir: string;
@@ -207,7 +211,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const totals = await followed.incidentTotals(DEMO_INCIDENT);
     const tagpackFile = join(outDir, `follow-${DEMO_INCIDENT}.tagpack.yaml`);
     writeFileSync(tagpackFile, buildTagpack({ incident: DEMO_INCIDENT, entries, currencyOf: (c) => (c === 'bitcoin' ? 'BTC' : 'ETH'), creator: 'chainwatch demo', lastmod: new Date().toISOString() }));
-    print(`Followed: ${entries.length} derived entries (max hop ${totals.maxHop}) out of the listed wallets; to exchanges: ${totals.toExchanges.map((x) => `${x.exchange} ${Object.entries(x.amounts).map(([sym, v]) => `${v} ${sym} base units`).join(', ')}`).join('; ') || '-'}.`);
+    print(`Followed: ${entries.length} derived entries (max hop ${totals.maxHop}) out of the listed wallets; to exchanges: ${totals.toExchanges.map((x) => `${x.exchange} ${Object.entries(x.amounts).map(([sym, v]) => (DEMO_DECIMALS[sym] === undefined ? `${v} ${sym} base units` : `${formatBaseUnits(BigInt(v), DEMO_DECIMALS[sym])} ${sym}`)).join(', ')}`).join('; ') || '-'}.`);
     print('Where to look:');
     print(`  emails (open in any mail client): ${mailDir}/*.eml`);
     print(`  webhooks as received (JSON lines): ${webhookLog}`);
