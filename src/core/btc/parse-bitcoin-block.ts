@@ -1,7 +1,7 @@
 import { Block, type Transaction } from 'bitcoinjs-lib';
 import { RetryableError } from '../errors.js';
 import type { BitcoinBlock, BitcoinTx, BitcoinTxInput } from './bitcoin-block.js';
-import { hash256 } from './hash256.js';
+import { hash256Pair, type BinaryHash } from './hash256.js';
 import { AUXPOW_VERSION_BIT, readAuxPow } from './read-auxpow.js';
 import { readEquihashHeader } from './read-equihash-header.js';
 import { scanBlockTransactions } from './scan-block-transactions.js';
@@ -91,21 +91,17 @@ export function toBitcoinTx(tx: Transaction, txid: string): BitcoinTx {
   return { txid, coinbase, ins, outs };
 }
 
-function merkleRoot(leaves: readonly Buffer[]): Buffer {
+function merkleRoot(leaves: readonly BinaryHash[]): Buffer {
   let level = leaves;
-  const pair = Buffer.alloc(64);
   while (level.length > 1) {
-    const next: Buffer[] = [];
+    const next = new Array<BinaryHash>(Math.ceil(level.length / 2));
     for (let i = 0; i < level.length; i += 2) {
       const left = level[i]!;
-      const right = level[i + 1] ?? left; // odd count: the last node pairs with itself
-      left.copy(pair, 0);
-      right.copy(pair, 32);
-      next.push(hash256(pair));
+      next[i >> 1] = hash256Pair(left, level[i + 1] ?? left); // odd count: the last node pairs with itself
     }
     level = next;
   }
-  return level[0]!;
+  return Buffer.from(level[0]!, 'latin1');
 }
 
 

@@ -1,7 +1,7 @@
 import { RetryableError } from '../errors.js';
 import type { BitcoinTx, BitcoinTxInput, BitcoinTxOutput } from './bitcoin-block.js';
 import { ByteReader } from './byte-reader.js';
-import { hash256 } from './hash256.js';
+import { displayHexOf, hash256Binary, type BinaryHash } from './hash256.js';
 import { readMwebBlock } from './read-mweb-block.js';
 import { readTokenPrefix } from './read-token-prefix.js';
 import type { UtxoBlockRules } from './utxo-chain.js';
@@ -16,7 +16,7 @@ const MAX_BLOCK_SIGNATURE = 1024;
 export interface ScannedTransactions {
   readonly txs: BitcoinTx[];
   /** Internal-byte-order txid hashes, in block order (merkle leaves). */
-  readonly hashes: Buffer[];
+  readonly hashes: BinaryHash[];
 }
 
 /**
@@ -104,7 +104,7 @@ export function scanBlockTransactions(raw: Uint8Array, startOffset: number, wher
   // Each transaction takes at least 60 bytes: a count larger than the bytes left is corrupt, not a reason to allocate.
   if (count === 0 || count > (end - pos) / 60 + 1) throw corrupt('transaction count');
   const txs = new Array<BitcoinTx>(count);
-  const hashes = new Array<Buffer>(count);
+  const hashes = new Array<BinaryHash>(count);
   let hogEx = false;
   for (let t = 0; t < count; t++) {
     const txStart = pos;
@@ -193,16 +193,16 @@ export function scanBlockTransactions(raw: Uint8Array, startOffset: number, wher
       }
     }
     // BIP-144: the txid commits to version | inputs | outputs | locktime, without marker, flag and witnesses.
-    let hash: Buffer;
+    let hash: BinaryHash;
     if (segwit) {
       const length = bodyEnd - bodyStart + 8;
       if (stripped.length < length) stripped = Buffer.allocUnsafe(Math.max(length, stripped.length * 2));
       buf.copy(stripped, 0, txStart, txStart + 4);
       buf.copy(stripped, 4, bodyStart, bodyEnd);
       buf.copy(stripped, length - 4, pos - 4, pos);
-      hash = hash256(stripped.subarray(0, length));
+      hash = hash256Binary(stripped.subarray(0, length));
     } else {
-      hash = hash256(buf.subarray(txStart, pos));
+      hash = hash256Binary(buf.subarray(txStart, pos));
     }
     hashes[t] = hash;
     txs[t] = new ScannedTx(hash, coinbase, ins, outs);
@@ -237,12 +237,12 @@ function isZero(buf: Buffer, at: number): boolean {
  * thousands of closures per block and give every object its own hidden class.
  */
 class ScannedTx implements BitcoinTx {
-  declare private readonly hash: Buffer;
+  declare private readonly hash: BinaryHash;
   declare readonly coinbase: boolean;
   declare readonly ins: readonly BitcoinTxInput[];
   declare readonly outs: readonly BitcoinTxOutput[];
   declare private displayTxid: string | undefined;
-  constructor(hash: Buffer, coinbase: boolean, ins: readonly BitcoinTxInput[], outs: readonly BitcoinTxOutput[]) {
+  constructor(hash: BinaryHash, coinbase: boolean, ins: readonly BitcoinTxInput[], outs: readonly BitcoinTxOutput[]) {
     this.hash = hash;
     this.coinbase = coinbase;
     this.ins = ins;
@@ -251,7 +251,7 @@ class ScannedTx implements BitcoinTx {
   }
 
   get txid(): string {
-    return (this.displayTxid ??= Buffer.from(this.hash).reverse().toString('hex'));
+    return (this.displayTxid ??= displayHexOf(this.hash));
   }
 }
 

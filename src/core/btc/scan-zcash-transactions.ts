@@ -1,7 +1,7 @@
 import { RetryableError } from '../errors.js';
 import type { BitcoinTx, BitcoinTxInput, BitcoinTxOutput } from './bitcoin-block.js';
 import { ByteReader } from './byte-reader.js';
-import { hash256 } from './hash256.js';
+import { hash256, type BinaryHash } from './hash256.js';
 import type { ScannedTransactions } from './scan-block-transactions.js';
 import { zip244Txid, type Zip244Parts } from './zip244-txid.js';
 
@@ -50,11 +50,11 @@ export function scanZcashTransactions(raw: Uint8Array, startOffset: number, wher
   const count = r.compactSize('transaction count');
   if (count === 0 || count > (buf.length - r.pos) / (MIN_INPUT_BYTES + MIN_OUTPUT_BYTES)) throw r.corrupt('transaction count');
   const txs = new Array<BitcoinTx>(count);
-  const hashes = new Array<Buffer>(count);
+  const hashes = new Array<BinaryHash>(count);
   for (let t = 0; t < count; t++) {
     const { tx, hash } = readZcashTransaction(r);
     txs[t] = tx;
-    hashes[t] = hash;
+    hashes[t] = hash.toString('latin1');
   }
   if (r.pos !== buf.length) throw new RetryableError('BTC_BLOCK_CORRUPT', `${where} has ${buf.length - r.pos} unexpected bytes after its transactions`);
   return { txs, hashes };
