@@ -3,7 +3,7 @@ import type { BitcoinBlock, BitcoinTx } from '../core/btc/bitcoin-block.js';
 import { matchBitcoinTransactions } from '../core/btc/match-bitcoin-transactions.js';
 import type { OutpointStore } from '../core/btc/outpoint-store.js';
 import { parseBitcoinBlock } from '../core/btc/parse-bitcoin-block.js';
-import { parseBitcoinTransaction } from '../core/btc/parse-bitcoin-transaction.js';
+import { parseBitcoinTransaction, readBitcoinTransaction } from '../core/btc/parse-bitcoin-transaction.js';
 import { utxoAsset, utxoBlockRules, utxoNetwork } from '../core/btc/utxo-chain.js';
 import type { BitcoinChainConfig } from '../config/schema.js';
 import { PermanentError, RetryableError } from '../core/errors.js';
@@ -11,7 +11,7 @@ import type { Movement } from '../core/movement.js';
 import type { BlockHeader } from '../core/ports.js';
 import { btcBackend } from './btc-backend.js';
 import { btcSeedOutpoints } from './btc-seed-outpoints.js';
-import { subscribeZmqHashBlock, type ZmqHashBlockSubscription } from '../adapters/bitcoin-core-rpc/subscribe-zmq-hash-block.js';
+import { subscribeZmqNotifications, type ZmqSubscription } from '../adapters/bitcoin-core-rpc/subscribe-zmq-notifications.js';
 import { ChainFollower, type ChainSource, type PollerWiring } from './chain-follower.js';
 import { integrityMetrics } from './integrity-metrics.js';
 import type { Readiness } from './readiness.js';
@@ -44,6 +44,11 @@ export interface BitcoinPollerOptions extends PollerWiring {
 export interface BitcoinMempoolWatcher {
   /** Fetches and matches mempool transactions not handled before; returns the movements published. */
   pollOnce(): Promise<readonly Movement[]>;
+  /**
+   * A transaction announced by ZeroMQ `rawtx` (untrusted bytes): matched locally at once and, if it touches a
+   * watched address, fetched from the node and handled like a polled one (the node's copy is what is alerted).
+   */
+  announce(raw: Uint8Array): void;
   start(): void;
   stop(): Promise<void>;
 }
@@ -159,7 +164,7 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
 
   const mempool = chain.mempool ? createMempoolWatcher() : undefined;
   let started = false;
-  let zmq: ZmqHashBlockSubscription | undefined;
+  let zmq: ZmqSubscription | undefined;
   let stopping = false;
   let startup: Promise<void> | undefined;
   let seeding: Promise<void> | undefined;
@@ -222,39 +227,104 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
     /** When each early warning's transaction was last seen in the mempool (this process). */
     const lastInMempool = new Map<string, number>();
 
-    async function pollOnce(): Promise<readonly Movement[]> {
-      const txids = await backend.fetchMempoolTxids();
-      const fresh = txids.filter((t) => !handled.has(t));
-      const notSeen = await outpointStore.filterUnseenMempoolTxids(chain.id, fresh);
-      const batch = notSeen.slice(0, maxPerPoll);
-      const deferred = new Set(notSeen.slice(maxPerPoll));
-      const raws = await backend.fetchRawTransactions(batch);
+    // A poll and a ZeroMQ batch both read and update `handled`: they take turns.
+    let turn: Promise<unknown> = Promise.resolve();
+    const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
+      const done = turn.then(work);
+      turn = done.catch(() => undefined);
+      return done;
+    };
+
+    /**
+     * Fetches the given txids from the node, matches and publishes them: the one path for polled and
+     * announced transactions. Returns the movements published; `handled` gains every txid fetched.
+     */
+    async function handleTxids(txids: readonly string[]): Promise<readonly Movement[]> {
+      const raws = await backend.fetchRawTransactions(txids);
       const txs: BitcoinTx[] = [];
       raws.forEach((raw, i) => {
         if (raw === null) return;
         try {
-          txs.push(parseBitcoinTransaction(raw, batch[i]!, rules));
+          txs.push(parseBitcoinTransaction(raw, txids[i]!, rules));
         } catch (err) {
           // Litecoin MWEB data is confidential: nothing to match until the transparent part is mined.
           if (!(err instanceof PermanentError && err.code === 'BTC_TX_UNSUPPORTED')) throw err;
-          logger.debug({ chain: chain.id, txid: batch[i], err }, 'mempool transaction skipped');
+          logger.debug({ chain: chain.id, txid: txids[i], err }, 'mempool transaction skipped');
         }
       });
       // Parents before children, so a child spending a watched parent output is matched in memory.
       const movements = await matchTxs(orderParentsFirst(txs), null, 0);
       await sink.publish(movements);
-      if (options.earlyWarnings !== undefined) {
-        await options.earlyWarnings.remember(chain.id, movements, now());
-        await announceDropped(options.earlyWarnings, txids);
-      }
+      if (options.earlyWarnings !== undefined) await options.earlyWarnings.remember(chain.id, movements, now());
       await outpointStore.markMempoolTxidsSeen(chain.id, [...new Set(movements.map((m) => m.txHash))], ttlMs);
-      const kept = await outpointStore.pruneMempoolTxids(chain.id, txids, maxSeen);
-      integrityMetrics(metrics).mempoolSeenTxids.set({ chain: chain.id }, kept);
-      // Forget txids that left the mempool; those deferred by the per-poll cap come next time.
-      handled = new Set(txids.filter((t) => !deferred.has(t)));
       for (const m of movements) metrics.movementsDetected.inc({ chain: chain.id, kind: m.kind });
       if (movements.length > 0) logger.info({ chain: chain.id, movements: movements.length }, 'unconfirmed movements detected in the mempool');
       return movements;
+    }
+
+    async function pollOnce(): Promise<readonly Movement[]> {
+      return inTurn(async () => {
+        const txids = await backend.fetchMempoolTxids();
+        const fresh = txids.filter((t) => !handled.has(t));
+        const notSeen = await outpointStore.filterUnseenMempoolTxids(chain.id, fresh);
+        const batch = notSeen.slice(0, maxPerPoll);
+        const deferred = new Set(notSeen.slice(maxPerPoll));
+        const movements = await handleTxids(batch);
+        if (options.earlyWarnings !== undefined) await announceDropped(options.earlyWarnings, txids);
+        const kept = await outpointStore.pruneMempoolTxids(chain.id, txids, maxSeen);
+        integrityMetrics(metrics).mempoolSeenTxids.set({ chain: chain.id }, kept);
+        // Forget txids that left the mempool; those deferred by the per-poll cap come next time.
+        handled = new Set(txids.filter((t) => !deferred.has(t)));
+        return movements;
+      });
+    }
+
+    // ZeroMQ rawtx (issue #13): announced bytes wait here a moment so a burst is matched in one batch.
+    const ANNOUNCED_BATCH_DELAY_MS = 20;
+    /** More waiting than this is dropped: the next mempool poll still sees those transactions. */
+    const MAX_ANNOUNCED = 10_000;
+    let announced: BitcoinTx[] = [];
+    let announceTimer: NodeJS.Timeout | undefined;
+
+    /**
+     * Matches announced transactions against the watchlist and the remembered outpoints without writing
+     * anything; only those that match are fetched from the node by txid and handled (handleTxids). A
+     * forged announcement therefore alerts nothing unless the node has that exact transaction, and the
+     * cost for the mempool's unrelated traffic is one outpoint lookup per batch, no RPC.
+     */
+    async function handleAnnounced(): Promise<readonly Movement[]> {
+      const txs = announced;
+      announced = [];
+      return inTurn(async () => {
+        const candidates = txs.filter((tx) => !handled.has(tx.txid));
+        if (candidates.length === 0) return [];
+        const keys: string[] = [];
+        for (const tx of candidates) if (!tx.coinbase) for (const input of tx.ins) keys.push(input.outpoint);
+        const remembered = await outpointStore.fetchMany(chain.id, keys);
+        const preview = matchBitcoinTransactions({ chain: chain.id, network, txs: orderParentsFirst(candidates), index: options.currentWatchlist(), remembered, block: null, confirmations: 0, asset });
+        const matched = [...new Set(preview.movements.map((m) => m.txHash))];
+        const unseen = await outpointStore.filterUnseenMempoolTxids(chain.id, matched);
+        // Unrelated ones are handled too: the next poll need not fetch them again.
+        for (const tx of candidates) if (!unseen.includes(tx.txid)) handled.add(tx.txid);
+        if (unseen.length === 0) return [];
+        const movements = await handleTxids(unseen);
+        for (const txid of unseen) handled.add(txid);
+        return movements;
+      });
+    }
+
+    function announce(raw: Uint8Array): void {
+      if (!running || announced.length >= MAX_ANNOUNCED) return;
+      try {
+        announced.push(readBitcoinTransaction(raw, 'a transaction announced over ZeroMQ', rules));
+      } catch (err) {
+        logger.debug({ chain: chain.id, err }, 'ZeroMQ rawtx announcement ignored: not a transaction of this chain');
+        return;
+      }
+      announceTimer ??= setTimeout(() => {
+        announceTimer = undefined;
+        handleAnnounced().catch((err: unknown) => logger.warn({ chain: chain.id, err }, 'announced mempool transactions not handled; the next mempool poll will see them'));
+      }, ANNOUNCED_BATCH_DELAY_MS);
     }
 
     /**
@@ -282,6 +352,7 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
 
     return {
       pollOnce,
+      announce,
       start() {
         if (running) return;
         running = true;
@@ -301,7 +372,11 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
       async stop() {
         running = false;
         if (timer) clearTimeout(timer);
+        if (announceTimer) clearTimeout(announceTimer);
+        announceTimer = undefined;
+        announced = [];
         await inFlight?.catch(() => undefined);
+        await turn;
       },
     };
   }
@@ -327,12 +402,14 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
         }
         follower.start();
         mempool?.start();
-        // Issue #13: Bitcoin Core's -zmqpubhashblock wakes the follower on each block; polling stays the safety net.
+        // Issue #13: Bitcoin Core's -zmqpubhashblock wakes the follower on each block and, with the mempool
+        // watched, -zmqpubrawtx hands over each new transaction; polling stays the safety net for both.
         if (chain.zmqUrl !== undefined && !stopping) {
-          zmq = subscribeZmqHashBlock({
+          zmq = subscribeZmqNotifications({
             url: chain.zmqUrl,
             onBlock: () => follower.wake(),
-            onSubscribed: (url) => logger.info({ chain: chain.id, zmq: url }, 'following new blocks over ZeroMQ (hashblock)'),
+            ...(mempool ? { onRawTx: (raw: Buffer) => mempool.announce(raw) } : {}),
+            onSubscribed: (url, topics) => logger.info({ chain: chain.id, zmq: url, topics }, `following the chain over ZeroMQ (${topics.join(', ')})`),
             onUnavailable: (reason) => logger.warn({ chain: chain.id, reason }, 'ZeroMQ block notifications unavailable: polling every pollIntervalMs'),
           });
         }

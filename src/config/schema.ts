@@ -60,8 +60,9 @@ export const bitcoinChainSchema = z
     rpcUrl: httpUrl.optional(),
     esploraUrl: httpUrl.optional(),
     /**
-     * Issue #13: Bitcoin Core's ZeroMQ `-zmqpubhashblock` endpoint: each new block wakes the poller at once;
-     * polling every pollIntervalMs stays the safety net (needs the optional package zeromq).
+     * Issue #13: Bitcoin Core's ZeroMQ `-zmqpubhashblock` (and, with `mempool`, `-zmqpubrawtx`) endpoint: each
+     * new block wakes the poller at once, each announced mempool transaction is matched at once; polling every
+     * pollIntervalMs stays the safety net (needs the optional package zeromq).
      */
     zmqUrl: zmqUrlSchema.optional(),
     confirmations: positiveInt.min(1).default(1),
