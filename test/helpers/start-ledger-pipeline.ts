@@ -1,71 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
-import { stringify } from 'yaml';
-import { runChainwatch, type RunningChainwatch } from '../../src/app/run-chainwatch.js';
-import { deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix } from './redis.js';
-import { startSmtpCapture, type SmtpCapture } from './smtp-capture.js';
-import { startWebhookCapture, type CapturedWebhook, type WebhookCapture } from './webhook-capture.js';
+import { startChainwatchPipeline, type ChainwatchPipeline } from './start-chainwatch-pipeline.js';
 
-export interface LedgerPipeline {
-  readonly smtp: SmtpCapture;
-  readonly hooks: WebhookCapture;
-  readonly logLines: readonly string[];
-  readonly hooksFor: (txHash: string) => CapturedWebhook[];
-  readonly emailsFor: (txHash: string) => string[];
-  readonly close: () => Promise<void>;
-}
+export type LedgerPipeline = ChainwatchPipeline;
 
-/**
- * chainwatch as an operator runs it for one ledger chain: config files in a
- * temp dir (the chain, a watchlist, email to a real SMTP sink, one signed
- * webhook to a real receiver), real Redis under a unique prefix, poller and
- * alerter roles. Everything is torn down by close().
- */
-export async function startLedgerPipeline(options: { readonly name: string; readonly chainId: string; readonly chain: Record<string, unknown>; readonly entries: readonly Record<string, unknown>[] }): Promise<LedgerPipeline> {
-  const secret = `whsec_${randomBytes(24).toString('base64')}`;
-  const logLines: string[] = [];
-  const logger = pino({ level: 'debug' }, new Writable({ write: (chunk: Buffer, _enc, done) => void (logLines.push(chunk.toString()), done()) }));
-  const smtp = await startSmtpCapture();
-  const hooks = await startWebhookCapture(secret);
-  const configDir = mkdtempSync(join(tmpdir(), `chainwatch-e2e-${options.name}-`));
-  const prefix = uniqueRedisPrefix(`e2e-${options.name}`);
-  mkdirSync(join(configDir, 'watchlists'), { recursive: true });
-  writeFileSync(
-    join(configDir, 'chainwatch.yaml'),
-    stringify({
-      chains: { [options.chainId]: options.chain },
-      email: { smtpUrl: smtp.url, from: 'chainwatch@example.com', to: ['compliance@example.com'] },
-      alerts: { email: { minSeverity: 'info', groupBy: ['incident', 'direction', 'kind'], groupWaitMs: 0, groupIntervalMs: 0 } },
-      webhooks: [{ id: 'exchange-a', url: hooks.url, secret }],
-      redis: { url: TEST_REDIS_URL, prefix },
-      reloadIntervalMs: 200,
-    }),
-  );
-  writeFileSync(join(configDir, 'watchlists', `${options.name}.yaml`), stringify({ entries: options.entries }));
-  let running: RunningChainwatch | undefined;
-  const close = async () => {
-    await running?.close();
-    await smtp.close();
-    await hooks.close();
-    await deleteRedisPrefix(prefix);
-    rmSync(configDir, { recursive: true, force: true });
-  };
-  try {
-    running = await runChainwatch({ configDir, roles: ['poller', 'alerter'], logger, deliveryBackoffMs: 50 });
-  } catch (err) {
-    await close();
-    throw err;
-  }
-  return {
-    smtp,
-    hooks,
-    logLines,
-    hooksFor: (txHash) => hooks.received.filter((h) => h.body.data['txHash'] === txHash),
-    emailsFor: (txHash) => smtp.messages.map((m) => m.text ?? '').filter((t) => t.includes(txHash)),
-    close,
-  };
+/** startChainwatchPipeline for one account chain (a ledger family or Tron): the shape of their end-to-end tests. */
+export function startLedgerPipeline(options: { readonly name: string; readonly chainId: string; readonly chain: Record<string, unknown>; readonly entries: readonly Record<string, unknown>[] }): Promise<LedgerPipeline> {
+  return startChainwatchPipeline({ name: options.name, chains: { [options.chainId]: options.chain }, entries: options.entries });
 }

@@ -4,25 +4,15 @@
  * replay server answering the Core JSON-RPC calls with a real recorded mainnet block (test/fixtures/SOURCES.md):
  * Dash 844,898 (X11-named), Bitcoin Gold 499,912 (Equihash header and solution).
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { address as btcAddress } from 'bitcoinjs-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { createLogger } from '../../src/app/logger.js';
-import { runChainwatch, type RunningChainwatch } from '../../src/app/run-chainwatch.js';
 import { parseBitcoinBlock } from '../../src/core/btc/parse-bitcoin-block.js';
 import { utxoBlockRules } from '../../src/core/btc/utxo-chain.js';
-import { startUtxoReplayServer, type UtxoReplayServer } from '../../src/devchain/utxo-replay/start-utxo-replay-server.js';
-import { deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix } from '../helpers/redis.js';
-import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.js';
-import { waitFor } from '../helpers/wait-for.js';
-import { startWebhookCapture, type CapturedWebhook, type WebhookCapture } from '../helpers/webhook-capture.js';
+import type { ChainwatchPipeline } from '../helpers/start-chainwatch-pipeline.js';
+import { startUtxoReplayPipeline } from '../helpers/start-utxo-replay-pipeline.js';
 
-const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 interface Recorded {
   readonly raw: Buffer;
@@ -44,13 +34,7 @@ const payee = (rec: Recorded, kind: 'dash' | 'bitcoin-gold', tx: number, vout: n
   return { address: btcAddress.toBase58Check(Buffer.from(out.scriptHex.slice(6, 46), 'hex'), version), value: out.value };
 };
 
-let dashNode: UtxoReplayServer;
-let btgNode: UtxoReplayServer;
-let smtp: SmtpCapture;
-let hooks: WebhookCapture;
-let configDir: string;
-let prefix: string;
-let running: RunningChainwatch | undefined;
+let pipeline: ChainwatchPipeline;
 let dashPayee: { address: string; value: bigint };
 let btgPayee: { address: string; value: bigint };
 
@@ -58,57 +42,22 @@ beforeAll(async () => {
   // Dash: the coinbase's second output (the masternode reward); Bitcoin Gold: transaction 1's first output.
   dashPayee = payee(dash, 'dash', 0, 1, 0x4c);
   btgPayee = payee(btg, 'bitcoin-gold', 1, 0, 0x26);
-  dashNode = await startUtxoReplayServer({ blocks: [dash] });
-  btgNode = await startUtxoReplayServer({ blocks: [btg] });
-  smtp = await startSmtpCapture();
-  hooks = await startWebhookCapture(SECRET);
-  configDir = mkdtempSync(join(tmpdir(), 'chainwatch-dash-btg-e2e-'));
-  prefix = uniqueRedisPrefix('dash-btg-e2e');
-  mkdirSync(join(configDir, 'watchlists'), { recursive: true });
-  const common = { network: 'mainnet', confirmations: 1, pollIntervalMs: 100, seedOnStart: false };
-  writeFileSync(
-    join(configDir, 'chainwatch.yaml'),
-    stringify({
-      chains: {
-        dash: { kind: 'dash', ...common, rpcUrl: dashNode.rpcUrl, startBlock: dash.height, explorerUrl: 'https://insight.dash.org/insight' },
-        'bitcoin-gold': { kind: 'bitcoin-gold', ...common, rpcUrl: btgNode.rpcUrl, startBlock: btg.height, explorerUrl: 'https://btgexplorer.com' },
-      },
-      email: { smtpUrl: smtp.url, from: 'chainwatch@example.com', to: ['compliance@example.com'] },
-      alerts: { email: { minSeverity: 'info', groupBy: ['incident', 'direction', 'kind'], groupWaitMs: 0, groupIntervalMs: 0 } },
-      webhooks: [{ id: 'exchange-a', url: hooks.url, secret: SECRET }],
-      redis: { url: TEST_REDIS_URL, prefix },
-      reloadIntervalMs: 200,
-    }),
-  );
-  const entry = (chain: string, address: string, label: string) => ({ chain, address, label, incident: 'test-heist-2026', source: 'https://example.org/attribution', tags: ['lazarus'] });
-  writeFileSync(
-    join(configDir, 'watchlists', 'utxo.yaml'),
-    stringify({ entries: [entry('dash', dashPayee.address, 'DASH payee'), entry('bitcoin-gold', btgPayee.address, 'BTG payee')] }),
-  );
-  running = await runChainwatch({ configDir, roles: ['poller', 'alerter'], logger: createLogger({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }), deliveryBackoffMs: 50 });
+  pipeline = await startUtxoReplayPipeline({
+    name: 'dash-btg',
+    chains: {
+      dash: { kind: 'dash', blocks: [dash], explorerUrl: 'https://insight.dash.org/insight', watch: { address: dashPayee.address, label: 'DASH payee' } },
+      'bitcoin-gold': { kind: 'bitcoin-gold', blocks: [btg], explorerUrl: 'https://btgexplorer.com', watch: { address: btgPayee.address, label: 'BTG payee' } },
+    },
+  });
 }, 120_000);
 
 afterAll(async () => {
-  await running?.close();
-  await Promise.all([dashNode?.close(), btgNode?.close(), smtp?.close(), hooks?.close()]);
-  if (prefix) await deleteRedisPrefix(prefix);
-  if (configDir) rmSync(configDir, { recursive: true, force: true });
+  await pipeline?.close();
 });
-
-async function alerted(txHash: string): Promise<{ hook: CapturedWebhook; email: string }> {
-  return waitFor(
-    () => {
-      const hook = hooks.received.find((h) => h.body.data['txHash'] === txHash);
-      const email = smtp.messages.map((m) => m.text ?? '').find((t) => t.includes(txHash));
-      return hook !== undefined && email !== undefined ? { hook, email } : undefined;
-    },
-    { what: `alerts for ${txHash}`, timeoutMs: 90_000 },
-  );
-}
 
 describe('Dash and Bitcoin Gold end to end on recorded mainnet blocks', { timeout: 120_000 }, () => {
   it('Dash (block 844,898, X11): the masternode payee of the coinbase is alerted in DASH with an insight link', async () => {
-    const { hook, email } = await alerted(dash.tx[0]!);
+    const { hook, email } = await pipeline.waitForAlert(dash.tx[0]!, { timeoutMs: 90_000 });
     expect(hook.signatureValid).toBe(true);
     expect(hook.body.data).toMatchObject({
       chain: 'dash', direction: 'in', kind: 'btc', blockNumber: dash.height, blockHash: dash.hash, amount: dashPayee.value.toString(), vout: [1],
@@ -119,7 +68,7 @@ describe('Dash and Bitcoin Gold end to end on recorded mainnet blocks', { timeou
   });
 
   it('Bitcoin Gold (block 499,912, Equihash): the payee is alerted in BTG with a btgexplorer link', async () => {
-    const { hook, email } = await alerted(btg.tx[1]!);
+    const { hook, email } = await pipeline.waitForAlert(btg.tx[1]!, { timeoutMs: 90_000 });
     expect(hook.signatureValid).toBe(true);
     expect(hook.body.data).toMatchObject({
       chain: 'bitcoin-gold', direction: 'in', kind: 'btc', blockNumber: btg.height, blockHash: btg.hash, amount: btgPayee.value.toString(), vout: [0],
@@ -127,6 +76,6 @@ describe('Dash and Bitcoin Gold end to end on recorded mainnet blocks', { timeou
     });
     expect(email).toContain('7.32127409 BTG');
     expect(email).toContain(`https://btgexplorer.com/tx/${btg.tx[1]!}`);
-    expect(hooks.received.filter((h) => h.body.data['txHash'] === btg.tx[1])).toHaveLength(1);
+    expect(pipeline.hooksFor(btg.tx[1]!)).toHaveLength(1);
   });
 });

@@ -6,23 +6,12 @@
  * real ones do; nothing is skipped or alerted twice, and the partial payment alerts what it
  * delivered, not the Amount it named.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { runChainwatch, type RunningChainwatch } from '../../src/app/run-chainwatch.js';
 import { startRippleReplayServer, type RippleReplayServer } from '../../src/devchain/ledger/ripple/start-ripple-replay-server.js';
-import { deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix } from '../helpers/redis.js';
 import { assembledPartialPaymentLedger, readRippleFixture, RECORDED_LEDGER, recordedLedger } from '../helpers/ripple-fixtures.js';
-import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.js';
+import { startLedgerPipeline, type LedgerPipeline } from '../helpers/start-ledger-pipeline.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { startWebhookCapture, type CapturedWebhook, type WebhookCapture } from '../helpers/webhook-capture.js';
 
-const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 const SOURCE = 'https://example.org/attribution';
 const JPY_RECIPIENT = 'rhS6Pb8oBMKshN6EznMeWCHJNHJuoom63r';
 const FAILED_SIGNER = 'rfESTMcbvbvCBqU1FTvGWiJP8cmUSu4GKg';
@@ -30,17 +19,8 @@ const FAILED_TX = 'F0F263E6D4A91E43AFCAD5A33AE620CE849CA9FB2D119D92A2F6D5242CC10
 const JPY_TXS = ['2404D179D60384599490E9BD5B0081A2E06AA9D91180DE2BB91E0B931181429A', '2564A4F4F1BE20AA13394FB06DA620814190A090DCDC03320CCB257F00D80B92'];
 
 let node: RippleReplayServer;
-let smtp: SmtpCapture;
-let hooks: WebhookCapture;
-let configDir: string;
-let prefix: string;
-let running: RunningChainwatch | undefined;
-const logLines: string[] = [];
-const logger = pino({ level: 'debug' }, new Writable({ write: (chunk: Buffer, _enc, done) => void (logLines.push(chunk.toString()), done()) }));
+let pipeline: LedgerPipeline;
 const partial = readRippleFixture('partialPaymentXRP.json') as { tx_json: { hash: string; Destination: string; DeliverMax: string }; meta: { delivered_amount: string } };
-
-const hooksFor = (txHash: string): CapturedWebhook[] => hooks.received.filter((h) => h.body.data['txHash'] === txHash);
-const emailsFor = (txHash: string): string[] => smtp.messages.map((m) => m.text ?? '').filter((t) => t.includes(txHash));
 
 beforeAll(async () => {
   const recorded = recordedLedger();
@@ -56,46 +36,26 @@ beforeAll(async () => {
   node.failNext('garbage');
   node.failNext('reset');
 
-  smtp = await startSmtpCapture();
-  hooks = await startWebhookCapture(SECRET);
-  configDir = mkdtempSync(join(tmpdir(), 'chainwatch-e2e-ripple-'));
-  prefix = uniqueRedisPrefix('e2e-ripple');
-  mkdirSync(join(configDir, 'watchlists'), { recursive: true });
-  writeFileSync(
-    join(configDir, 'chainwatch.yaml'),
-    stringify({
-      chains: { ripple: { kind: 'ripple', apiUrl: node.url, pollIntervalMs: 100, startBlock: RECORDED_LEDGER } },
-      email: { smtpUrl: smtp.url, from: 'chainwatch@example.com', to: ['compliance@example.com'] },
-      alerts: { email: { minSeverity: 'info', groupBy: ['incident', 'direction', 'kind'], groupWaitMs: 0, groupIntervalMs: 0 } },
-      webhooks: [{ id: 'exchange-a', url: hooks.url, secret: SECRET }],
-      redis: { url: TEST_REDIS_URL, prefix },
-      reloadIntervalMs: 200,
-    }),
-  );
-  writeFileSync(
-    join(configDir, 'watchlists', 'ripple.yaml'),
-    stringify({
-      entries: [
-        { chain: 'ripple', address: JPY_RECIPIENT, label: 'JPY cash-out', incident: 'test-heist-2026', source: SOURCE, tags: ['lazarus'] },
-        { chain: 'ripple', address: FAILED_SIGNER, label: 'BTC mover', incident: 'test-heist-2026', source: SOURCE },
-        { chain: 'ripple', address: partial.tx_json.Destination, label: 'partial payment target', incident: 'test-heist-2026', source: SOURCE },
-      ],
-    }),
-  );
-  running = await runChainwatch({ configDir, roles: ['poller', 'alerter'], logger, deliveryBackoffMs: 50 });
+  pipeline = await startLedgerPipeline({
+    name: 'ripple',
+    chainId: 'ripple',
+    chain: { kind: 'ripple', apiUrl: node.url, pollIntervalMs: 100, startBlock: RECORDED_LEDGER },
+    entries: [
+      { chain: 'ripple', address: JPY_RECIPIENT, label: 'JPY cash-out', incident: 'test-heist-2026', source: SOURCE, tags: ['lazarus'] },
+      { chain: 'ripple', address: FAILED_SIGNER, label: 'BTC mover', incident: 'test-heist-2026', source: SOURCE },
+      { chain: 'ripple', address: partial.tx_json.Destination, label: 'partial payment target', incident: 'test-heist-2026', source: SOURCE },
+    ],
+  });
 });
 
 afterAll(async () => {
-  await running?.close();
+  await pipeline?.close();
   await node?.close();
-  await smtp?.close();
-  await hooks?.close();
-  if (prefix) await deleteRedisPrefix(prefix);
-  if (configDir) rmSync(configDir, { recursive: true, force: true });
 });
 
 describe('XRP Ledger end to end', () => {
   it('alerts issued-currency payments, a failed payment as activity and a partial payment at its delivered amount', async () => {
+    const { hooksFor, emailsFor } = pipeline;
     await waitFor(() => JPY_TXS.every((t) => hooksFor(t).length >= 1 && emailsFor(t).length >= 1) && hooksFor(FAILED_TX).length >= 1, { what: 'ledger 7501326 alerts', timeoutMs: 60_000 });
     const [jpy] = hooksFor(JPY_TXS[0]!);
     expect(jpy!.signatureValid).toBe(true);
@@ -131,6 +91,6 @@ describe('XRP Ledger end to end', () => {
 
     // Exactly once per leg despite the injected failures and retries.
     for (const tx of [...JPY_TXS, FAILED_TX, partial.tx_json.hash]) expect(hooksFor(tx)).toHaveLength(1);
-    expect(logLines.join('')).toContain('XRP Ledger API request failed; retrying');
+    expect(pipeline.logLines.join('')).toContain('XRP Ledger API request failed; retrying');
   });
 });

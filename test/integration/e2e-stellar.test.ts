@@ -4,71 +4,38 @@
  * -> real Redis queue -> alerter -> real SMTP server and signed webhook receiver. Faults are
  * retried without skipping a ledger; a failed transaction alerts activity only.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { runChainwatch, type RunningChainwatch } from '../../src/app/run-chainwatch.js';
 import { startStellarReplayServer, type StellarReplayServer } from '../../src/devchain/ledger/stellar/start-stellar-replay-server.js';
-import { deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix } from '../helpers/redis.js';
-import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.js';
+import { startLedgerPipeline, type LedgerPipeline } from '../helpers/start-ledger-pipeline.js';
 import { assembledLedger, LEDGER, SHIPPED_STELLAR, TX, txHashes, USDC_ISSUER } from '../helpers/stellar-fixtures.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { startWebhookCapture, type CapturedWebhook, type WebhookCapture } from '../helpers/webhook-capture.js';
 
-const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 const SOURCE = 'https://example.org/attribution';
 
 let node: StellarReplayServer;
-let smtp: SmtpCapture;
-let hooks: WebhookCapture;
-let configDir: string;
-let prefix: string;
-let running: RunningChainwatch | undefined;
-const logLines: string[] = [];
-const logger = pino({ level: 'debug' }, new Writable({ write: (chunk: Buffer, _enc, done) => void (logLines.push(chunk.toString()), done()) }));
+let pipeline: LedgerPipeline;
 const first = assembledLedger(LEDGER, 'ab'.repeat(32));
 const second = assembledLedger(LEDGER + 1, String(first.ledger['hash']));
 
-const hooksFor = (txHash: string, block: number): CapturedWebhook[] => hooks.received.filter((h) => h.body.data['txHash'] === txHash && h.body.data['blockNumber'] === block);
-const emailsFor = (txHash: string): string[] => smtp.messages.map((m) => m.text ?? '').filter((t) => t.includes(txHash));
+const hooksFor = (txHash: string, block: number) => pipeline.hooksFor(txHash).filter((h) => h.body.data['blockNumber'] === block);
+const emailsFor = (txHash: string) => pipeline.emailsFor(txHash);
 
 beforeAll(async () => {
   node = await startStellarReplayServer({ ledgers: new Map([[LEDGER, first], [LEDGER + 1, second]]), head: LEDGER });
   node.failNext('http503', 1, '/operations');
   node.failNext('garbage', 1, '/transactions');
   node.failNext('http429');
-  smtp = await startSmtpCapture();
-  hooks = await startWebhookCapture(SECRET);
-  configDir = mkdtempSync(join(tmpdir(), 'chainwatch-e2e-stellar-'));
-  prefix = uniqueRedisPrefix('e2e-stellar');
-  mkdirSync(join(configDir, 'watchlists'), { recursive: true });
-  writeFileSync(
-    join(configDir, 'chainwatch.yaml'),
-    stringify({
-      chains: { stellar: { kind: 'stellar', apiUrl: node.url, pollIntervalMs: 100, startBlock: LEDGER } },
-      email: { smtpUrl: smtp.url, from: 'chainwatch@example.com', to: ['compliance@example.com'] },
-      alerts: { email: { minSeverity: 'info', groupBy: ['incident', 'direction', 'kind'], groupWaitMs: 0, groupIntervalMs: 0 } },
-      webhooks: [{ id: 'exchange-a', url: hooks.url, secret: SECRET }],
-      redis: { url: TEST_REDIS_URL, prefix },
-      reloadIntervalMs: 200,
-    }),
-  );
-  writeFileSync(join(configDir, 'watchlists', 'stellar.yaml'), stringify({ entries: [{ chain: 'stellar', address: SHIPPED_STELLAR, label: 'CoinEx theft', incident: 'coinex-2023', source: SOURCE }] }));
-  running = await runChainwatch({ configDir, roles: ['poller', 'alerter'], logger, deliveryBackoffMs: 50 });
+  pipeline = await startLedgerPipeline({
+    name: 'stellar',
+    chainId: 'stellar',
+    chain: { kind: 'stellar', apiUrl: node.url, pollIntervalMs: 100, startBlock: LEDGER },
+    entries: [{ chain: 'stellar', address: SHIPPED_STELLAR, label: 'CoinEx theft', incident: 'coinex-2023', source: SOURCE }],
+  });
 });
 
 afterAll(async () => {
-  await running?.close();
+  await pipeline?.close();
   await node?.close();
-  await smtp?.close();
-  await hooks?.close();
-  if (prefix) await deleteRedisPrefix(prefix);
-  if (configDir) rmSync(configDir, { recursive: true, force: true });
 });
 
 describe('Stellar end to end', () => {
@@ -86,6 +53,6 @@ describe('Stellar end to end', () => {
     node.head = LEDGER + 1;
     await waitFor(() => hooksFor(txHashes(LEDGER + 1).payIn, LEDGER + 1).length >= 1, { what: 'second ledger', timeoutMs: 60_000 });
     for (const block of [LEDGER]) for (const tx of [TX.payIn, TX.usdc, TX.failedOut]) expect(hooksFor(tx, block)).toHaveLength(1);
-    expect(logLines.join('')).toContain('Stellar API request failed; retrying');
+    expect(pipeline.logLines.join('')).toContain('Stellar API request failed; retrying');
   });
 });

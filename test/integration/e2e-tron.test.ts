@@ -6,35 +6,19 @@
  * ones do; nothing is skipped and nothing is alerted twice.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { runChainwatch, type RunningChainwatch } from '../../src/app/run-chainwatch.js';
 import { encodeTronAddress } from '../../src/core/address/normalize-tron-address.js';
 import { startTronReplayServer, type TronReplayServer } from '../../src/devchain/tron/start-tron-replay-server.js';
-import { deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix } from '../helpers/redis.js';
-import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.js';
+import { startLedgerPipeline, type LedgerPipeline } from '../helpers/start-ledger-pipeline.js';
 import { LEDGER_FAILED_TX, LEDGER_SENDER_KEY, LEDGER_USDT_TX, RECORDED_BLOCK, ledgerLiveReplayBlock, recordedReplayBlock } from '../helpers/tron-fixtures.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { startWebhookCapture, type CapturedWebhook, type WebhookCapture } from '../helpers/webhook-capture.js';
 
-const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 const API_KEY = `tron-key-${randomBytes(8).toString('hex')}`;
 const SOURCE = 'https://example.org/attribution';
 const USDT = 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t';
 
 let node: TronReplayServer;
-let smtp: SmtpCapture;
-let hooks: WebhookCapture;
-let configDir: string;
-let prefix: string;
-let running: RunningChainwatch | undefined;
-const logLines: string[] = [];
-const logger = pino({ level: 'debug' }, new Writable({ write: (chunk: Buffer, _enc, done) => void (logLines.push(chunk.toString()), done()) }));
+let pipeline: LedgerPipeline;
 
 type RawTx = { txID: string; raw_data: { contract: { type: string; parameter: { value: Record<string, unknown> } }[] } };
 let usdtTx: RawTx;
@@ -42,14 +26,6 @@ let trxTx: RawTx;
 let usdtRecipient: string;
 let trxRecipient: string;
 const ledgerSender = encodeTronAddress(LEDGER_SENDER_KEY)!;
-
-function hooksFor(txHash: string): CapturedWebhook[] {
-  return hooks.received.filter((h) => h.body.data['txHash'] === txHash);
-}
-
-function emailsFor(txHash: string): string[] {
-  return smtp.messages.map((m) => m.text ?? '').filter((t) => t.includes(txHash));
-}
 
 beforeAll(async () => {
   const recorded = await recordedReplayBlock();
@@ -74,47 +50,26 @@ beforeAll(async () => {
   node.failNext('infos-missing');
   node.failNext('node-error');
 
-  smtp = await startSmtpCapture();
-  hooks = await startWebhookCapture(SECRET);
-  configDir = mkdtempSync(join(tmpdir(), 'chainwatch-e2e-tron-'));
-  prefix = uniqueRedisPrefix('e2e-tron');
-  mkdirSync(join(configDir, 'watchlists'), { recursive: true });
-  writeFileSync(
-    join(configDir, 'chainwatch.yaml'),
-    stringify({
-      chains: { tron: { kind: 'tron', httpUrl: node.httpUrl, apiKey: API_KEY, pollIntervalMs: 100, startBlock: RECORDED_BLOCK } },
-      email: { smtpUrl: smtp.url, from: 'chainwatch@example.com', to: ['compliance@example.com'] },
-      // One prompt email per movement here (issue #8 grouping would hold later ones for groupIntervalMs).
-      alerts: { email: { minSeverity: 'info', groupBy: ['incident', 'direction', 'kind'], groupWaitMs: 0, groupIntervalMs: 0 } },
-      webhooks: [{ id: 'exchange-a', url: hooks.url, secret: SECRET }],
-      redis: { url: TEST_REDIS_URL, prefix },
-      reloadIntervalMs: 200,
-    }),
-  );
-  writeFileSync(
-    join(configDir, 'watchlists', 'tron.yaml'),
-    stringify({
-      entries: [
-        { chain: 'tron', address: usdtRecipient, label: 'USDT cash-out wallet', incident: 'test-heist-2026', source: SOURCE, tags: ['lazarus'] },
-        { chain: 'tron', address: trxRecipient, label: 'TRX gas wallet', incident: 'test-heist-2026', source: SOURCE },
-        { chain: 'tron', address: ledgerSender, label: 'USDT launderer', incident: 'test-heist-2026', source: SOURCE },
-      ],
-    }),
-  );
-  running = await runChainwatch({ configDir, roles: ['poller', 'alerter'], logger, deliveryBackoffMs: 50 });
+  pipeline = await startLedgerPipeline({
+    name: 'tron',
+    chainId: 'tron',
+    chain: { kind: 'tron', httpUrl: node.httpUrl, apiKey: API_KEY, pollIntervalMs: 100, startBlock: RECORDED_BLOCK },
+    entries: [
+      { chain: 'tron', address: usdtRecipient, label: 'USDT cash-out wallet', incident: 'test-heist-2026', source: SOURCE, tags: ['lazarus'] },
+      { chain: 'tron', address: trxRecipient, label: 'TRX gas wallet', incident: 'test-heist-2026', source: SOURCE },
+      { chain: 'tron', address: ledgerSender, label: 'USDT launderer', incident: 'test-heist-2026', source: SOURCE },
+    ],
+  });
 });
 
 afterAll(async () => {
-  await running?.close();
+  await pipeline?.close();
   await node?.close();
-  await smtp?.close();
-  await hooks?.close();
-  if (prefix) await deleteRedisPrefix(prefix);
-  if (configDir) rmSync(configDir, { recursive: true, force: true });
 });
 
 describe('Tron end to end', () => {
   it('alerts USDT and TRX movements of watched T-addresses by email and signed webhook, with Tronscan links', async () => {
+    const { hooksFor, emailsFor } = pipeline;
     await waitFor(() => hooksFor(usdtTx.txID).length >= 1 && emailsFor(usdtTx.txID).length >= 1, { what: 'USDT alert', timeoutMs: 60_000 });
     const [usdtHook] = hooksFor(usdtTx.txID);
     expect(usdtHook!.signatureValid).toBe(true);
@@ -158,7 +113,7 @@ describe('Tron end to end', () => {
     for (const tx of [usdtTx.txID, trxTx.txID, LEDGER_USDT_TX]) expect(hooksFor(tx)).toHaveLength(1);
     // The API key reached the node as TRON-PRO-API-KEY, and never a log line.
     expect([...node.apiKeysSeen]).toEqual([API_KEY]);
-    expect(logLines.join('')).not.toContain(API_KEY);
-    expect(logLines.join('')).toContain('Tron HTTP request failed; retrying');
+    expect(pipeline.logLines.join('')).not.toContain(API_KEY);
+    expect(pipeline.logLines.join('')).toContain('Tron HTTP request failed; retrying');
   });
 });

@@ -7,27 +7,17 @@
  * - Verge 30,000 (nTime in every transaction, block signature), unchanged, under its scrypt header hash
  *   (the recorded file's `hash` field is not reproducible: see the NOTES).
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { createLogger } from '../../src/app/logger.js';
-import { runChainwatch, type RunningChainwatch } from '../../src/app/run-chainwatch.js';
 import { buildBitcoinAddress } from '../../src/core/btc/build-bitcoin-address.js';
 import { parseBitcoinBlock } from '../../src/core/btc/parse-bitcoin-block.js';
 import { readEquihashHeader } from '../../src/core/btc/read-equihash-header.js';
 import { scryptHeaderHash } from '../../src/core/btc/scrypt-header-hash.js';
 import { utxoBlockRules, utxoNetwork, type UtxoKind } from '../../src/core/btc/utxo-chain.js';
-import { startUtxoReplayServer, type UtxoReplayServer } from '../../src/devchain/utxo-replay/start-utxo-replay-server.js';
-import { deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix } from '../helpers/redis.js';
-import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.js';
-import { waitFor } from '../helpers/wait-for.js';
-import { startWebhookCapture, type CapturedWebhook, type WebhookCapture } from '../helpers/webhook-capture.js';
+import type { ChainwatchPipeline } from '../helpers/start-chainwatch-pipeline.js';
+import { startUtxoReplayPipeline } from '../helpers/start-utxo-replay-pipeline.js';
 
-const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 
 interface Replayed {
@@ -43,13 +33,7 @@ const xvgRaw = Buffer.from(xvgRecord.block, 'hex');
 
 let zec: Replayed;
 let xvg: Replayed;
-let zecNode: UtxoReplayServer;
-let xvgNode: UtxoReplayServer;
-let smtp: SmtpCapture;
-let hooks: WebhookCapture;
-let configDir: string;
-let prefix: string;
-let running: RunningChainwatch | undefined;
+let pipeline: ChainwatchPipeline;
 let zecPayee: { address: string; value: bigint; txid: string };
 let xvgPayee: { address: string; value: bigint; txid: string };
 
@@ -71,57 +55,22 @@ beforeAll(async () => {
   xvgPayee = payee(xvg, 'verge', 1, 0);
   expect(xvgPayee.txid).toBe(xvgRecord.tx[1]);
   expect(xvgPayee.address).toMatch(/^D/);
-  zecNode = await startUtxoReplayServer({ blocks: [zec] });
-  xvgNode = await startUtxoReplayServer({ blocks: [xvg] });
-  smtp = await startSmtpCapture();
-  hooks = await startWebhookCapture(SECRET);
-  configDir = mkdtempSync(join(tmpdir(), 'chainwatch-zec-xvg-e2e-'));
-  prefix = uniqueRedisPrefix('zec-xvg-e2e');
-  mkdirSync(join(configDir, 'watchlists'), { recursive: true });
-  const common = { network: 'mainnet', confirmations: 1, pollIntervalMs: 100, seedOnStart: false };
-  writeFileSync(
-    join(configDir, 'chainwatch.yaml'),
-    stringify({
-      chains: {
-        zcash: { kind: 'zcash', ...common, rpcUrl: zecNode.rpcUrl, startBlock: zec.height, explorerUrl: 'https://blockchair.com/zcash/transaction/{tx}' },
-        verge: { kind: 'verge', ...common, rpcUrl: xvgNode.rpcUrl, startBlock: xvg.height, explorerUrl: 'https://chainz.cryptoid.info/xvg/tx.dws?{tx}.htm' },
-      },
-      email: { smtpUrl: smtp.url, from: 'chainwatch@example.com', to: ['compliance@example.com'] },
-      alerts: { email: { minSeverity: 'info', groupBy: ['incident', 'direction', 'kind'], groupWaitMs: 0, groupIntervalMs: 0 } },
-      webhooks: [{ id: 'exchange-a', url: hooks.url, secret: SECRET }],
-      redis: { url: TEST_REDIS_URL, prefix },
-      reloadIntervalMs: 200,
-    }),
-  );
-  const entry = (chain: string, address: string, label: string) => ({ chain, address, label, incident: 'test-heist-2026', source: 'https://example.org/attribution', tags: ['lazarus'] });
-  writeFileSync(
-    join(configDir, 'watchlists', 'utxo.yaml'),
-    stringify({ entries: [entry('zcash', zecPayee.address, 'ZEC payee'), entry('verge', xvgPayee.address, 'XVG payee')] }),
-  );
-  running = await runChainwatch({ configDir, roles: ['poller', 'alerter'], logger: createLogger({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }), deliveryBackoffMs: 50 });
+  pipeline = await startUtxoReplayPipeline({
+    name: 'zec-xvg',
+    chains: {
+      zcash: { kind: 'zcash', blocks: [zec], explorerUrl: 'https://blockchair.com/zcash/transaction/{tx}', watch: { address: zecPayee.address, label: 'ZEC payee' } },
+      verge: { kind: 'verge', blocks: [xvg], explorerUrl: 'https://chainz.cryptoid.info/xvg/tx.dws?{tx}.htm', watch: { address: xvgPayee.address, label: 'XVG payee' } },
+    },
+  });
 }, 120_000);
 
 afterAll(async () => {
-  await running?.close();
-  await Promise.all([zecNode?.close(), xvgNode?.close(), smtp?.close(), hooks?.close()]);
-  if (prefix) await deleteRedisPrefix(prefix);
-  if (configDir) rmSync(configDir, { recursive: true, force: true });
+  await pipeline?.close();
 });
-
-async function alerted(txHash: string): Promise<{ hook: CapturedWebhook; email: string }> {
-  return waitFor(
-    () => {
-      const hook = hooks.received.find((h) => h.body.data['txHash'] === txHash);
-      const email = smtp.messages.map((m) => m.text ?? '').find((t) => t.includes(txHash));
-      return hook !== undefined && email !== undefined ? { hook, email } : undefined;
-    },
-    { what: `alerts for ${txHash}`, timeoutMs: 90_000 },
-  );
-}
 
 describe('Zcash and Verge end to end on recorded mainnet blocks', { timeout: 120_000 }, () => {
   it('Zcash (block 1,687,108): a t1 output paid out of the shielded pool is alerted in ZEC with a Blockchair link', async () => {
-    const { hook, email } = await alerted(zecPayee.txid);
+    const { hook, email } = await pipeline.waitForAlert(zecPayee.txid, { timeoutMs: 90_000 });
     expect(hook.signatureValid).toBe(true);
     expect(hook.body.data).toMatchObject({
       chain: 'zcash', direction: 'in', kind: 'btc', blockNumber: zec.height, blockHash: zec.hash, amount: zecPayee.value.toString(), vout: [0],
@@ -132,11 +81,11 @@ describe('Zcash and Verge end to end on recorded mainnet blocks', { timeout: 120
     expect(hook.body.data['fee'] ?? null).toBeNull();
     expect(email).not.toMatch(/fee\s+-/i);
     expect(email).toContain(`https://blockchair.com/zcash/transaction/${zecPayee.txid}`);
-    expect(hooks.received.filter((h) => h.body.data['txHash'] === zecPayee.txid)).toHaveLength(1);
+    expect(pipeline.hooksFor(zecPayee.txid)).toHaveLength(1);
   });
 
   it('Verge (block 30,000): the payee is alerted in XVG with 6 decimals and a cryptoid link', async () => {
-    const { hook, email } = await alerted(xvgPayee.txid);
+    const { hook, email } = await pipeline.waitForAlert(xvgPayee.txid, { timeoutMs: 90_000 });
     expect(hook.signatureValid).toBe(true);
     expect(hook.body.data).toMatchObject({
       chain: 'verge', direction: 'in', kind: 'btc', blockNumber: xvg.height, blockHash: xvg.hash, amount: xvgPayee.value.toString(), vout: [0],

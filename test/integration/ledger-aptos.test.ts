@@ -6,21 +6,12 @@
  * API key goes out as a bearer token and never into a log line.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { runChainwatch, type RunningChainwatch } from '../../src/app/run-chainwatch.js';
 import { startAptosReplayServer, type AptosReplayBlock, type AptosReplayServer } from '../../src/devchain/ledger/aptos/start-aptos-replay-server.js';
-import { deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix } from '../helpers/redis.js';
-import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.js';
+import { startLedgerPipeline, type LedgerPipeline } from '../helpers/start-ledger-pipeline.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { startWebhookCapture, type CapturedWebhook, type WebhookCapture } from '../helpers/webhook-capture.js';
 
-const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 const API_KEY = `aptoslabs_${randomBytes(8).toString('hex')}`;
 const SOURCE = 'https://example.org/attribution';
 const HEIGHT = 445814139;
@@ -32,14 +23,7 @@ const transferTx = recorded.transactions.filter((t) => t.type === 'user_transact
 const [recipient, amount] = transferTx.payload!.arguments as [string, string];
 
 let node: AptosReplayServer;
-let smtp: SmtpCapture;
-let hooks: WebhookCapture;
-let configDir: string;
-let prefix: string;
-let running: RunningChainwatch | undefined;
-const logLines: string[] = [];
-const logger = pino({ level: 'debug' }, new Writable({ write: (chunk: Buffer, _enc, done) => void (logLines.push(chunk.toString()), done()) }));
-const hooksFor = (hash: string): CapturedWebhook[] => hooks.received.filter((h) => h.body.data['txHash'] === hash);
+let pipeline: LedgerPipeline;
 
 beforeAll(async () => {
   const firstVersion = BigInt(recorded.first_version);
@@ -49,46 +33,31 @@ beforeAll(async () => {
   node.failNext('http503', 1, '/v1/blocks/by_height');
   node.failNext('garbage', 1, '/v1/blocks/by_height');
 
-  smtp = await startSmtpCapture();
-  hooks = await startWebhookCapture(SECRET);
-  configDir = mkdtempSync(join(tmpdir(), 'chainwatch-e2e-aptos-'));
-  prefix = uniqueRedisPrefix('e2e-aptos');
-  mkdirSync(join(configDir, 'watchlists'), { recursive: true });
-  writeFileSync(
-    join(configDir, 'chainwatch.yaml'),
-    stringify({
-      chains: { aptos: { kind: 'aptos', apiUrl: node.url, apiKey: API_KEY, pollIntervalMs: 100, startBlock: HEIGHT } },
-      email: { smtpUrl: smtp.url, from: 'chainwatch@example.com', to: ['compliance@example.com'] },
-      alerts: { email: { minSeverity: 'info', groupBy: ['incident', 'direction', 'kind'], groupWaitMs: 0, groupIntervalMs: 0 } },
-      webhooks: [{ id: 'exchange-a', url: hooks.url, secret: SECRET }],
-      redis: { url: TEST_REDIS_URL, prefix },
-      reloadIntervalMs: 200,
-    }),
-  );
-  // Written in upper case on purpose: matched by the 32 bytes.
-  writeFileSync(join(configDir, 'watchlists', 'aptos.yaml'), stringify({ entries: [{ chain: 'aptos', address: recipient.toUpperCase().replace('0X', '0x'), label: 'FA collector', incident: 'test-heist-2026', source: SOURCE }] }));
-  running = await runChainwatch({ configDir, roles: ['poller', 'alerter'], logger, deliveryBackoffMs: 50 });
+  pipeline = await startLedgerPipeline({
+    name: 'aptos',
+    chainId: 'aptos',
+    chain: { kind: 'aptos', apiUrl: node.url, apiKey: API_KEY, pollIntervalMs: 100, startBlock: HEIGHT },
+    // Written in upper case on purpose: matched by the 32 bytes.
+    entries: [{ chain: 'aptos', address: recipient.toUpperCase().replace('0X', '0x'), label: 'FA collector', incident: 'test-heist-2026', source: SOURCE }],
+  });
 });
 
 afterAll(async () => {
-  await running?.close();
+  await pipeline?.close();
   await node?.close();
-  await smtp?.close();
-  await hooks?.close();
-  if (prefix) await deleteRedisPrefix(prefix);
-  if (configDir) rmSync(configDir, { recursive: true, force: true });
 });
 
 describe('Aptos end to end', () => {
   it('alerts the fungible-asset deposit to a watched account by signed webhook and email, once, with an explorer link', async () => {
-    await waitFor(() => hooksFor(transferTx.hash).length >= 1 && smtp.messages.some((m) => (m.text ?? '').includes(transferTx.hash)), { what: 'Aptos alert', timeoutMs: 60_000 });
+    const { hooksFor, emailsFor } = pipeline;
+    await waitFor(() => hooksFor(transferTx.hash).length >= 1 && emailsFor(transferTx.hash).length >= 1, { what: 'Aptos alert', timeoutMs: 60_000 });
     const [hook] = hooksFor(transferTx.hash);
     expect(hook!.signatureValid).toBe(true);
     expect(hook!.body.data).toMatchObject({ chain: 'aptos', kind: 'token', direction: 'in', blockNumber: HEIGHT, blockHash: recorded.block_hash, to: recipient, from: transferTx.sender, amount });
-    expect(smtp.messages.map((m) => m.text ?? '').find((t) => t.includes(transferTx.hash))).toContain(`https://explorer.aptoslabs.com/txn/${transferTx.hash}?network=mainnet`);
+    expect(emailsFor(transferTx.hash)[0]).toContain(`https://explorer.aptoslabs.com/txn/${transferTx.hash}?network=mainnet`);
     expect(hooksFor(transferTx.hash)).toHaveLength(1);
     expect([...node.headerValues('authorization')]).toEqual([`Bearer ${API_KEY}`]);
-    expect(logLines.join('')).not.toContain(API_KEY);
-    expect(logLines.join('')).toContain('Aptos API request failed; retrying');
+    expect(pipeline.logLines.join('')).not.toContain(API_KEY);
+    expect(pipeline.logLines.join('')).toContain('Aptos API request failed; retrying');
   });
 });

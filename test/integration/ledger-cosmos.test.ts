@@ -6,24 +6,13 @@
  * signed webhooks. The node fails (503, a proxy's HTML page) and lags; nothing is skipped,
  * nothing is alerted twice.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { runChainwatch, type RunningChainwatch } from '../../src/app/run-chainwatch.js';
 import { cosmosTxHash } from '../../src/core/ledger/cosmos/normalize-cosmos-block.js';
 import { startCosmosReplayServer, type CosmosReplayServer } from '../../src/devchain/ledger/cosmos/start-cosmos-replay-server.js';
 import { assembledBlock, assembledTxs, BASE64_HEIGHT, recordedResults, PLAIN_HEIGHT } from '../helpers/cosmos-fixtures.js';
-import { deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix } from '../helpers/redis.js';
-import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.js';
+import { startLedgerPipeline, type LedgerPipeline } from '../helpers/start-ledger-pipeline.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { startWebhookCapture, type CapturedWebhook, type WebhookCapture } from '../helpers/webhook-capture.js';
 
-const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 const SOURCE = 'https://example.org/attribution';
 const FIRST = BASE64_HEIGHT;
 const NEXT = BASE64_HEIGHT + 1;
@@ -33,17 +22,9 @@ const UNDELEGATOR = 'inj1wgd6mj5pr3cvuac5n6wrjzsp3kpcckssk080kg';
 const FAILED_SIGNER = 'inj1sa2kskl0jg0cjmd9adga3lag8fstz4vrh5jeu2';
 
 let node: CosmosReplayServer;
-let smtp: SmtpCapture;
-let hooks: WebhookCapture;
-let configDir: string;
-let prefix: string;
-let running: RunningChainwatch | undefined;
-const logLines: string[] = [];
-const logger = pino({ level: 'debug' }, new Writable({ write: (chunk: Buffer, _enc, done) => void (logLines.push(chunk.toString()), done()) }));
+let pipeline: LedgerPipeline;
 
 const txHash = (height: number, i: number, count: number) => cosmosTxHash(assembledTxs(height, count)[i]!);
-const hooksFor = (hash: string): CapturedWebhook[] => hooks.received.filter((h) => h.body.data['txHash'] === hash);
-const emailsFor = (hash: string): string[] => smtp.messages.map((m) => m.text ?? '').filter((t) => t.includes(hash));
 
 beforeAll(async () => {
   // The CometBFT 1.0 results served as the next height (relabelled), with the authz MsgExec failed (code 5).
@@ -61,46 +42,26 @@ beforeAll(async () => {
   node.failNext('http503', 1, '/block_results');
   node.failNext('garbage', 1, '/block');
 
-  smtp = await startSmtpCapture();
-  hooks = await startWebhookCapture(SECRET);
-  configDir = mkdtempSync(join(tmpdir(), 'chainwatch-e2e-cosmos-'));
-  prefix = uniqueRedisPrefix('e2e-cosmos');
-  mkdirSync(join(configDir, 'watchlists'), { recursive: true });
-  writeFileSync(
-    join(configDir, 'chainwatch.yaml'),
-    stringify({
-      chains: { injective: { kind: 'cosmos', addressPrefix: 'inj', apiUrl: node.url, pollIntervalMs: 100, startBlock: FIRST, explorerUrl: 'https://www.mintscan.io/injective/tx/{tx}', options: { nativeDenom: 'inj', nativeSymbol: 'INJ', nativeDecimals: 18 } } },
-      email: { smtpUrl: smtp.url, from: 'chainwatch@example.com', to: ['compliance@example.com'] },
-      alerts: { email: { minSeverity: 'info', groupBy: ['incident', 'direction', 'kind'], groupWaitMs: 0, groupIntervalMs: 0 } },
-      webhooks: [{ id: 'exchange-a', url: hooks.url, secret: SECRET }],
-      redis: { url: TEST_REDIS_URL, prefix },
-      reloadIntervalMs: 200,
-    }),
-  );
-  writeFileSync(
-    join(configDir, 'watchlists', 'cosmos.yaml'),
-    stringify({
-      entries: [
-        { chain: 'injective', address: UNDELEGATOR, label: 'Staking cash-out', incident: 'test-heist-2026', source: SOURCE, tags: ['lazarus'] },
-        { chain: 'injective', address: FEE_ONLY_SIGNER, label: 'Order bot', incident: 'test-heist-2026', source: SOURCE },
-        { chain: 'injective', address: FAILED_SIGNER, label: 'Failed sender', incident: 'test-heist-2026', source: SOURCE },
-      ],
-    }),
-  );
-  running = await runChainwatch({ configDir, roles: ['poller', 'alerter'], logger, deliveryBackoffMs: 50 });
+  pipeline = await startLedgerPipeline({
+    name: 'cosmos',
+    chainId: 'injective',
+    chain: { kind: 'cosmos', addressPrefix: 'inj', apiUrl: node.url, pollIntervalMs: 100, startBlock: FIRST, explorerUrl: 'https://www.mintscan.io/injective/tx/{tx}', options: { nativeDenom: 'inj', nativeSymbol: 'INJ', nativeDecimals: 18 } },
+    entries: [
+      { chain: 'injective', address: UNDELEGATOR, label: 'Staking cash-out', incident: 'test-heist-2026', source: SOURCE, tags: ['lazarus'] },
+      { chain: 'injective', address: FEE_ONLY_SIGNER, label: 'Order bot', incident: 'test-heist-2026', source: SOURCE },
+      { chain: 'injective', address: FAILED_SIGNER, label: 'Failed sender', incident: 'test-heist-2026', source: SOURCE },
+    ],
+  });
 });
 
 afterAll(async () => {
-  await running?.close();
+  await pipeline?.close();
   await node?.close();
-  await smtp?.close();
-  await hooks?.close();
-  if (prefix) await deleteRedisPrefix(prefix);
-  if (configDir) rmSync(configDir, { recursive: true, force: true });
 });
 
 describe('Cosmos SDK chain end to end (CometBFT RPC)', () => {
   it('alerts a watched signer, then (once the node has the next block) an incoming payout and a failed tx, once each', async () => {
+    const { hooksFor, emailsFor } = pipeline;
     const feeOnly = txHash(FIRST, 0, 4);
     await waitFor(() => hooksFor(feeOnly).length >= 1 && emailsFor(feeOnly).length >= 1, { what: 'activity alert of block one', timeoutMs: 60_000 });
     const [activity] = hooksFor(feeOnly);
@@ -125,6 +86,6 @@ describe('Cosmos SDK chain end to end (CometBFT RPC)', () => {
 
     // Exactly once despite the 503 and the HTML page, which were retried.
     for (const hash of [feeOnly, payout, failed]) expect(hooksFor(hash)).toHaveLength(1);
-    expect(logLines.join('')).toContain('Cosmos SDK chain API request failed; retrying');
+    expect(pipeline.logLines.join('')).toContain('Cosmos SDK chain API request failed; retrying');
   });
 });

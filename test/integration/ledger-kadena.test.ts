@@ -4,23 +4,12 @@
  * test/fixtures/ledger/kadena/NOTES.md) -> real Redis queue -> alerter -> SMTP and signed webhook.
  * A 503 and a garbage answer are retried; heights are alerted only once 6 heights sit on top.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { runChainwatch, type RunningChainwatch } from '../../src/app/run-chainwatch.js';
 import { startKadenaReplayServer, type KadenaReplayServer } from '../../src/devchain/ledger/kadena/start-kadena-replay-server.js';
 import { KADENA_RECORDED_REQUEST_KEY, KADENA_RECORDED_SENDER, kadenaAssembledTx, kadenaRecordedPayload, kadenaReplayBlock } from '../helpers/kadena-fixtures.js';
-import { deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix } from '../helpers/redis.js';
-import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.js';
+import { startLedgerPipeline, type LedgerPipeline } from '../helpers/start-ledger-pipeline.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { startWebhookCapture, type CapturedWebhook, type WebhookCapture } from '../helpers/webhook-capture.js';
 
-const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 const SOURCE = 'https://example.org/attribution';
 const SHIPPED = 'k:a9f3672d7ad7a1e4592702d73b220cbc61db1fa17f89a56131d965bc03959913';
 const H = 4_950_000;
@@ -28,14 +17,7 @@ const transfer = kadenaAssembledTx({ sender: SHIPPED, status: 'success', tag: 'e
 const transferKey = JSON.parse(Buffer.from(transfer[0], 'base64url').toString()).hash as string;
 
 let node: KadenaReplayServer;
-let smtp: SmtpCapture;
-let hooks: WebhookCapture;
-let configDir: string;
-let prefix: string;
-let running: RunningChainwatch | undefined;
-const logLines: string[] = [];
-const logger = pino({ level: 'debug' }, new Writable({ write: (chunk: Buffer, _enc, done) => void (logLines.push(chunk.toString()), done()) }));
-const hooksFor = (key: string): CapturedWebhook[] => hooks.received.filter((h) => h.body.data['txHash'] === key);
+let pipeline: LedgerPipeline;
 
 beforeAll(async () => {
   const blocks = new Map<string, ReturnType<typeof kadenaReplayBlock>>();
@@ -48,46 +30,26 @@ beforeAll(async () => {
   node.failNext('http503', 1, '/block/branch');
   node.failNext('garbage', 1, '/cut');
 
-  smtp = await startSmtpCapture();
-  hooks = await startWebhookCapture(SECRET);
-  configDir = mkdtempSync(join(tmpdir(), 'chainwatch-e2e-kadena-'));
-  prefix = uniqueRedisPrefix('e2e-kadena');
-  mkdirSync(join(configDir, 'watchlists'), { recursive: true });
-  writeFileSync(
-    join(configDir, 'chainwatch.yaml'),
-    stringify({
-      chains: { kadena: { kind: 'kadena', apiUrl: node.url, pollIntervalMs: 100, startBlock: H, options: { chains: [4, 5] } } },
-      email: { smtpUrl: smtp.url, from: 'chainwatch@example.com', to: ['compliance@example.com'] },
-      alerts: { email: { minSeverity: 'info', groupBy: ['incident', 'direction', 'kind'], groupWaitMs: 0, groupIntervalMs: 0 } },
-      webhooks: [{ id: 'exchange-a', url: hooks.url, secret: SECRET }],
-      redis: { url: TEST_REDIS_URL, prefix },
-      reloadIntervalMs: 200,
-    }),
-  );
-  writeFileSync(
-    join(configDir, 'watchlists', 'kadena.yaml'),
-    stringify({
-      entries: [
-        { chain: 'kadena', address: SHIPPED, label: 'CoinEx thief', incident: 'test-heist-2026', source: SOURCE },
-        // The oracle signer, written with an upper-case key: k: keys match in any case.
-        { chain: 'kadena', address: `k:${KADENA_RECORDED_SENDER.slice(2).toUpperCase()}`, label: 'oracle signer', incident: 'test-heist-2026', source: SOURCE },
-      ],
-    }),
-  );
-  running = await runChainwatch({ configDir, roles: ['poller', 'alerter'], logger, deliveryBackoffMs: 50 });
+  pipeline = await startLedgerPipeline({
+    name: 'kadena',
+    chainId: 'kadena',
+    chain: { kind: 'kadena', apiUrl: node.url, pollIntervalMs: 100, startBlock: H, options: { chains: [4, 5] } },
+    entries: [
+      { chain: 'kadena', address: SHIPPED, label: 'CoinEx thief', incident: 'test-heist-2026', source: SOURCE },
+      // The oracle signer, written with an upper-case key: k: keys match in any case.
+      { chain: 'kadena', address: `k:${KADENA_RECORDED_SENDER.slice(2).toUpperCase()}`, label: 'oracle signer', incident: 'test-heist-2026', source: SOURCE },
+    ],
+  });
 });
 
 afterAll(async () => {
-  await running?.close();
+  await pipeline?.close();
   await node?.close();
-  await smtp?.close();
-  await hooks?.close();
-  if (prefix) await deleteRedisPrefix(prefix);
-  if (configDir) rmSync(configDir, { recursive: true, force: true });
 });
 
 describe('Kadena end to end', () => {
   it('alerts the recorded signer as activity, then a KDA outflow of the shipped account once 6 heights confirm it', async () => {
+    const { hooksFor, emailsFor } = pipeline;
     await waitFor(() => hooksFor(KADENA_RECORDED_REQUEST_KEY).length >= 1, { what: 'recorded transaction activity', timeoutMs: 60_000 });
     expect(hooksFor(KADENA_RECORDED_REQUEST_KEY)[0]!.body.data).toMatchObject({ chain: 'kadena', kind: 'activity', blockNumber: H });
     expect(hooksFor(KADENA_RECORDED_REQUEST_KEY)[0]!.signatureValid).toBe(true);
@@ -96,14 +58,14 @@ describe('Kadena end to end', () => {
     await waitFor(() => (node.requests.get('GET /chainweb/0.0/mainnet01/cut') ?? 0) >= polls + 2, { what: 'two more cut polls' });
     expect(hooksFor(transferKey)).toEqual([]);
     node.height = H + 6;
-    await waitFor(() => hooksFor(transferKey).length >= 1 && smtp.messages.some((m) => (m.text ?? '').includes(transferKey)), { what: 'KDA outflow alert', timeoutMs: 60_000 });
+    await waitFor(() => hooksFor(transferKey).length >= 1 && emailsFor(transferKey).length >= 1, { what: 'KDA outflow alert', timeoutMs: 60_000 });
     expect(hooksFor(transferKey)[0]!.body.data).toMatchObject({ kind: 'native', direction: 'out', from: SHIPPED, to: 'binance', amount: '2500500000000000', asset: { contract: null, symbol: 'KDA', decimals: 12 }, blockNumber: H + 1 });
-    const mail = smtp.messages.map((m) => m.text ?? '').find((t) => t.includes(transferKey))!;
+    const mail = emailsFor(transferKey)[0]!;
     expect(mail).toContain(`https://explorer.kadena.io/mainnet/transaction/${transferKey}`);
     expect(mail).toMatch(/2,?500\.5 KDA/);
 
     expect(hooksFor(transferKey)).toHaveLength(1);
     expect(hooksFor(KADENA_RECORDED_REQUEST_KEY)).toHaveLength(1);
-    expect(logLines.join('')).toContain('Kadena API request failed; retrying');
+    expect(pipeline.logLines.join('')).toContain('Kadena API request failed; retrying');
   });
 });

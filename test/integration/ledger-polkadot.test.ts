@@ -6,24 +6,13 @@
  * and signed webhooks. Only finalized blocks are read; a 503 and a proxy's HTML page are
  * retried; nothing is skipped or alerted twice.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { runChainwatch, type RunningChainwatch } from '../../src/app/run-chainwatch.js';
 import { decodeSs58, encodeSs58 } from '../../src/core/ledger/polkadot/ss58.js';
 import { startSidecarReplayServer, type SidecarReplayServer } from '../../src/devchain/ledger/polkadot/start-sidecar-replay-server.js';
 import { recordedSidecarBlock, type SidecarBlock } from '../helpers/polkadot-fixtures.js';
-import { deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix } from '../helpers/redis.js';
-import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.js';
+import { startLedgerPipeline, type LedgerPipeline } from '../helpers/start-ledger-pipeline.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { startWebhookCapture, type CapturedWebhook, type WebhookCapture } from '../helpers/webhook-capture.js';
 
-const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 const SOURCE = 'https://example.org/attribution';
 const FIRST = 19772575;
 const NEXT = FIRST + 1;
@@ -33,18 +22,9 @@ const BATCH_SENDER = '1qnJN7FViy3HZaxZK9tGAA71zxHSBeUweirKqCaox4t8GT7';
 const PROXY_SIGNER = '1QqpeG1LEaRFuhtvy5QPn7syF2hn21e5aYv4cqkji8m7cnq';
 
 let node: SidecarReplayServer;
-let smtp: SmtpCapture;
-let hooks: WebhookCapture;
-let configDir: string;
-let prefix: string;
-let running: RunningChainwatch | undefined;
+let pipeline: LedgerPipeline;
 let first: SidecarBlock;
 let next: SidecarBlock;
-const logLines: string[] = [];
-const logger = pino({ level: 'debug' }, new Writable({ write: (chunk: Buffer, _enc, done) => void (logLines.push(chunk.toString()), done()) }));
-
-const hooksFor = (hash: string): CapturedWebhook[] => hooks.received.filter((h) => h.body.data['txHash'] === hash);
-const emailsFor = (hash: string): string[] => smtp.messages.map((m) => m.text ?? '').filter((t) => t.includes(hash));
 
 beforeAll(async () => {
   first = recordedSidecarBlock(FIRST);
@@ -55,47 +35,27 @@ beforeAll(async () => {
   node.failNext('http503', 1, `/blocks/${FIRST}`);
   node.failNext('garbage', 1, `/blocks/${FIRST}`);
 
-  smtp = await startSmtpCapture();
-  hooks = await startWebhookCapture(SECRET);
-  configDir = mkdtempSync(join(tmpdir(), 'chainwatch-e2e-polkadot-'));
-  prefix = uniqueRedisPrefix('e2e-polkadot');
-  mkdirSync(join(configDir, 'watchlists'), { recursive: true });
-  writeFileSync(
-    join(configDir, 'chainwatch.yaml'),
-    stringify({
-      chains: { polkadot: { kind: 'polkadot', apiUrl: node.url, pollIntervalMs: 100, startBlock: FIRST } },
-      email: { smtpUrl: smtp.url, from: 'chainwatch@example.com', to: ['compliance@example.com'] },
-      alerts: { email: { minSeverity: 'info', groupBy: ['incident', 'direction', 'kind'], groupWaitMs: 0, groupIntervalMs: 0 } },
-      webhooks: [{ id: 'exchange-a', url: hooks.url, secret: SECRET }],
-      redis: { url: TEST_REDIS_URL, prefix },
-      reloadIntervalMs: 200,
-    }),
-  );
-  writeFileSync(
-    join(configDir, 'watchlists', 'polkadot.yaml'),
-    stringify({
-      entries: [
-        // Written in the generic Substrate format (prefix 42): the same account, matched by its public key.
-        { chain: 'polkadot', address: encodeSs58(decodeSs58(RECIPIENT)!.accountId, 42), label: 'DOT cash-out', incident: 'test-heist-2026', source: SOURCE, tags: ['lazarus'] },
-        { chain: 'polkadot', address: BATCH_SENDER, label: 'DOT splitter', incident: 'test-heist-2026', source: SOURCE },
-        { chain: 'polkadot', address: PROXY_SIGNER, label: 'Proxy operator', incident: 'test-heist-2026', source: SOURCE },
-      ],
-    }),
-  );
-  running = await runChainwatch({ configDir, roles: ['poller', 'alerter'], logger, deliveryBackoffMs: 50 });
+  pipeline = await startLedgerPipeline({
+    name: 'polkadot',
+    chainId: 'polkadot',
+    chain: { kind: 'polkadot', apiUrl: node.url, pollIntervalMs: 100, startBlock: FIRST },
+    entries: [
+      // Written in the generic Substrate format (prefix 42): the same account, matched by its public key.
+      { chain: 'polkadot', address: encodeSs58(decodeSs58(RECIPIENT)!.accountId, 42), label: 'DOT cash-out', incident: 'test-heist-2026', source: SOURCE, tags: ['lazarus'] },
+      { chain: 'polkadot', address: BATCH_SENDER, label: 'DOT splitter', incident: 'test-heist-2026', source: SOURCE },
+      { chain: 'polkadot', address: PROXY_SIGNER, label: 'Proxy operator', incident: 'test-heist-2026', source: SOURCE },
+    ],
+  });
 });
 
 afterAll(async () => {
-  await running?.close();
+  await pipeline?.close();
   await node?.close();
-  await smtp?.close();
-  await hooks?.close();
-  if (prefix) await deleteRedisPrefix(prefix);
-  if (configDir) rmSync(configDir, { recursive: true, force: true });
 });
 
 describe('Polkadot end to end (Substrate API Sidecar)', () => {
   it('alerts DOT transfers of watched accounts in finalized blocks, and a failed call as activity, once each', async () => {
+    const { hooksFor, emailsFor } = pipeline;
     const transfer = first.extrinsics[2]!.hash;
     const batch = first.extrinsics[4]!.hash;
     await waitFor(() => hooksFor(transfer).length >= 1 && hooksFor(batch).length >= 3 && emailsFor(transfer).length >= 1, { what: 'block one alerts', timeoutMs: 60_000 });
@@ -120,6 +80,6 @@ describe('Polkadot end to end (Substrate API Sidecar)', () => {
 
     for (const hash of [transfer, failed]) expect(hooksFor(hash)).toHaveLength(1);
     expect(hooksFor(batch)).toHaveLength(3);
-    expect(logLines.join('')).toContain('Polkadot API request failed; retrying');
+    expect(pipeline.logLines.join('')).toContain('Polkadot API request failed; retrying');
   });
 });

@@ -6,24 +6,14 @@
  * like real ones do; nothing is skipped, nothing is alerted twice, and one unreadable
  * transaction costs only itself.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { runChainwatch, type RunningChainwatch } from '../../src/app/run-chainwatch.js';
 import { normalizeSolanaBlock } from '../../src/core/ledger/solana/normalize-solana-block.js';
 import type { LedgerTransaction } from '../../src/core/ledger/ledger-block.js';
 import { startSolanaReplayServer, type SolanaReplayServer, type SolanaReplaySlot } from '../../src/devchain/ledger/solana/start-solana-replay-server.js';
-import { deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix } from '../helpers/redis.js';
-import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.js';
+import { startLedgerPipeline, type LedgerPipeline } from '../helpers/start-ledger-pipeline.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { startWebhookCapture, type CapturedWebhook, type WebhookCapture } from '../helpers/webhook-capture.js';
 
-const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 const SOURCE = 'https://example.org/attribution';
 const SLOT = 361774429;
 const ASSEMBLED_HASH = 'AsSemb1edB1ockHash1111111111111111111111111';
@@ -39,16 +29,11 @@ const laterTx = truth[6]!;
 const tokenLeg = tokenTx.transfers.find((t) => t.kind === 'token')!;
 
 let node: SolanaReplayServer;
-let smtp: SmtpCapture;
-let hooks: WebhookCapture;
-let configDir: string;
-let prefix: string;
-let running: RunningChainwatch | undefined;
-const logLines: string[] = [];
-const logger = pino({ level: 'debug' }, new Writable({ write: (chunk: Buffer, _enc, done) => void (logLines.push(chunk.toString()), done()) }));
+let pipeline: LedgerPipeline;
 
-const hooksFor = (tx: LedgerTransaction): CapturedWebhook[] => hooks.received.filter((h) => h.body.data['txHash'] === tx.hash);
-const emailsFor = (tx: LedgerTransaction): string[] => smtp.messages.map((m) => m.text ?? '').filter((t) => t.includes(tx.hash));
+// Alerts are looked up by the transaction as normalised above.
+const hooksFor = (tx: LedgerTransaction) => pipeline.hooksFor(tx.hash);
+const emailsFor = (tx: LedgerTransaction) => pipeline.emailsFor(tx.hash);
 
 beforeAll(async () => {
   const assembled: RawBlock = {
@@ -72,44 +57,23 @@ beforeAll(async () => {
   node.failNext('garbage', 1, 'getBlock');
   node.failNext('reset', 1, 'getSlot');
 
-  smtp = await startSmtpCapture();
-  hooks = await startWebhookCapture(SECRET);
-  configDir = mkdtempSync(join(tmpdir(), 'chainwatch-e2e-solana-'));
-  prefix = uniqueRedisPrefix('e2e-solana');
-  mkdirSync(join(configDir, 'watchlists'), { recursive: true });
-  writeFileSync(
-    join(configDir, 'chainwatch.yaml'),
-    stringify({
-      chains: { solana: { kind: 'solana', apiUrl: node.url, pollIntervalMs: 100, startBlock: SLOT } },
-      email: { smtpUrl: smtp.url, from: 'chainwatch@example.com', to: ['compliance@example.com'] },
-      alerts: { email: { minSeverity: 'info', groupBy: ['incident', 'direction', 'kind'], groupWaitMs: 0, groupIntervalMs: 0 } },
-      webhooks: [{ id: 'exchange-a', url: hooks.url, secret: SECRET }],
-      redis: { url: TEST_REDIS_URL, prefix },
-      reloadIntervalMs: 200,
-    }),
-  );
   const entry = (address: string, label: string) => ({ chain: 'solana', address, label, incident: 'test-heist-2026', source: SOURCE });
-  writeFileSync(
-    join(configDir, 'watchlists', 'solana.yaml'),
-    stringify({
-      entries: [
-        entry(solTx.transfers[0]!.to.display, 'SOL cash-out wallet'),
-        entry(tokenLeg.to.display, 'token collector wallet'),
-        entry(failedTx.signer!.display, 'failing bot'),
-        entry(laterTx.signer!.display, 'later payer'),
-      ],
-    }),
-  );
-  running = await runChainwatch({ configDir, roles: ['poller', 'alerter'], logger, deliveryBackoffMs: 50 });
+  pipeline = await startLedgerPipeline({
+    name: 'solana',
+    chainId: 'solana',
+    chain: { kind: 'solana', apiUrl: node.url, pollIntervalMs: 100, startBlock: SLOT },
+    entries: [
+      entry(solTx.transfers[0]!.to.display, 'SOL cash-out wallet'),
+      entry(tokenLeg.to.display, 'token collector wallet'),
+      entry(failedTx.signer!.display, 'failing bot'),
+      entry(laterTx.signer!.display, 'later payer'),
+    ],
+  });
 });
 
 afterAll(async () => {
-  await running?.close();
+  await pipeline?.close();
   await node?.close();
-  await smtp?.close();
-  await hooks?.close();
-  if (prefix) await deleteRedisPrefix(prefix);
-  if (configDir) rmSync(configDir, { recursive: true, force: true });
 });
 
 describe('Solana end to end', () => {
@@ -139,6 +103,6 @@ describe('Solana end to end', () => {
     expect(hooksFor(solTx)).toHaveLength(1);
     expect(hooksFor(laterTx)).toHaveLength(laterTx.transfers.length);
     expect(node.slotsRequested.has(SLOT + 2)).toBe(true);
-    expect(logLines.join('')).toContain('Solana API request failed; retrying');
+    expect(pipeline.logLines.join('')).toContain('Solana API request failed; retrying');
   });
 });

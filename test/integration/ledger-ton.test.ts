@@ -6,23 +6,13 @@
  * not indexed yet: retried, nothing skipped, nothing alerted twice.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { runChainwatch, type RunningChainwatch } from '../../src/app/run-chainwatch.js';
 import { encodeTonAddress } from '../../src/core/ledger/ton/ton-address.js';
 import { startTonReplayServer, type TonReplayServer } from '../../src/devchain/ledger/ton/start-ton-replay-server.js';
-import { deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix } from '../helpers/redis.js';
-import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.js';
+import { startLedgerPipeline, type LedgerPipeline } from '../helpers/start-ledger-pipeline.js';
 import { TON_RECORDED_SEQNO as S, tonAbortedTransaction, tonRecordedTransaction, tonReplayBlock } from '../helpers/ton-fixtures.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { startWebhookCapture, type CapturedWebhook, type WebhookCapture } from '../helpers/webhook-capture.js';
 
-const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 const API_KEY = `ton-key-${randomBytes(8).toString('hex')}`;
 const SOURCE = 'https://example.org/attribution';
 const recorded = tonRecordedTransaction();
@@ -35,16 +25,7 @@ const valued = recorded.out_msgs.find((m) => m['destination'] !== null)!;
 const RECIPIENT = friendly(valued['destination'] as string);
 
 let node: TonReplayServer;
-let smtp: SmtpCapture;
-let hooks: WebhookCapture;
-let configDir: string;
-let prefix: string;
-let running: RunningChainwatch | undefined;
-const logLines: string[] = [];
-const logger = pino({ level: 'debug' }, new Writable({ write: (chunk: Buffer, _enc, done) => void (logLines.push(chunk.toString()), done()) }));
-
-const hooksFor = (txHex: string): CapturedWebhook[] => hooks.received.filter((h) => h.body.data['txHash'] === txHex);
-const emailsFor = (txHex: string): string[] => smtp.messages.map((m) => m.text ?? '').filter((t) => t.includes(txHex));
+let pipeline: LedgerPipeline;
 
 beforeAll(async () => {
   node = await startTonReplayServer({
@@ -58,45 +39,25 @@ beforeAll(async () => {
   node.failNext('http503', 1, '/api/v3/transactions');
   node.failNext('garbage', 1, '/api/v3/blocks');
 
-  smtp = await startSmtpCapture();
-  hooks = await startWebhookCapture(SECRET);
-  configDir = mkdtempSync(join(tmpdir(), 'chainwatch-e2e-ton-'));
-  prefix = uniqueRedisPrefix('e2e-ton');
-  mkdirSync(join(configDir, 'watchlists'), { recursive: true });
-  writeFileSync(
-    join(configDir, 'chainwatch.yaml'),
-    stringify({
-      chains: { ton: { kind: 'ton', apiUrl: node.url, apiKey: API_KEY, pollIntervalMs: 100, startBlock: S } },
-      email: { smtpUrl: smtp.url, from: 'chainwatch@example.com', to: ['compliance@example.com'] },
-      alerts: { email: { minSeverity: 'info', groupBy: ['incident', 'direction', 'kind'], groupWaitMs: 0, groupIntervalMs: 0 } },
-      webhooks: [{ id: 'exchange-a', url: hooks.url, secret: SECRET }],
-      redis: { url: TEST_REDIS_URL, prefix },
-      reloadIntervalMs: 200,
-    }),
-  );
-  writeFileSync(
-    join(configDir, 'watchlists', 'ton.yaml'),
-    stringify({
-      entries: [
-        { chain: 'ton', address: GATEWAY, label: 'TON gateway', incident: 'test-heist-2026', source: SOURCE },
-        { chain: 'ton', address: RECIPIENT, label: 'TON relayer', incident: 'test-heist-2026', source: SOURCE },
-      ],
-    }),
-  );
-  running = await runChainwatch({ configDir, roles: ['poller', 'alerter'], logger, deliveryBackoffMs: 50 });
+  pipeline = await startLedgerPipeline({
+    name: 'ton',
+    chainId: 'ton',
+    chain: { kind: 'ton', apiUrl: node.url, apiKey: API_KEY, pollIntervalMs: 100, startBlock: S },
+    entries: [
+      { chain: 'ton', address: GATEWAY, label: 'TON gateway', incident: 'test-heist-2026', source: SOURCE },
+      { chain: 'ton', address: RECIPIENT, label: 'TON relayer', incident: 'test-heist-2026', source: SOURCE },
+    ],
+  });
 });
 
 afterAll(async () => {
-  await running?.close();
+  await pipeline?.close();
   await node?.close();
-  await smtp?.close();
-  await hooks?.close();
-  if (prefix) await deleteRedisPrefix(prefix);
-  if (configDir) rmSync(configDir, { recursive: true, force: true });
 });
 
 describe('TON end to end', () => {
   it('alerts the recorded nanoton transfer to both watched accounts by email and signed webhook, and a failed one as activity', async () => {
+    const { hooksFor, emailsFor } = pipeline;
     const txHex = hex(recorded.hash);
     await waitFor(() => hooksFor(txHex).length >= 2 && emailsFor(txHex).length >= 1, { what: 'TON alerts', timeoutMs: 60_000 });
     const byDirection = Object.fromEntries(hooksFor(txHex).map((h) => [h.body.data['direction'], h]));
@@ -106,7 +67,7 @@ describe('TON end to end', () => {
     expect(byDirection['in']!.body.data).toMatchObject({ direction: 'in', to: RECIPIENT, amount });
     expect(emailsFor(txHex)[0]).toContain(`https://tonviewer.com/transaction/${txHex}`);
     // 93402800 nanotons = 0.0934028 TON
-    expect(smtp.messages.map((m) => m.text ?? '').join('\n')).toMatch(/0\.0934028 TON/);
+    expect(pipeline.smtp.messages.map((m) => m.text ?? '').join('\n')).toMatch(/0\.0934028 TON/);
 
     // Block S+1 is not committed yet: never asked for until the head moves.
     expect(node.transactionsRequested.has(S + 1)).toBe(false);
@@ -118,7 +79,7 @@ describe('TON end to end', () => {
     // Exactly once per leg despite the injected failures and retries.
     expect(hooksFor(txHex)).toHaveLength(2);
     expect([...node.headerValues('x-api-key')]).toEqual([API_KEY]);
-    expect(logLines.join('')).not.toContain(API_KEY);
-    expect(logLines.join('')).toContain('TON API request failed; retrying');
+    expect(pipeline.logLines.join('')).not.toContain(API_KEY);
+    expect(pipeline.logLines.join('')).toContain('TON API request failed; retrying');
   });
 });
