@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RetryableError } from '../../../../src/core/errors.js';
 import { normalizeLedgerAddress } from '../../../../src/core/ledger/normalize-ledger-address.js';
-import { normalizeXdagBlock, parseXdagAmount, xdagAppliedBy, xdagLinkedBlocks, xdagMainBlock } from '../../../../src/core/ledger/xdag/normalize-xdag-block.js';
+import { normalizeXdagBlock, parseXdagAmount, xdagAppliedBlocks, xdagAppliedThrough, xdagLinkedBlocks, xdagMainBlock } from '../../../../src/core/ledger/xdag/normalize-xdag-block.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const fixture = (name: string): any => JSON.parse(readFileSync(new URL(`../../../fixtures/ledger/xdag/${name}`, import.meta.url), 'utf8')); // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -36,9 +36,11 @@ describe('XDAG main blocks', () => {
   });
 
   it('links main blocks by height (the parent is the main block one height below) and keeps what the main block applied', () => {
-    const applied = blocks.filter((b) => xdagAppliedBy(b, assembled.main['address']));
-    // The previous main block is linked but applied by itself, not by 2652593.
-    expect(applied).toHaveLength(blocks.length - 1);
+    const fetched = new Map(Object.entries(assembled.byHash));
+    const appliedAddresses = xdagAppliedBlocks(assembled.main['address'], fetched);
+    // The previous main block is linked but applied by itself, not by 2652593; the payment is applied through the witness block.
+    expect(new Set(appliedAddresses)).toEqual(new Set(Object.keys(assembled.byHash).filter((a) => a !== recorded2652592['address'])));
+    const applied = appliedAddresses.map((a) => fetched.get(a));
     const { block, malformed } = normalizeXdagBlock(assembled.main, recorded2652592, applied, 2652593);
     expect(block.header).toEqual({ number: 2652593, hash: assembled.main['hash'], parentHash: recorded2652592['hash'] });
     const accepted = byType('Accepted', '12.600000000');
@@ -52,11 +54,20 @@ describe('XDAG main blocks', () => {
       fee: 100_000_000n,
       transfers: [{ leg: 'in0.out0', kind: 'native', from: { key: sender.matchKey, display: sender.display }, to: { key: watched.matchKey, display: WATCHED }, asset: { contract: null, symbol: 'XDAG', decimals: 9 }, amount: 12_500_000_000n, tokenId: null }],
     });
-    expect(block.transactions.find((t) => t.hash === rejected['hash'])).toMatchObject({ success: false, fee: 100_000_000n, transfers: [] });
+    // A Rejected block moved nothing and paid nothing (xdagj's applyBlock returns before any amount changes).
+    expect(block.transactions.find((t) => t.hash === rejected['hash'])).toMatchObject({ success: false, fee: 0n, transfers: [] });
     // A link-only (witness) block is not a transaction; the hostile one is flagged, kept failed, and does not sink the block.
     expect(block.transactions).toHaveLength(3);
     expect(malformed).toEqual([{ address: expect.any(String), reason: expect.stringMatching(/"1e3" is not a decimal XDAG amount/) }]);
     expect(block.transactions.find((t) => t.hash === assembled.byHash[malformed[0]!.address!]!['hash'])).toMatchObject({ success: false, transfers: [] });
+  });
+
+  it('finds a block applied through another block whatever order the answers arrive in, and never one of an earlier main block', () => {
+    const reversed = new Map(Object.entries(assembled.byHash).reverse());
+    const payment = byType('Accepted', '12.600000000');
+    expect(xdagAppliedThrough(payment)).toBe(xdagLinkedBlocks(assembled.main).find((a) => xdagLinkedBlocks(assembled.byHash[a]).includes(payment['address'])));
+    expect(xdagAppliedBlocks(assembled.main['address'], reversed)).toContain(payment['address']);
+    expect(xdagAppliedBlocks(recorded2652592['address'], reversed)).toEqual([]);
   });
 
   it('pairs several inputs with several outputs so each side adds up, the fee left to the signer', () => {
