@@ -1,7 +1,8 @@
 /**
  * XDAG end to end (issue #14): config files -> the ledger poller over xdagj's JSON-RPC served by a
- * replay node (main block 2652592 as printed in xdagj's docs/XDAGJ_RPC.md, main block 2652593 and
- * the blocks it applied assembled in the same shape, see test/fixtures/ledger/xdag/NOTES.md) ->
+ * replay node (main block 2652592 as printed in xdagj's docs/XDAGJ_RPC.md; main block 2652593 and
+ * the blocks it applied assembled in the same shape, one of them the recorded transaction block
+ * xkJtNKNV… from XDAG-Hub as xdagj prints it once applied, see test/fixtures/ledger/xdag/NOTES.md) ->
  * real Redis queue -> alerter -> real SMTP sink and signed webhook receiver; node faults are retried.
  */
 import { readFileSync } from 'node:fs';
@@ -18,6 +19,9 @@ const blocks = Object.values(assembled.byHash);
 const accepted = blocks.find((b) => b['state'] === 'Accepted' && (b['refs'] as Json[]).some((r: Json) => r['amount'] === '12.600000000'))!;
 const rejected = blocks.find((b) => b['state'] === 'Rejected')!;
 const WATCHED = '15VY3MadZvLpXhjzFXwCUmtZcHszju6L9';
+/** The recorded transaction block (NOTES.md) and the account it pays. */
+const recordedTx = fixture('get-block-by-hash-xkJtNKNV-pending.json') as Json;
+const RECORDED_RECIPIENT = 'C3vw9K8wteBHkaFTEiezh825YQrYWz71k';
 const SOURCE = 'https://example.org/attribution';
 
 let node: XdagReplayServer;
@@ -31,7 +35,10 @@ beforeAll(async () => {
     name: 'xdag',
     chainId: 'xdag',
     chain: { kind: 'xdag', apiUrl: node.url, pollIntervalMs: 100, startBlock: 2652593, confirmations: 1 },
-    entries: [{ chain: 'xdag', address: WATCHED, label: 'CoinEx theft (XDAG)', incident: 'test-heist-2026', source: SOURCE }],
+    entries: [
+      { chain: 'xdag', address: WATCHED, label: 'CoinEx theft (XDAG)', incident: 'test-heist-2026', source: SOURCE },
+      { chain: 'xdag', address: RECORDED_RECIPIENT, label: 'Recorded XDAG recipient', incident: 'test-heist-2026', source: SOURCE },
+    ],
   });
 }, 60_000);
 
@@ -53,5 +60,19 @@ describe('XDAG end to end', () => {
     expect(node.hashesRequested.has(recorded['address'])).toBe(true);
     expect(pipeline.logLines.join('')).toContain('XDAG API request failed; retrying');
     expect(hooksFor(rejected['hash']).filter((h) => h.body.data['kind'] === 'native')).toHaveLength(0);
+  });
+
+  it('alerts the recorded transaction block paying a watched account, with the amount it received after the fee', async () => {
+    const { hooksFor, emailsFor } = pipeline;
+    const hash = recordedTx['hash'] as string;
+    await waitFor(() => hooksFor(hash).length >= 1 && emailsFor(hash).length >= 1, { what: 'XDAG alert on the recorded block', timeoutMs: 60_000 });
+    const hook = hooksFor(hash)[0]!;
+    expect(hook.signatureValid).toBe(true);
+    // "1.000000000" in from QCe7…, printed "0.900000000" out once applied (0.1 XDAG fee): nano-XDAG in the webhook.
+    expect(hook.body.data).toMatchObject({ chain: 'xdag', kind: 'native', direction: 'in', to: RECORDED_RECIPIENT, from: 'QCe7mZrnqDUVhvN4CGcRV2drB3gJm3TtH', amount: '900000000', asset: { contract: null, symbol: 'XDAG', decimals: 9 }, blockNumber: 2652593, blockHash: assembled.main['hash'] });
+    const email = emailsFor(hash)[0]!;
+    expect(email).toContain(`https://explorer.xdag.io/block/${hash}`);
+    expect(email).toContain(RECORDED_RECIPIENT);
+    expect(hooksFor(hash)).toHaveLength(1);
   });
 });

@@ -1,6 +1,6 @@
 import { RetryableError } from '../../../core/errors.js';
 import type { LedgerBlock } from '../../../core/ledger/ledger-block.js';
-import { normalizeXdagBlock, xdagAppliedBy, xdagLinkedBlocks, xdagMainBlock } from '../../../core/ledger/xdag/normalize-xdag-block.js';
+import { normalizeXdagBlock, xdagAppliedBlocks, xdagLinkedBlocks, xdagMainBlock } from '../../../core/ledger/xdag/normalize-xdag-block.js';
 import type { BlockHeader } from '../../../core/ports.js';
 import type { LedgerSource, LedgerSourceFactory, LedgerSourceOptions } from '../../ledger/ledger-source.js';
 
@@ -16,8 +16,9 @@ const PARALLEL_REQUESTS = 16;
  *   transaction history query) with its refs; the parent is the main block one
  *   height below (answers carry no parent hash);
  * - `xdag_getBlockByHash(address, "0")`: each block reachable from the main
- *   block through its links whose fee ref names this main block (i.e. the
- *   blocks it applied); the walk stops at blocks applied by earlier main blocks.
+ *   block through its links whose fee ref names this main block or a block it
+ *   applied (xdagj sets `BlockInfo.ref` to the block whose walk applied it); the
+ *   walk stops at blocks applied by earlier main blocks.
  */
 export function createXdagSource({ http, chain }: LedgerSourceOptions): LedgerSource {
   let malformedTransactions = 0;
@@ -26,25 +27,24 @@ export function createXdagSource({ http, chain }: LedgerSourceOptions): LedgerSo
 
   async function appliedBlocks(main: unknown, height: number): Promise<unknown[]> {
     const { address } = xdagMainBlock(main, height);
-    const visited = new Set<string>([address]);
-    const applied: unknown[] = [];
-    let frontier = xdagLinkedBlocks(main);
-    while (frontier.length > 0) {
-      const next = frontier.filter((a) => !visited.has(a));
-      next.forEach((a) => visited.add(a));
-      if (visited.size > MAX_APPLIED_BLOCKS) throw new RetryableError('RPC_BAD_RESPONSE', `XDAG main block ${height} on chain ${chain.id} links more than ${MAX_APPLIED_BLOCKS} blocks`);
-      const answers: unknown[] = [];
+    const fetched = new Map<string, unknown>();
+    const descended = new Set<string>();
+    let parents: unknown[] = [main];
+    while (parents.length > 0) {
+      const next = [...new Set(parents.flatMap(xdagLinkedBlocks))].filter((a) => a !== address && !fetched.has(a));
+      if (fetched.size + next.length > MAX_APPLIED_BLOCKS) throw new RetryableError('RPC_BAD_RESPONSE', `XDAG main block ${height} on chain ${chain.id} links more than ${MAX_APPLIED_BLOCKS} blocks`);
       for (let i = 0; i < next.length; i += PARALLEL_REQUESTS) {
-        answers.push(...(await Promise.all(next.slice(i, i + PARALLEL_REQUESTS).map((a) => http.rpc('xdag_getBlockByHash', [a, '0'], { isPermanent })))));
+        const batch = next.slice(i, i + PARALLEL_REQUESTS);
+        const answers = await Promise.all(batch.map((a) => http.rpc('xdag_getBlockByHash', [a, '0'], { isPermanent })));
+        batch.forEach((a, j) => fetched.set(a, answers[j]));
       }
-      frontier = [];
-      for (const answer of answers) {
-        if (answer === null || !xdagAppliedBy(answer, address)) continue;
-        applied.push(answer);
-        frontier.push(...xdagLinkedBlocks(answer));
-      }
+      // Descend only into blocks this main block applied: a block applied through a witness block
+      // names the witness in its fee ref, so it is known once the witness is.
+      const fresh = xdagAppliedBlocks(address, fetched).filter((a) => !descended.has(a));
+      fresh.forEach((a) => descended.add(a));
+      parents = fresh.map((a) => fetched.get(a));
     }
-    return applied;
+    return xdagAppliedBlocks(address, fetched).map((a) => fetched.get(a));
   }
 
   async function fetchBlock(height: number): Promise<LedgerBlock> {

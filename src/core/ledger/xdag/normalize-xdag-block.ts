@@ -23,6 +23,8 @@ const AMOUNT = /^(\d{1,20})(?:\.(\d{1,9}))?$/;
 const DIRECTION_INPUT = 0;
 const DIRECTION_OUTPUT = 1;
 const DIRECTION_FEE = 2;
+/** xdagj's fee ref of a block no main block has applied yet (`BlockInfo.ref == null`). */
+const UNAPPLIED = 'A'.repeat(32);
 
 class BadTransaction extends Error {}
 
@@ -48,13 +50,41 @@ export function xdagMainBlock(answer: unknown, expectedHeight: number): { readon
 }
 
 /**
- * Whether an `xdag_getBlockByHash` answer was applied by the main block at
- * `mainAddress`: its fee ref (direction 2) names the main block that accepted
- * or rejected it (xdagj's `BlockInfo.ref`).
+ * The block named by an `xdag_getBlockByHash` answer's fee ref (direction 2), or null
+ * when it names none (xdagj prints `AAAA…` until a main block's walk reaches it).
+ * xdagj's `applyBlock` walks a main block's links depth first and sets each block's
+ * `BlockInfo.ref` to the block whose walk applied it: the main block itself for its
+ * direct links, an intermediate block (e.g. a witness) for blocks reached through one.
+ * So a block was applied by main block M iff this ref is M or a block M applied.
  */
-export function xdagAppliedBy(answer: unknown, mainAddress: string): boolean {
+export function xdagAppliedThrough(answer: unknown): string | null {
   const refs = (answer as Json | null)?.['refs'];
-  return Array.isArray(refs) && refs.some((r: Json | null) => r?.['direction'] === DIRECTION_FEE && r['address'] === mainAddress);
+  if (!Array.isArray(refs)) return null;
+  const fee = (refs as (Json | null)[]).find((r) => r?.['direction'] === DIRECTION_FEE);
+  const address = fee?.['address'];
+  return typeof address === 'string' && BLOCK_ADDRESS.test(address) && address !== UNAPPLIED ? address : null;
+}
+
+/**
+ * Of the fetched `xdag_getBlockByHash` answers (by block address), the blocks main
+ * block `mainAddress` applied, in the order found: the fixpoint of "its fee ref names
+ * the main block or a block the main block applied" (see `xdagAppliedThrough`). A
+ * block whose ref names a block of an earlier main block, or nothing, is not one.
+ */
+export function xdagAppliedBlocks(mainAddress: string, fetched: ReadonlyMap<string, unknown>): string[] {
+  const applied = new Set([mainAddress]);
+  const found: string[] = [];
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [address, answer] of fetched) {
+      const through = applied.has(address) ? null : xdagAppliedThrough(answer);
+      if (through === null || !applied.has(through)) continue;
+      applied.add(address);
+      found.push(address);
+      grew = true;
+    }
+  }
+  return found;
 }
 
 /**
@@ -77,8 +107,9 @@ export function xdagLinkedBlocks(answer: unknown): string[] {
  *   block applied (the source finds them); a block with inputs is a
  *   transaction: success = state `Accepted` (`Rejected` = failed), signer = its
  *   first input, legs `in<i>.out<j>` pair inputs with outputs (refs direction 0/1,
- *   amounts in XDAG with 9 decimals), fee = inputs - outputs. Blocks without
- *   inputs (links, witness blocks) are not transactions.
+ *   amounts in XDAG with 9 decimals, outputs as received), fee = inputs - outputs
+ *   when accepted, 0 when rejected. Blocks without inputs (links, witness blocks)
+ *   are not transactions.
  * - one malformed block is listed in `malformed` and kept as a failed
  *   transaction without legs when it has a readable hash.
  * The coinbase reward of the main block itself is not a transfer (mining).
@@ -124,8 +155,11 @@ function toTransaction(hash: string, b: Json): LedgerTransaction | undefined {
   const spent = inputs.reduce((sum, [, a]) => sum + a, 0n);
   const received = outputs.reduce((sum, [, a]) => sum + a, 0n);
   if (received > spent) throw new BadTransaction(`outputs (${received}) exceed inputs (${spent})`);
-  const fee = spent - received;
   const success = b['state'] === 'Accepted';
+  // xdagj (0.7+) prints each output net of its fee, so inputs - outputs is the fee an applied
+  // block paid; a Rejected block moved nothing and paid nothing (`applyBlock` returns before
+  // any amount changes). Nodes before 0.7 print gross outputs and charged no fee: 0 either way.
+  const fee = success ? spent - received : 0n;
   const transfers: LedgerTransfer[] = [];
   if (success) {
     // Parties are indexed so one account on both sides stays two flows; the fee is a sink paid first
