@@ -10,7 +10,7 @@ import type { LedgerSource } from '../../src/adapters/ledger/ledger-source.js';
 import { withLedgerDefaults, ledgerChainSchema } from '../../src/config/ledger-chain-schema.js';
 import { startCosmosReplayServer, type CosmosReplayServer } from '../../src/devchain/ledger/cosmos/start-cosmos-replay-server.js';
 import { startSidecarReplayServer, type SidecarReplayServer } from '../../src/devchain/ledger/polkadot/start-sidecar-replay-server.js';
-import { assembledBlock, assembledBlockId, BASE64_HEIGHT, PLAIN_HEIGHT, recordedResults } from '../helpers/cosmos-fixtures.js';
+import { CRYPTO_ORG, recordedHeight } from '../helpers/cosmos-fixtures.js';
 import { recordedSidecarBlock } from '../helpers/polkadot-fixtures.js';
 
 const RETRY = { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 };
@@ -22,32 +22,28 @@ function sourceFor(kind: 'cosmos' | 'polkadot', url: string, extra: Record<strin
 
 describe('cosmos source (CometBFT RPC)', () => {
   let node: CosmosReplayServer;
+  const recorded = recordedHeight(CRYPTO_ORG);
+  const HEIGHT = CRYPTO_ORG.height;
   beforeAll(async () => {
-    const broken = structuredClone(recordedResults(PLAIN_HEIGHT));
-    broken['height'] = String(BASE64_HEIGHT + 1);
-    const events = (broken['txs_results'] as { events: { type: string; attributes: { key: string; value: string }[] }[] }[])[0]!.events;
-    events.find((e) => e.type === 'transfer')!.attributes.find((a) => a.key === 'sender')!.value = 'not-an-address';
-    node = await startCosmosReplayServer({
-      heights: new Map([
-        [BASE64_HEIGHT, { block: assembledBlock(BASE64_HEIGHT, 4), results: recordedResults(BASE64_HEIGHT) }],
-        [BASE64_HEIGHT + 1, { block: assembledBlock(BASE64_HEIGHT + 1, 3), results: broken }],
-      ]),
-      head: BASE64_HEIGHT,
-    });
+    // The recorded crypto.org block, with the MsgSend's transfer sender made unreadable (hostile node data).
+    const broken = structuredClone(recorded.results);
+    const send = (broken['txs_results'] as { events: { type: string; attributes: { key: string; value: string }[] }[] }[])[1]!.events[3]!;
+    send.attributes.find((a) => a.key === Buffer.from('sender').toString('base64'))!.value = Buffer.from('not-an-address').toString('base64');
+    node = await startCosmosReplayServer({ heights: new Map([[HEIGHT, { block: recorded.block, results: broken }]]), head: HEIGHT });
   });
   afterAll(() => node.close());
 
   it('reads the head and headers, waits for a height the node lacks, counts an unreadable tx', async () => {
-    const source = sourceFor('cosmos', node.url, { addressPrefix: 'inj', options: { nativeDenom: 'inj', nativeSymbol: 'INJ', nativeDecimals: 18 } });
-    expect(await source.fetchHeadNumber()).toBe(BASE64_HEIGHT);
-    expect(await source.fetchHeaders([BASE64_HEIGHT])).toEqual([{ number: BASE64_HEIGHT, hash: assembledBlockId(BASE64_HEIGHT), parentHash: assembledBlockId(BASE64_HEIGHT - 1) }]);
+    const source = sourceFor('cosmos', node.url, { addressPrefix: CRYPTO_ORG.prefix, options: CRYPTO_ORG.options });
+    expect(await source.fetchHeadNumber()).toBe(HEIGHT);
+    const header = recorded.block as { block_id: { hash: string }; block: { header: { last_block_id: { hash: string } } } };
+    expect(await source.fetchHeaders([HEIGHT])).toEqual([{ number: HEIGHT, hash: header.block_id.hash, parentHash: header.block.header.last_block_id.hash }]);
     // Headers never need the results.
     expect(node.resultsRequested.size).toBe(0);
-    await expect(source.fetchBlocks([BASE64_HEIGHT + 1])).rejects.toMatchObject({ name: 'RetryableError' });
-    node.head = BASE64_HEIGHT + 1;
-    const [block] = await source.fetchBlocks([BASE64_HEIGHT + 1]);
+    await expect(source.fetchBlocks([HEIGHT + 1])).rejects.toMatchObject({ name: 'RetryableError' });
+    const [block] = await source.fetchBlocks([HEIGHT]);
     expect(block!.transactions).toHaveLength(2);
-    expect(source.describe?.()).toMatchObject({ api: 'cometbft-rpc', native_denom: 'inj', skipped_transactions: 1, last_skipped_transaction: expect.stringMatching(/not-an-address/) as unknown });
+    expect(source.describe?.()).toMatchObject({ api: 'cometbft-rpc', native_denom: 'basecro', skipped_transactions: 1, last_skipped_transaction: expect.stringMatching(/not-an-address/) as unknown });
   });
 });
 

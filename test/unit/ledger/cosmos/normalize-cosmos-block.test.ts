@@ -1,4 +1,4 @@
-/** Cosmos (CometBFT) block normalising and bech32 accounts on recorded Injective/tendermint data (test/fixtures/ledger/cosmos/NOTES.md). */
+/** Cosmos (CometBFT) block normalising and bech32 accounts on recorded blocks: crypto.org and Cosmos Hub mainnet, Croeseid testnet, Injective results (test/fixtures/ledger/cosmos/NOTES.md). */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,16 +7,26 @@ import { cosmosOptionsSchema, normalizeCosmosAddress } from '../../../../src/cor
 import { cosmosTxHash, normalizeCosmosBlock, parseCoins } from '../../../../src/core/ledger/cosmos/normalize-cosmos-block.js';
 import { normalizeLedgerAddress } from '../../../../src/core/ledger/normalize-ledger-address.js';
 import { RetryableError } from '../../../../src/core/errors.js';
-import { assembledBlock, assembledBlockId, assembledTxs, BASE64_HEIGHT, PLAIN_HEIGHT, recordedResults } from '../../../helpers/cosmos-fixtures.js';
+import { assembledBlock, assembledBlockId, cometDataHash, COSMOS_HUB, CROESEID_AUTHZ, CROESEID_FAILED, CRYPTO_ORG, PLAIN_HEIGHT, plainResults, recordedHeight, recordedTxs } from '../../../helpers/cosmos-fixtures.js';
 
 const INJ = cosmosOptionsSchema.parse({ nativeDenom: 'inj', nativeSymbol: 'INJ', nativeDecimals: 18 });
-const key = (address: string) => normalizeCosmosAddress(address, { addressPrefix: 'inj' }).matchKey;
 const FEE_COLLECTOR = 'inj17xpfvakm2amg962yls6f84z3kell8c5l6s5ye9';
 
-function normalize(height: number, results = recordedResults(height)) {
-  const count = (results['txs_results'] as unknown[]).length;
-  return normalizeCosmosBlock({ block: assembledBlock(height, count), results }, height, INJ);
+type Fixture = typeof CRYPTO_ORG | typeof COSMOS_HUB | typeof CROESEID_AUTHZ | typeof CROESEID_FAILED;
+const optionsOf = (f: Fixture) => cosmosOptionsSchema.parse(f.options);
+function normalizeRecorded(f: Fixture, edit?: (recorded: ReturnType<typeof recordedHeight>) => void) {
+  const recorded = recordedHeight(f);
+  edit?.(recorded);
+  return normalizeCosmosBlock(recorded, f.height, optionsOf(f));
 }
+/** The plain-attribute results have no recorded `/block`: an assembled one carries placeholder txs. */
+function normalizePlain(results = plainResults()) {
+  const count = (results['txs_results'] as unknown[]).length;
+  return normalizeCosmosBlock({ block: assembledBlock(PLAIN_HEIGHT, count), results }, PLAIN_HEIGHT, INJ);
+}
+type RecordedEvents = { events: { type: string; attributes: { key: string; value: string }[] }[] }[];
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+const legsOf = (t: { transfers: readonly { leg: string; kind: string; from: { display: string }; to: { display: string }; amount: bigint }[] }) => t.transfers.map((l) => [l.leg, l.kind, l.from.display, l.to.display, l.amount]);
 
 describe('Cosmos addresses', () => {
   it('accepts the shipped Kava address (kava-cosmos, prefix kava) and keys it by its 20 bytes', () => {
@@ -51,27 +61,80 @@ describe('normalizeCosmosBlock', () => {
     for (const t of recorded.result.txs) expect(cosmosTxHash(t.tx)).toBe(t.hash);
   });
 
-  it('reads base64 attributes (CometBFT 0.34): fees to the fee collector are fees, not transfers; signer from message.sender', () => {
-    const { block, skipped } = normalize(BASE64_HEIGHT);
-    expect(skipped).toEqual([]);
-    expect(block.header).toEqual({ number: BASE64_HEIGHT, hash: assembledBlockId(BASE64_HEIGHT), parentHash: assembledBlockId(BASE64_HEIGHT - 1) });
-    expect(block.transactions.map((t) => t.hash)).toEqual(assembledTxs(BASE64_HEIGHT, 4).map(cosmosTxHash));
-    // Values as the recorded events state them (tx event `fee`, message sender).
-    expect(block.transactions.map((t) => [t.success, t.signer?.display, t.fee, t.transfers.length])).toEqual([
-      [true, 'inj1x2ck0ql2ngyxqtw8jteyc0tchwnwxv7npaungt', 60673500000000n, 0],
-      [true, 'inj1yzmv3utcm0xx4ahsn7lyew0zzdjp4z7wlx44vx', 59340000000000n, 0],
-      [true, 'inj1pdrwxwts36jds77jlnrpv98ppxkrwja7hc2659', 46083500000000n, 0],
-      // MsgDelegate: no `tx` fee attribute here, the fee is its payment to the fee collector before the message.
-      [true, 'inj1wh6v2dv64y6f8a4kcznrctu4n7g23ax9x68r57', 200000000000000n, 0],
-    ]);
-    expect(block.transactions[0]!.signer!.key).toBe(key('inj1x2ck0ql2ngyxqtw8jteyc0tchwnwxv7npaungt'));
+  it('the recorded blocks are whole: each header commits to its recorded txs (data_hash), and results line up one per tx', () => {
+    for (const f of [CRYPTO_ORG, COSMOS_HUB, CROESEID_AUTHZ, CROESEID_FAILED]) {
+      const { block, results } = recordedHeight(f);
+      const header = (block as { block: { header: { data_hash: string; height: string } } }).block.header;
+      expect([f.name, cometDataHash(recordedTxs(block))]).toEqual([f.name, header.data_hash]);
+      expect([header.height, results['height']]).toEqual([String(f.height), String(f.height)]);
+      expect((results['txs_results'] as unknown[]).length).toBe(recordedTxs(block).length);
+    }
   });
 
-  it('reads plain attributes (CometBFT 1.0): fee_payer signs, module payouts are transfers per coin with stable legs', () => {
-    const { block, skipped } = normalize(PLAIN_HEIGHT);
+  it('crypto.org mainnet 643189 (base64 attributes, SDK 0.42): a send, a rewards payout, an IBC refund; fees are fees, not transfers', () => {
+    const { block, skipped } = normalizeRecorded(CRYPTO_ORG);
     expect(skipped).toEqual([]);
+    expect(block.header).toEqual({ number: 643189, hash: '7B0948F786F649A808DC6C31690FD478766D4B4D4295B914C8189DD8003F6C55', parentHash: '024041C1A27BBDE8592E19603E6D09374444FFAA254A47953C37744CC949FFD3' });
+    expect(block.transactions.map((t) => t.hash)).toEqual(recordedTxs(recordedHeight(CRYPTO_ORG).block).map(cosmosTxHash));
+    expect(block.transactions.map((t) => t.hash.slice(0, 12))).toEqual(['D314CD77CFB1', '73435AF4BF60', 'E86F52B60F3E']);
+    // No `tx` fee attribute before SDK 0.44: the fee is the signer's payment to the fee collector before the first message.
+    expect(block.transactions.map((t) => [t.success, t.signer?.display, t.fee])).toEqual([
+      [true, 'cro1wdyk7kys6hcrljrmn2ppjcu559csvlpt8gpddy', 20000n],
+      [true, 'cro1v32h6ccfvs8v6qc0natzhgs566es3mrwu42mw9', 20000n],
+      [true, 'cro1q040rm026jmpfmxdsj6q9phm9tdceepnsau6me', 80000n],
+    ]);
+    const [withdraw, send, timeout] = block.transactions;
+    // MsgWithdrawDelegatorReward: the distribution module pays the delegator, and is an actor of the tx.
+    expect(legsOf(withdraw!)).toEqual([['e3.c0', 'native', 'cro1jv65s3grqf6v6jl3dp4t6c9t9rk99cd8lyv94w', 'cro1wdyk7kys6hcrljrmn2ppjcu559csvlpt8gpddy', 1681170184n]]);
+    expect(withdraw!.actors?.map((a) => a.display)).toEqual(['cro1jv65s3grqf6v6jl3dp4t6c9t9rk99cd8lyv94w']);
+    // MsgSend of 453.85034928 CRO.
+    expect(legsOf(send!)).toEqual([['e3.c0', 'native', 'cro1v32h6ccfvs8v6qc0natzhgs566es3mrwu42mw9', 'cro1w2kvwrzp23aq54n3amwav4yy4a9ahq2kz2wtmj', 45385034928n]]);
+    expect(send!.transfers[0]!.asset).toEqual({ contract: null, symbol: 'CRO', decimals: 8 });
+    expect(send!.actors).toBeUndefined();
+    // A relayer's MsgTimeout: the IBC escrow refunds the original sender; the relayer only signs.
+    expect(legsOf(timeout!)).toEqual([['e6.c0', 'native', 'cro1wsxce0ls59rtj70fwcrxmtmmv32vpgmg4hylld', 'cro1s7cu28403gzdvy5tttyskm3zxjejxcv63espre', 1n]]);
+    expect(block.transactions[0]!.signer!.key).toBe(normalizeCosmosAddress('cro1wdyk7kys6hcrljrmn2ppjcu559csvlpt8gpddy', { addressPrefix: 'cro' }).matchKey);
+    // Same input, same legs: ids do not depend on anything but the block.
+    expect(normalizeRecorded(CRYPTO_ORG).block).toEqual(block);
+  });
+
+  it('Cosmos Hub mainnet 9399574 (SDK 0.44): the `tx` event fee, a delegation paying out rewards, two MsgSends', () => {
+    const { block, skipped } = normalizeRecorded(COSMOS_HUB);
+    expect(skipped).toEqual([]);
+    expect(block.header.hash).toBe('4509214727473F165747407CEDBEF4DC70C04FBC64283AD7501D5E20D2A9E2C9');
+    expect(block.transactions.map((t) => [t.hash.slice(0, 12), t.signer?.display, t.fee, legsOf(t)])).toEqual([
+      ['068558973695', 'cosmos14jayw662dsn2u050lmhpysqu64dz02cvcxrwnm', 2500n, [['e10.c0', 'native', 'cosmos1jv65s3grqf6v6jl3dp4t6c9t9rk99cd88lyufl', 'cosmos14jayw662dsn2u050lmhpysqu64dz02cvcxrwnm', 163n]]],
+      ['C3C3FC901B9E', 'cosmos1l0znsvddllw9knha3yx2svnlxny676d8ns7uys', 3000n, [['e10.c0', 'native', 'cosmos1l0znsvddllw9knha3yx2svnlxny676d8ns7uys', 'cosmos1vkz5a2427p9z30h7wkj6m5p2u56zpjyvyv0ezk', 4999785000n]]],
+      ['AC2BD4EF48A1', 'cosmos10v888l3d44rh65mjku0m96dgkegnwcxwpm3har', 500n, [['e10.c0', 'native', 'cosmos10v888l3d44rh65mjku0m96dgkegnwcxwpm3har', 'cosmos1k4r9xelttshp5jq7c9a2khwpyj0r69j7lzhu77', 900n]]],
+    ]);
+  });
+
+  it('an authz MsgExec (Croeseid 113382): the grantee signs, the granter whose coins moved is an actor', () => {
+    const [exec] = normalizeRecorded(CROESEID_AUTHZ).block.transactions;
+    expect([exec!.signer?.display, exec!.fee, legsOf(exec!)]).toEqual(['tcro15zh5tn7xjdecu4zjclsmlnlht5ead2mx84gau2', 50000n, [['e9.c0', 'native', 'tcro1vurfhqf0j2jgfpjahlja6g6uq2ts2r60swm2d9', 'tcro1a93yfnsc3x7m0m445cjsvee2n7qz9c0purlzwq', 100000000n]]]);
+    expect(exec!.actors?.map((a) => a.display)).toEqual(['tcro1vurfhqf0j2jgfpjahlja6g6uq2ts2r60swm2d9']);
+  });
+
+  it('a failed tx (Croeseid 492759, code 11 out of gas) moves nothing; SDK 0.42 kept no events for it, so no signer or fee either', () => {
+    const { block, skipped } = normalizeRecorded(CROESEID_FAILED);
+    expect(skipped).toEqual([]);
+    expect(block.transactions.map((t) => [t.hash, t.success, t.signer, t.fee, t.transfers])).toEqual([['7CCAB9771B76F25E81C26E50265243014798172F9E8C06F8AD17442C61E592EC', false, null, null, []]]);
+  });
+
+  it('a failed tx that kept its events (code != 0) keeps its signer and fee and moves nothing', () => {
+    const failed = normalizeRecorded(CRYPTO_ORG, ({ results }) => {
+      const txs = results['txs_results'] as Record<string, unknown>[];
+      txs[1] = { ...txs[1], code: 5, codespace: 'sdk' };
+    }).block.transactions[1]!;
+    expect([failed.success, failed.signer?.display, failed.fee, failed.transfers]).toEqual([false, 'cro1v32h6ccfvs8v6qc0natzhgs566es3mrwu42mw9', 20000n, []]);
+  });
+
+  it('reads plain attributes (CometBFT 1.0, results only): fee_payer signs, module payouts are transfers per coin with stable legs', () => {
+    const { block, skipped } = normalizePlain();
+    expect(skipped).toEqual([]);
+    expect(block.header).toEqual({ number: PLAIN_HEIGHT, hash: assembledBlockId(PLAIN_HEIGHT), parentHash: assembledBlockId(PLAIN_HEIGHT - 1) });
     const undelegate = block.transactions[2]!;
-    const recordedEvents = (recordedResults(PLAIN_HEIGHT)['txs_results'] as { events: { type: string; attributes: { key: string; value: string }[] }[] }[])[2]!.events;
+    const recordedEvents = (plainResults()['txs_results'] as RecordedEvents)[2]!.events;
     const transferAt = (amount: string) => recordedEvents.findIndex((e) => e.type === 'transfer' && e.attributes.some((a) => a.key === 'amount' && a.value === amount));
     expect(undelegate.signer?.display).toBe('inj1wgd6mj5pr3cvuac5n6wrjzsp3kpcckssk080kg');
     expect(undelegate.fee).toBe(139706500000000n);
@@ -81,16 +144,7 @@ describe('normalizeCosmosBlock', () => {
     ]);
     // Module accounts that sent inside the message are actors, the signer is not repeated.
     expect(undelegate.actors?.map((a) => a.display)).toEqual(['inj1jv65s3grqf6v6jl3dp4t6c9t9rk99cd8dkncm8', 'inj1fl48vsnmsdzcv85q5d2q4z5ajdha8yu3lj7tt0']);
-    // Same input, same legs: ids do not depend on anything but the block.
-    expect(normalize(PLAIN_HEIGHT).block).toEqual(block);
-  });
-
-  it('a failed tx (code != 0) keeps its signer and fee and moves nothing', () => {
-    const results = structuredClone(recordedResults(PLAIN_HEIGHT));
-    const txs = results['txs_results'] as Record<string, unknown>[];
-    txs[2] = { ...txs[2], code: 5, codespace: 'sdk' };
-    const failed = normalize(PLAIN_HEIGHT, results).block.transactions[2]!;
-    expect([failed.success, failed.signer?.display, failed.fee, failed.transfers]).toEqual([false, 'inj1wgd6mj5pr3cvuac5n6wrjzsp3kpcckssk080kg', 139706500000000n, []]);
+    expect(normalizePlain().block).toEqual(block);
   });
 
   it('multi-denom amounts: native and tokens (the denom is the contract), in raw units', () => {
@@ -99,28 +153,30 @@ describe('normalizeCosmosBlock', () => {
       { amount: 5n, denom: 'erc20/0x919C1c267BC06a7039e03fcc2eF738525769109c' },
       { amount: 7n, denom: 'ibc/27394FB092D2ECCD56123C74F36E4C1F926001CEADA9CA97EA622B25F41E5EB2' },
     ]);
-    const results = structuredClone(recordedResults(PLAIN_HEIGHT));
-    const events = (results['txs_results'] as { events: { type: string; attributes: { key: string; value: string }[] }[] }[])[2]!.events;
-    const payout = events.findIndex((e) => e.type === 'transfer' && e.attributes.some((a) => a.value === '197643202602405085inj'));
-    events[payout]!.attributes.find((a) => a.key === 'amount')!.value = '3inj,9ibc/ABC';
-    const legs = normalize(PLAIN_HEIGHT, results).block.transactions[2]!.transfers;
-    expect(legs.slice(0, 2).map((t) => [t.leg, t.kind, t.amount, t.asset])).toEqual([
-      [`e${payout}.c0`, 'native', 3n, { contract: null, symbol: 'INJ', decimals: 18 }],
-      [`e${payout}.c1`, 'token', 9n, { contract: 'ibc/ABC', symbol: 'IBC', decimals: 0, rawUnits: true }],
+    // The recorded MsgSend's amount (event 3 of tx 1, base64 as CometBFT 0.34 wrote it) made multi-denom.
+    const legs = normalizeRecorded(CRYPTO_ORG, ({ results }) => {
+      const send = (results['txs_results'] as RecordedEvents)[1]!.events[3]!;
+      send.attributes.find((a) => a.key === b64('amount'))!.value = b64('3basecro,9ibc/ABC');
+    }).block.transactions[1]!.transfers;
+    expect(legs.map((t) => [t.leg, t.kind, t.amount, t.asset])).toEqual([
+      ['e3.c0', 'native', 3n, { contract: null, symbol: 'CRO', decimals: 8 }],
+      ['e3.c1', 'token', 9n, { contract: 'ibc/ABC', symbol: 'IBC', decimals: 0, rawUnits: true }],
     ]);
   });
 
   it('hostile data: one unreadable tx is skipped and named, the others stay; a malformed block is retryable', () => {
-    const results = structuredClone(recordedResults(PLAIN_HEIGHT));
-    const events = (results['txs_results'] as { events: { type: string; attributes: { key: string; value: string }[] }[] }[])[1]!.events;
-    events.find((e) => e.type === 'transfer')!.attributes.find((a) => a.key === 'amount')!.value = 'lots of inj';
-    const { block, skipped } = normalize(PLAIN_HEIGHT, results);
-    expect(block.transactions.map((t) => t.hash)).toEqual([0, 2].map((i) => cosmosTxHash(assembledTxs(PLAIN_HEIGHT, 3)[i]!)));
-    expect(skipped).toEqual([{ hash: cosmosTxHash(assembledTxs(PLAIN_HEIGHT, 3)[1]!), reason: expect.stringMatching(/not an amount/) as unknown }]);
+    const txHashes = recordedTxs(recordedHeight(CRYPTO_ORG).block).map(cosmosTxHash);
+    const { block, skipped } = normalizeRecorded(CRYPTO_ORG, ({ results }) => {
+      const send = (results['txs_results'] as RecordedEvents)[1]!.events[3]!;
+      send.attributes.find((a) => a.key === b64('amount'))!.value = b64('lots of cro');
+    });
+    expect(block.transactions.map((t) => t.hash)).toEqual([txHashes[0], txHashes[2]]);
+    expect(skipped).toEqual([{ hash: txHashes[1], reason: expect.stringMatching(/not an amount/) as unknown }]);
 
-    const short = { ...recordedResults(PLAIN_HEIGHT), txs_results: [] };
-    expect(() => normalizeCosmosBlock({ block: assembledBlock(PLAIN_HEIGHT, 3), results: short }, PLAIN_HEIGHT, INJ)).toThrow(RetryableError);
-    expect(() => normalizeCosmosBlock({ block: { block_id: {} }, results: recordedResults(PLAIN_HEIGHT) }, PLAIN_HEIGHT, INJ)).toThrow(/no block header/);
-    expect(() => normalizeCosmosBlock({ block: assembledBlock(PLAIN_HEIGHT + 1, 3), results: recordedResults(PLAIN_HEIGHT) }, PLAIN_HEIGHT, INJ)).toThrow(/answered block/);
+    const options = optionsOf(CRYPTO_ORG);
+    const { block: raw, results } = recordedHeight(CRYPTO_ORG);
+    expect(() => normalizeCosmosBlock({ block: raw, results: { ...results, txs_results: [] } }, CRYPTO_ORG.height, options)).toThrow(RetryableError);
+    expect(() => normalizeCosmosBlock({ block: { block_id: {} }, results }, CRYPTO_ORG.height, options)).toThrow(/no block header/);
+    expect(() => normalizeCosmosBlock({ block: raw, results }, CRYPTO_ORG.height + 1, options)).toThrow(/answered block/);
   });
 });

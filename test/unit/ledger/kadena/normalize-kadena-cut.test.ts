@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RetryableError } from '../../../../src/core/errors.js';
 import { normalizeLedgerAddress } from '../../../../src/core/ledger/normalize-ledger-address.js';
@@ -28,6 +31,19 @@ describe('Kadena addresses', () => {
 
 describe('normalizeKadenaCut', () => {
   const H = 4_950_000;
+
+  it('a whole recorded block (testnet04 chain 0 height 2: header and the payload with outputs it names): hash and parent as recorded, the coinbase is no transaction', () => {
+    const read = (name: string): Record<string, unknown> => JSON.parse(readFileSync(join(import.meta.dirname, '../../../fixtures/ledger/kadena', name), 'utf8')) as Record<string, unknown>;
+    const header = read('testnet04-chain0-height2-header.json');
+    const payloadWithOutputs = read('testnet04-chain0-height2-payload-with-outputs.json');
+    // The header commits to this payload.
+    expect(payloadWithOutputs['payloadHash']).toBe(header['payloadHash']);
+    const { block, skipped } = normalizeKadenaCut(2, [{ chainId: 0, header, payloadWithOutputs }]);
+    expect(skipped).toEqual([]);
+    const digest = (text: string) => createHash('sha256').update(text).digest('hex');
+    expect(block.header).toEqual({ number: 2, hash: digest('0:M4doD-jMHyxi4TvfBDUy3x9VMkcLxgnpjtvbbd0yUQA'), parentHash: digest('0:3eH11vI_wZuP3lEKcilfCx89_kZ78nFuJJbty44iNBo') });
+    expect(block.transactions).toEqual([]);
+  });
 
   it('reads the recorded chain 4 transaction: request key, sender, fee = gas x gasPrice, equal to the gas TRANSFER event', () => {
     const recorded = kadenaRecordedPayload();
