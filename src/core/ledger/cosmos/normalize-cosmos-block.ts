@@ -39,6 +39,7 @@ const BASE64_KEYS = new Map([...READ_KEYS].map((k) => [Buffer.from(k).toString('
  *   first message (reported as `fee`);
  * - signer: the `tx` event's `fee_payer`, else the first `message.sender`; other
  *   `message.sender`s are actors (an authz grantee's granter, multi-message txs);
+ *   Ethermint chains write an EVM tx's sender as `0x` hex: the same account bytes, same key;
  * - fee: the `tx` event's `fee` in the native denom, else that fee payment's native amount.
  * Attributes are read in either encoding (plain since CometBFT 0.37, base64 before).
  * A transaction whose events cannot be read is skipped and listed in `skipped`;
@@ -167,7 +168,13 @@ function setOnce(map: Map<string, string>, key: string, value: string): void {
   if (!map.has(key)) map.set(key, value);
 }
 
+/** An EVM-style account as Ethermint chains (Kava, Evmos, Cronos, Injective) write `message.sender` of EVM txs. */
+const HEX_ACCOUNT = /^0x[0-9a-fA-F]{40}$/;
+
 function party(address: string): LedgerParty {
+  // The same 20 account bytes as the bech32 form, so the same match key: an EVM tx's sender is
+  // matched like its bech32 account instead of making the whole transaction unreadable.
+  if (HEX_ACCOUNT.test(address)) return { key: address.slice(2).toLowerCase(), display: address.toLowerCase() };
   const decoded = decodeCosmosAddress(address);
   if (decoded === undefined) throw new Error(`"${address.slice(0, 80)}" is not a bech32 account`);
   return { key: cosmosAccountKey(decoded.bytes), display: address.toLowerCase() };

@@ -164,6 +164,24 @@ describe('normalizeCosmosBlock', () => {
     ]);
   });
 
+  it('an Ethermint-style `0x` message.sender (EVM txs on Kava, Evmos, Cronos) is the same account, not an unreadable tx', () => {
+    const sender = 'cro1v32h6ccfvs8v6qc0natzhgs566es3mrwu42mw9';
+    const key = normalizeCosmosAddress(sender, { addressPrefix: 'cro' }).matchKey;
+    const hex = `0x${key.toUpperCase()}`;
+    const { block, skipped } = normalizeRecorded(CRYPTO_ORG, ({ results }) => {
+      for (const event of (results['txs_results'] as RecordedEvents)[1]!.events) {
+        if (event.type !== 'message') continue;
+        for (const a of event.attributes) if (a.key === b64('sender')) a.value = b64(hex);
+      }
+    });
+    expect(skipped).toEqual([]);
+    const send = block.transactions[1]!;
+    expect(send.signer).toEqual({ key, display: hex.toLowerCase() });
+    // The transfer event still names the bech32 form: one account, one key, so no extra actor either.
+    expect(send.transfers[0]!.from.key).toBe(key);
+    expect(send.actors).toBeUndefined();
+  });
+
   it('hostile data: one unreadable tx is skipped and named, the others stay; a malformed block is retryable', () => {
     const txHashes = recordedTxs(recordedHeight(CRYPTO_ORG).block).map(cosmosTxHash);
     const { block, skipped } = normalizeRecorded(CRYPTO_ORG, ({ results }) => {
