@@ -30,7 +30,7 @@ export interface FollowEvidence {
   readonly parentKey?: string;
   /** Base units, decimal string, in the entry's provenance asset. */
   readonly amount: string;
-  /** The hop and path this leg gives the entry (used when it becomes the provenance). */
+  /** The hop and path (root first, this entry last) this leg gives the entry (used when it becomes the provenance). */
   readonly hop: number;
   readonly path: readonly string[];
 }
