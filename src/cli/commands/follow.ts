@@ -99,7 +99,7 @@ export function registerFollowCommand(program: Command): void {
         // Reorgs (docs/follow.md): the legs it stands on, why it was dropped, or where it came back from.
         const evidence = evidenceOf(found);
         process.stdout.write(`evidence (${evidence.length} leg${evidence.length === 1 ? '' : 's'}${found.status === 'retracted' ? ', all orphaned or from a retracted parent' : ''}):\n`);
-        for (const ev of evidence) process.stdout.write(`  ${ev.parentAddress} → tx ${ev.txHash} block ${ev.blockNumber} (${ev.blockHash}) leg ${ev.leg}\n`);
+        for (const ev of evidence) process.stdout.write(`  paid by ${ev.parentAddress} in tx ${ev.txHash} block ${ev.blockNumber} (${ev.blockHash}) leg ${ev.leg}, hop ${ev.hop}\n`);
         const r = found.retraction;
         if (found.status === 'retracted' && r !== undefined) {
           process.stdout.write(`retracted ${r.at}: ${r.cause === 'orphaned' ? `block ${r.orphanedBlock.number} (${r.orphanedBlock.hash}) carrying tx ${r.txHash} left the chain in a reorg` : `its parent ${r.parentAddress ?? '?'} was retracted (tx ${r.txHash})`}; no longer watched, not counted, not exported; it comes back if the leg is mined again (was ${r.previousStatus}${r.previousReason !== undefined ? `: ${r.previousReason}` : ''})\n`);
