@@ -349,8 +349,12 @@ export function createFollowStage(options: FollowStageOptions): FollowStage {
     async retractOrphaned(chain, orphaned) {
       if (orphaned.length === 0 || !keyOfChain.has(chain)) return;
       const at = now().toISOString();
+      // Only the entries with a leg in these blocks (indexed when written), not the whole chain: what they
+      // derived in the orphaned branch is in those blocks too, as every later block of a branch is orphaned with it.
+      const touched = await store.keysWithEvidenceIn(chain, orphaned.map((b) => b.hash));
+      if (touched.length === 0) return;
       let plan: ReturnType<typeof planFollowRetraction> | undefined;
-      await store.update(chain, undefined, (entries) => {
+      await store.update(chain, touched, (entries) => {
         plan = planFollowRetraction({ entries, orphaned, at });
         return [...plan.retracted, ...plan.trimmed].map((c) => c.after);
       });

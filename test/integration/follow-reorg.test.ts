@@ -6,6 +6,7 @@
  * and the export leave it out. Replaying the retraction (twice, or after a crash before the overlay
  * write) changes nothing more. When the same payment is re-mined in the new branch instead, X is
  * restored with the new block as its evidence and its next payment is alerted with hop, via and path.
+ * An entry also paid in a surviving block keeps standing on that leg.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -269,5 +270,30 @@ describe('follow the money across a reorg (hardhat)', () => {
     expect(show.stdout).toContain(`${x.address} on ${CHAIN}: incident ${INCIDENT}, hop 1, active`);
     expect(show.stdout).toContain(`restored `);
     expect(show.stdout).toContain(`after block ${oldX.blockHash} was orphaned`);
+  }, 120_000);
+
+  it('an entry with other evidence stays: a second payment to X reorged away only takes that leg off; X is still watched', async () => {
+    const [listedA, listedB, x, w] = [fresh(), fresh(), fresh(), fresh()];
+    await pay(deployer, listedA.address, '100');
+    await pay(deployer, listedB.address, '100');
+    const start = (await head()) + 1;
+    const payA = await pay(listedA, x.address, '10');
+    const fork = (await provider.send('evm_snapshot', [])) as string;
+    const payB = await pay(listedB, x.address, '5'); // the same incident pays X again: more evidence
+    const stack = makeStack(evmWatchlistOf(CHAIN, listedA.address, listedB.address), start);
+    await pollToHead(stack.poller);
+    expect((await stack.follow.store.getEntry(CHAIN, x.address.toLowerCase()))?.evidence?.map((e) => e.txHash)).toEqual([payA, payB]);
+    const oldHead = await head();
+
+    await provider.send('evm_revert', [fork]);
+    await mine(oldHead - (await head()) + 1);
+    const payW = await pay(x, w.address, '3');
+    await pollToHead(stack.poller);
+
+    const entryX = (await stack.follow.store.getEntry(CHAIN, x.address.toLowerCase()))!;
+    expect(entryX).toMatchObject({ status: 'active', provenance: { txHash: payA } });
+    expect(entryX.evidence?.map((e) => e.txHash)).toEqual([payA]);
+    expect(derivedRefOf(stack.currentWatchlist(), x.address)).toMatchObject({ hop: 1, via: { txHash: payA } });
+    expect(movementsOf(stack.sink.movements, x.address).filter((m) => m.direction === 'out' && m.event === undefined).map((m) => m.txHash)).toEqual([payW]);
   }, 120_000);
 });

@@ -17,6 +17,7 @@ import { buildIncidentTrail } from '../../core/follow/build-incident-trail.js';
  *   `<p>:follow:labels:<chain>`      hash matchKey -> JSON AddressLabel (runtime labels: deposit addresses found)
  *   `<p>:follow:labels:version`      counter bumped by every runtime label write
  *   `<p>:follow:applied:<id>`        movement ids already counted in an entry's balance (30 days), so a re-processed block counts once
+ *   `<p>:follow:byblock:<chain>:<blockHash>` set of match keys with an evidence leg in that block (30 days): a reorg reads only the entries its orphaned blocks touch
  * Only a chain's lease holder writes that chain's entries; `follow stop` (the operator) writes too, so the
  * reorg retraction and corroborating evidence are compare-and-set in one Lua script (all or nothing), and
  * creating or restoring an entry writes it and its set memberships in one script.
@@ -31,6 +32,8 @@ export interface DerivedEntryStore extends FollowReadModel {
    * read and decided again). Returns the changes written.
    */
   update(chain: string, matchKeys: readonly string[] | undefined, decide: (entries: readonly DerivedEntry[]) => readonly DerivedEntry[]): Promise<readonly DerivedEntry[]>;
+  /** Match keys of the entries with an evidence leg in one of these blocks (entries written before evidence was recorded are not indexed). */
+  keysWithEvidenceIn(chain: string, blockHashes: readonly string[]): Promise<readonly string[]>;
   /** Overwrites entries (balance, lastSeen, status); keeps the active sets in step with status. */
   save(entries: readonly DerivedEntry[]): Promise<void>;
   /**
@@ -59,8 +62,9 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 return 1`;
 
 /**
- * Creates an entry, or restores a retracted one, with its set memberships, atomically.
- * KEYS: entries hash, chains, incidents, incident set, active set. ARGV: matchKey, json, chain, incident, member, active ("1"/"0").
+ * Creates an entry, or restores a retracted one, with its set memberships and evidence index, atomically.
+ * KEYS: entries hash, chains, incidents, incident set, active set, then one `byblock` set per evidence block.
+ * ARGV: matchKey, json, chain, incident, member, active ("1"/"0"), index ttl seconds.
  */
 const CREATE_OR_RESTORE = `
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
@@ -70,25 +74,39 @@ redis.call('SADD', KEYS[2], ARGV[3])
 redis.call('SADD', KEYS[3], ARGV[4])
 redis.call('SADD', KEYS[4], ARGV[5])
 if ARGV[6] == '1' then redis.call('SADD', KEYS[5], ARGV[5]) else redis.call('SREM', KEYS[5], ARGV[5]) end
+for i = 6, #KEYS do
+  redis.call('SADD', KEYS[i], ARGV[1])
+  redis.call('EXPIRE', KEYS[i], tonumber(ARGV[7]))
+end
 return 1`;
 
 /**
  * Compare-and-set of several entries of one chain: every field must still hold the JSON it was read
  * with, else nothing is written and the 1-based index of the first changed one is returned.
- * KEYS: entries hash, then each entry's active set. ARGV: n, then per entry: matchKey, expected, new, member, active ("1"/"0").
+ * KEYS: entries hash, then each entry's active set, then the `byblock` sets of every entry's evidence, in order.
+ * ARGV: n, index ttl seconds, then per entry: matchKey, expected, new, member, active ("1"/"0"), number of index keys.
  */
 const COMPARE_AND_SET = `
 local n = tonumber(ARGV[1])
 for i = 0, n - 1 do
-  local b = 2 + i * 5
+  local b = 3 + i * 6
   if redis.call('HGET', KEYS[1], ARGV[b]) ~= ARGV[b + 1] then return i + 1 end
 end
+local k = 2 + n
 for i = 0, n - 1 do
-  local b = 2 + i * 5
+  local b = 3 + i * 6
   redis.call('HSET', KEYS[1], ARGV[b], ARGV[b + 2])
   if ARGV[b + 4] == '1' then redis.call('SADD', KEYS[2 + i], ARGV[b + 3]) else redis.call('SREM', KEYS[2 + i], ARGV[b + 3]) end
+  for j = 1, tonumber(ARGV[b + 5]) do
+    redis.call('SADD', KEYS[k], ARGV[b])
+    redis.call('EXPIRE', KEYS[k], tonumber(ARGV[2]))
+    k = k + 1
+  end
 end
 return 0`;
+
+/** How long an evidence block stays indexed: far longer than any reorg the follower can see (128 blocks). */
+const EVIDENCE_INDEX_TTL_SECONDS = 30 * 86_400;
 
 const UPDATE_ATTEMPTS = 5;
 
@@ -104,7 +122,10 @@ export function createDerivedEntryStore(redis: Redis, prefix: string): DerivedEn
     labelChains: `${prefix}:follow:labels:chains`,
     labelsVersion: `${prefix}:follow:labels:version`,
     applied: (id: string) => `${prefix}:follow:applied:${id}`,
+    byBlock: (chain: string, blockHash: string) => `${prefix}:follow:byblock:${chain}:${blockHash.toLowerCase()}`,
   };
+  /** The index keys of an entry's evidence blocks (recorded evidence only). */
+  const indexKeysOf = (e: DerivedEntry): string[] => [...new Set((e.evidence ?? []).map((ev) => ev.blockHash).filter((h) => h !== ''))].map((h) => k.byBlock(e.chain, h));
   const member = (e: Pick<DerivedEntry, 'chain' | 'matchKey'>): string => `${e.chain}|${e.matchKey}`;
 
   const wrap = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
@@ -182,7 +203,8 @@ export function createDerivedEntryStore(redis: Redis, prefix: string): DerivedEn
         if (entries.length === 0) return [];
         const pipe = redis.pipeline();
         for (const e of entries) {
-          pipe.eval(CREATE_OR_RESTORE, 5, k.entries(e.chain), k.chains, k.incidents, k.incident(e.incident), k.active(e.incident), e.matchKey, JSON.stringify(e), e.chain, e.incident, member(e), e.status === 'active' ? '1' : '0');
+          const index = indexKeysOf(e);
+          pipe.eval(CREATE_OR_RESTORE, 5 + index.length, k.entries(e.chain), k.chains, k.incidents, k.incident(e.incident), k.active(e.incident), ...index, e.matchKey, JSON.stringify(e), e.chain, e.incident, member(e), e.status === 'active' ? '1' : '0', String(EVIDENCE_INDEX_TTL_SECONDS));
         }
         const results = (await pipe.exec()) ?? [];
         results.forEach(([err]) => {
@@ -205,9 +227,10 @@ export function createDerivedEntryStore(redis: Redis, prefix: string): DerivedEn
           const entries = [...raw.values()].map(parse).filter((e): e is DerivedEntry => e !== undefined);
           const changed = decide(entries).filter((e) => e.chain === chain && raw.has(e.matchKey));
           if (changed.length === 0) return [];
-          const keys = [k.entries(chain), ...changed.map((e) => k.active(e.incident))];
-          const args = changed.flatMap((e) => [e.matchKey, raw.get(e.matchKey)!, JSON.stringify(e), member(e), e.status === 'active' ? '1' : '0']);
-          const conflict = await redis.eval(COMPARE_AND_SET, keys.length, ...keys, String(changed.length), ...args);
+          const indexes = changed.map(indexKeysOf);
+          const keys = [k.entries(chain), ...changed.map((e) => k.active(e.incident)), ...indexes.flat()];
+          const args = changed.flatMap((e, i) => [e.matchKey, raw.get(e.matchKey)!, JSON.stringify(e), member(e), e.status === 'active' ? '1' : '0', String(indexes[i]!.length)]);
+          const conflict = await redis.eval(COMPARE_AND_SET, keys.length, ...keys, String(changed.length), String(EVIDENCE_INDEX_TTL_SECONDS), ...args);
           if (conflict === 0) return changed;
         }
         throw new Error(`derived entries of chain ${chain} kept changing during ${UPDATE_ATTEMPTS} attempts to update them`);
@@ -230,6 +253,8 @@ export function createDerivedEntryStore(redis: Redis, prefix: string): DerivedEn
         for (const e of entries) pipe.eval(SET_IF_ACTIVE, 1, k.entries(e.chain), e.matchKey, JSON.stringify(e));
         await pipe.exec();
       }),
+    keysWithEvidenceIn: (chain, blockHashes) =>
+      wrap('read', async () => (blockHashes.length === 0 ? [] : (await redis.sunion(...blockHashes.map((h) => k.byBlock(chain, h)))).sort())),
     activeCount: (incident) => wrap('read', () => redis.scard(k.active(incident))),
     recordSinks: (edges) =>
       wrap('write', async () => {
