@@ -62,6 +62,7 @@ export function createAccountChainFollower<TBlock extends { readonly header: Blo
     ...(options.maxBackoffMs !== undefined ? { maxBackoffMs: options.maxBackoffMs } : {}),
     ...(options.lease ? { lease: options.lease } : {}),
     ...(options.reorgLedger ? { reorgLedger: options.reorgLedger } : {}),
+    ...(options.follow ? { follow: options.follow } : {}),
     detect: async (block, context) => {
       const movements = await detect(block, context);
       return options.follow === undefined ? movements : options.follow.afterMatch({ chain: chain.id, movements, txShape: txShapes(block.transactions), rematch: async () => detect(block, context) });

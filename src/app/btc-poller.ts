@@ -129,6 +129,7 @@ export function createBitcoinPoller(options: BitcoinPollerOptions): BitcoinPolle
     ...beforeStepWithEnricher(options.enricher, options.beforeStep),
     ...(options.lease ? { lease: options.lease } : {}),
     ...(options.reorgLedger ? { reorgLedger: options.reorgLedger } : {}),
+    ...(options.follow ? { follow: options.follow } : {}),
     detect: async (block, { headNumber }) => {
       const match = (): Promise<readonly Movement[]> => matchTxs(block.txs, { number: block.header.number, hash: block.header.hash }, headNumber - block.header.number + 1);
       const matched = await match();

@@ -62,6 +62,11 @@ export interface ChainFollowerOptions<TBlock extends { readonly header: BlockHea
    * height. Only the main follower has one (the finality follower's events are not retracted).
    */
   readonly reorgLedger?: ReorgLedger;
+  /**
+   * Follow the money (issue #11): told of the orphaned blocks of every rewind, before the cursor
+   * moves, so derived entries whose legs were orphaned stop being watched before the new branch is matched.
+   */
+  readonly follow?: Pick<FollowStage, 'retractOrphaned'>;
   /** Clock for the retraction's `detectedAt` (tests fix it). */
   readonly now?: () => Date;
 }
@@ -315,12 +320,15 @@ export class ChainFollower<TBlock extends { readonly header: BlockHeader }> {
     const canonical = new Map(headers.map((h) => [h.number, h.hash] as const));
     const rewound = rewindCursor(cursor, canonical);
     metrics.reorgs.inc({ chain });
+    const orphaned = findOrphanedBlocks(cursor.recent, canonical);
     if (this.options.reorgLedger !== undefined) {
       // Before the cursor moves: a crash after this repeats the rewind, and the ledger keeps the first detectedAt.
-      const orphaned = findOrphanedBlocks(cursor.recent, canonical);
       await this.options.reorgLedger.retract(chain, orphaned, (this.options.now ?? (() => new Date()))());
       this.pendingRetractions = await this.options.reorgLedger.pending(chain);
     }
+    // Also before the cursor moves (a crash repeats it; the retraction is idempotent), and before the new
+    // branch is matched: an address that only the orphaned branch paid is not watched there.
+    await this.options.follow?.retractOrphaned(chain, orphaned);
     if (rewound) {
       logger.warn(
         { chain, from_block: cursor.head.number, to_block: rewound.head.number, orphaned: cursor.head.number - rewound.head.number },

@@ -209,6 +209,7 @@ export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
     ...(options.maxBackoffMs !== undefined ? { maxBackoffMs: options.maxBackoffMs } : {}),
     ...(options.lease ? { lease: options.lease } : {}),
     ...(options.reorgLedger ? { reorgLedger: options.reorgLedger } : {}),
+    ...(options.follow ? { follow: options.follow } : {}),
     detect: async (block, context) => {
       const match = async (): Promise<readonly Movement[]> => {
         const movements = await detect(block, context);

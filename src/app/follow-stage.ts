@@ -12,6 +12,10 @@ import { combineLabelBooks } from '../core/follow/combine-label-books.js';
 import type { DerivedEntry } from '../core/follow/derived-entry.js';
 import { isEntryExpired, type FollowRules } from '../core/follow/follow-rules.js';
 import { planDerivedEntries, type CapEvent, type FollowParent, type TxShape } from '../core/follow/plan-derived-entries.js';
+import { corroborateDerivedEntry } from '../core/follow/corroborate-derived-entry.js';
+import { planFollowRetraction } from '../core/follow/plan-follow-retraction.js';
+import { restoreDerivedEntry } from '../core/follow/restore-derived-entry.js';
+import type { BlockRef } from '../core/ports.js';
 import type { AddressLabel, LabelBook } from '../core/labels/address-label.js';
 import type { Movement, WatchlistRef } from '../core/movement.js';
 import type { OverlayChange, OverlayEntry, WatchlistOverlay } from '../core/watchlist-overlay.js';
@@ -47,6 +51,13 @@ export interface FollowStage {
    * Returns the movements to publish: the block's and those found by re-matching.
    */
   afterMatch(input: FollowBlockInput): Promise<readonly Movement[]>;
+  /**
+   * A reorg orphaned these processed blocks (before the follower's cursor moves back): the
+   * legs they carried stop being evidence, and entries left without any are retracted
+   * (no longer watched), with everything derived from them. Idempotent: a rewind repeated
+   * after a crash retracts nothing more and repeats the overlay removals.
+   */
+  retractOrphaned(chain: string, orphaned: readonly BlockRef[]): Promise<void>;
   /** Expires idle entries holding less than the threshold; returns how many. */
   sweepOnce(nowMs?: number): Promise<number>;
   start(): void;
@@ -112,14 +123,22 @@ export function followKeyOf(chain: ChainConfig): KeyOf {
   };
 }
 
-const capCounters = new WeakMap<Metrics['registry'], { caps: Counter<'chain' | 'cap'>; created: Counter<'chain' | 'rule'> }>();
-function followMetrics(metrics: Metrics): { caps: Counter<'chain' | 'cap'>; created: Counter<'chain' | 'rule'> } {
+interface FollowCounters {
+  caps: Counter<'chain' | 'cap'>;
+  created: Counter<'chain' | 'rule'>;
+  retracted: Counter<'chain' | 'cause'>;
+  restored: Counter<'chain'>;
+}
+const capCounters = new WeakMap<Metrics['registry'], FollowCounters>();
+function followMetrics(metrics: Metrics): FollowCounters {
   const known = capCounters.get(metrics.registry);
   if (known) return known;
   const registers = [metrics.registry];
   const created = {
     caps: new Counter({ name: 'chainwatch_follow_caps_total', help: 'Times follow.maxPerTransaction or follow.maxPerIncident left qualifying recipients unfollowed', labelNames: ['chain', 'cap'], registers }),
     created: new Counter({ name: 'chainwatch_follow_entries_created_total', help: 'Derived watch entries created by following funds', labelNames: ['chain', 'rule'], registers }),
+    retracted: new Counter({ name: 'chainwatch_follow_entries_retracted_total', help: 'Derived watch entries retracted because a reorg orphaned every leg that derived them', labelNames: ['chain', 'cause'], registers }),
+    restored: new Counter({ name: 'chainwatch_follow_entries_restored_total', help: 'Retracted derived entries restored by a leg re-mined in the new branch', labelNames: ['chain'], registers }),
   };
   capCounters.set(metrics.registry, created);
   return created;
@@ -210,7 +229,8 @@ export function createFollowStage(options: FollowStageOptions): FollowStage {
     const existing = await store.getMany(chain, recipients);
     const index = options.currentWatchlist();
     // Another tenant's private address does not count (its owner's list stays private); the same owner's does.
-    const isWatched = (key: string, owner?: string): boolean => existing.has(key) || (index.lookup(chain, key)?.some((w) => w.owner?.startsWith('tenant:') !== true || w.owner === owner) ?? false);
+    // A retracted entry is not watched: a leg of the new branch that qualifies derives it again (restores it).
+    const isWatched = (key: string, owner?: string): boolean => (existing.has(key) && existing.get(key)?.status !== 'retracted') || (index.lookup(chain, key)?.some((w) => w.owner?.startsWith('tenant:') !== true || w.owner === owner) ?? false);
     const unlabelled = recipients.filter((key) => labelBook.lookup(chain, key) === undefined && !isWatched(key));
     const contracts = options.contractsAmong !== undefined && unlabelled.length > 0 ? await options.contractsAmong(chain, unlabelled) : new Set<string>();
     const incidents = [...new Set(movements.flatMap((m) => m.watchlist.map((w) => w.incident)))];
@@ -225,6 +245,7 @@ export function createFollowStage(options: FollowStageOptions): FollowStage {
       isWatched,
       txShape,
       activeCount: (i) => active.get(i) ?? 0,
+      derivedEntryOf: (key) => existing.get(key),
       now: at,
     });
 
@@ -249,17 +270,42 @@ export function createFollowStage(options: FollowStageOptions): FollowStage {
       options.overlay.apply(removals);
     }
     await store.recordSinks(plan.sinks);
-    // Entry first, then its overlay add: a crash in between re-processes the block, and create() is a no-op
-    // for an existing key, so the overlay add is written for what this round planned either way.
-    const created = await store.create(plan.entries);
+    // Further evidence for entries paid again by their incident (kept through a reorg of their creating leg).
+    if (plan.corroborations.length > 0) {
+      const legsOf = new Map<string, (typeof plan.corroborations)[number]['evidence'][]>();
+      for (const c of plan.corroborations) legsOf.set(c.matchKey, [...(legsOf.get(c.matchKey) ?? []), c.evidence]);
+      await store.update(chain, [...legsOf.keys()], (entries) =>
+        entries.flatMap((e) => {
+          let next: DerivedEntry | undefined;
+          for (const leg of legsOf.get(e.matchKey) ?? []) next = corroborateDerivedEntry(next ?? e, leg) ?? next;
+          return next === undefined ? [] : [next];
+        }),
+      );
+    }
+    // A retracted entry derived again (its leg re-mined in the new branch): restored with the new evidence.
+    const toWrite = plan.entries.map((e) => {
+      const old = existing.get(e.matchKey);
+      return old?.status === 'retracted' ? restoreDerivedEntry(old, e, at) : e;
+    });
+    // Entry first, then its overlay add: a crash in between re-processes the block; create() is then a no-op
+    // for the existing key and the leg that made it is 'already-watched', so the overlay add is written again
+    // for active entries whose creating leg is in this round.
+    const created = await store.create(toWrite);
     const createdKeys = new Set(created.map((e) => e.matchKey));
-    const toOverlay = plan.entries.filter((e) => createdKeys.has(e.matchKey) || existing.get(e.matchKey)?.provenance.movementId === e.provenance.movementId);
+    const roundLegs = new Set(legs.map((l) => `${l.movement.id}|${l.leg}|${l.recipientKey}`));
+    const replayed = [...existing.values()].filter((e) => e.status === 'active' && roundLegs.has(`${e.provenance.movementId}|${e.provenance.leg}|${e.matchKey}`));
+    const toOverlay = [...created.filter((e) => e.status === 'active'), ...replayed.filter((e) => !createdKeys.has(e.matchKey))];
     if (toOverlay.length > 0) {
       const adds = toOverlay.map((e): OverlayChange => ({ op: 'add', entry: overlayEntryOf(e) }));
       await overlayStore.write(adds);
       options.overlay.apply(adds);
     }
     for (const e of created) {
+      if (e.restoredAfter !== undefined && existing.get(e.matchKey)?.status === 'retracted') {
+        counters.restored.inc({ chain });
+        logger.info({ chain, incident: e.incident, address: e.address, hop: e.hop, parent: e.provenance.parentAddress, tx_hash: e.provenance.txHash, block_hash: e.provenance.blockHash, status: e.status }, 'following funds: retracted derived entry restored (its leg was re-mined)');
+        continue;
+      }
       counters.created.inc({ chain, rule: e.provenance.rule });
       logger.info({ chain, incident: e.incident, address: e.address, hop: e.hop, parent: e.provenance.parentAddress, tx_hash: e.provenance.txHash, rule: e.provenance.rule }, 'following funds: derived watch entry created');
     }
@@ -299,6 +345,31 @@ export function createFollowStage(options: FollowStageOptions): FollowStage {
       }
       logger.warn({ chain: input.chain, rounds: config.maxRoundsPerBlock }, 'follow.maxRoundsPerBlock reached: hops deeper inside this block are matched from the next block on');
       return result();
+    },
+    async retractOrphaned(chain, orphaned) {
+      if (orphaned.length === 0 || !keyOfChain.has(chain)) return;
+      const at = now().toISOString();
+      // Only the entries with a leg in these blocks (indexed when written), not the whole chain: what they
+      // derived in the orphaned branch is in those blocks too, as every later block of a branch is orphaned with it.
+      const touched = await store.keysWithEvidenceIn(chain, orphaned.map((b) => b.hash));
+      if (touched.length === 0) return;
+      let plan: ReturnType<typeof planFollowRetraction> | undefined;
+      await store.update(chain, touched, (entries) => {
+        plan = planFollowRetraction({ entries, orphaned, at });
+        return [...plan.retracted, ...plan.trimmed].map((c) => c.after);
+      });
+      if (plan === undefined) return;
+      // After the entries: a crash in between repeats the rewind, and the plan repeats these removals.
+      const changes: OverlayChange[] = [...plan.unwatch.map(removalOf), ...plan.rewatch.map((e): OverlayChange => ({ op: 'add', entry: overlayEntryOf(e) }))];
+      if (changes.length > 0) {
+        await overlayStore.write(changes);
+        options.overlay.apply(changes);
+      }
+      for (const { after: e } of plan.retracted) {
+        counters.retracted.inc({ chain, cause: e.retraction?.cause ?? 'orphaned' });
+        logger.warn({ chain, incident: e.incident, address: e.address, hop: e.hop, tx_hash: e.retraction?.txHash, block_number: e.retraction?.orphanedBlock.number, block_hash: e.retraction?.orphanedBlock.hash, cause: e.retraction?.cause }, 'following funds: derived entry retracted (a reorg orphaned the legs that derived it)');
+      }
+      if (plan.trimmed.length > 0) logger.info({ chain, entries: plan.trimmed.length }, 'derived entries kept on other evidence after a reorg orphaned some of their legs');
     },
     async sweepOnce(nowMs = now().getTime()) {
       const expired: DerivedEntry[] = [];

@@ -17,12 +17,23 @@ import { buildIncidentTrail } from '../../core/follow/build-incident-trail.js';
  *   `<p>:follow:labels:<chain>`      hash matchKey -> JSON AddressLabel (runtime labels: deposit addresses found)
  *   `<p>:follow:labels:version`      counter bumped by every runtime label write
  *   `<p>:follow:applied:<id>`        movement ids already counted in an entry's balance (30 days), so a re-processed block counts once
- * Only a chain's lease holder writes that chain's entries, so read-modify-write needs no lock.
+ *   `<p>:follow:byblock:<chain>:<blockHash>` set of match keys with an evidence leg in that block (30 days): a reorg reads only the entries its orphaned blocks touch
+ * Only a chain's lease holder writes that chain's entries; `follow stop` (the operator) writes too, so the
+ * reorg retraction and corroborating evidence are compare-and-set in one Lua script (all or nothing), and
+ * creating or restoring an entry writes it and its set memberships in one script.
  */
 export interface DerivedEntryStore extends FollowReadModel {
   getMany(chain: string, matchKeys: readonly string[]): Promise<Map<string, DerivedEntry>>;
-  /** Writes new entries unless one exists for the key already; returns those written. */
+  /** Writes new entries unless one exists for the key already (a `retracted` one is overwritten: restored); returns those written. */
   create(entries: readonly DerivedEntry[]): Promise<readonly DerivedEntry[]>;
+  /**
+   * Read-decide-write of a chain's entries (`matchKeys`, or all), atomic: `decide` gets the entries
+   * as stored and returns those to change; they are written only if none changed meanwhile (else
+   * read and decided again). Returns the changes written.
+   */
+  update(chain: string, matchKeys: readonly string[] | undefined, decide: (entries: readonly DerivedEntry[]) => readonly DerivedEntry[]): Promise<readonly DerivedEntry[]>;
+  /** Match keys of the entries with an evidence leg in one of these blocks (entries written before evidence was recorded are not indexed). */
+  keysWithEvidenceIn(chain: string, blockHashes: readonly string[]): Promise<readonly string[]>;
   /** Overwrites entries (balance, lastSeen, status); keeps the active sets in step with status. */
   save(entries: readonly DerivedEntry[]): Promise<void>;
   /**
@@ -50,6 +61,55 @@ if not cur or not string.find(cur, '"status":"active"', 1, true) then return 0 e
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 return 1`;
 
+/**
+ * Creates an entry, or restores a retracted one, with its set memberships and evidence index, atomically.
+ * KEYS: entries hash, chains, incidents, incident set, active set, then one `byblock` set per evidence block.
+ * ARGV: matchKey, json, chain, incident, member, active ("1"/"0"), index ttl seconds.
+ */
+const CREATE_OR_RESTORE = `
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+if cur and not string.find(cur, '"status":"retracted"', 1, true) then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[3])
+redis.call('SADD', KEYS[3], ARGV[4])
+redis.call('SADD', KEYS[4], ARGV[5])
+if ARGV[6] == '1' then redis.call('SADD', KEYS[5], ARGV[5]) else redis.call('SREM', KEYS[5], ARGV[5]) end
+for i = 6, #KEYS do
+  redis.call('SADD', KEYS[i], ARGV[1])
+  redis.call('EXPIRE', KEYS[i], tonumber(ARGV[7]))
+end
+return 1`;
+
+/**
+ * Compare-and-set of several entries of one chain: every field must still hold the JSON it was read
+ * with, else nothing is written and the 1-based index of the first changed one is returned.
+ * KEYS: entries hash, then each entry's active set, then the `byblock` sets of every entry's evidence, in order.
+ * ARGV: n, index ttl seconds, then per entry: matchKey, expected, new, member, active ("1"/"0"), number of index keys.
+ */
+const COMPARE_AND_SET = `
+local n = tonumber(ARGV[1])
+for i = 0, n - 1 do
+  local b = 3 + i * 6
+  if redis.call('HGET', KEYS[1], ARGV[b]) ~= ARGV[b + 1] then return i + 1 end
+end
+local k = 2 + n
+for i = 0, n - 1 do
+  local b = 3 + i * 6
+  redis.call('HSET', KEYS[1], ARGV[b], ARGV[b + 2])
+  if ARGV[b + 4] == '1' then redis.call('SADD', KEYS[2 + i], ARGV[b + 3]) else redis.call('SREM', KEYS[2 + i], ARGV[b + 3]) end
+  for j = 1, tonumber(ARGV[b + 5]) do
+    redis.call('SADD', KEYS[k], ARGV[b])
+    redis.call('EXPIRE', KEYS[k], tonumber(ARGV[2]))
+    k = k + 1
+  end
+end
+return 0`;
+
+/** How long an evidence block stays indexed: far longer than any reorg the follower can see (128 blocks). */
+const EVIDENCE_INDEX_TTL_SECONDS = 30 * 86_400;
+
+const UPDATE_ATTEMPTS = 5;
+
 export function createDerivedEntryStore(redis: Redis, prefix: string): DerivedEntryStore {
   const k = {
     entries: (chain: string) => `${prefix}:follow:entries:${chain}`,
@@ -62,7 +122,10 @@ export function createDerivedEntryStore(redis: Redis, prefix: string): DerivedEn
     labelChains: `${prefix}:follow:labels:chains`,
     labelsVersion: `${prefix}:follow:labels:version`,
     applied: (id: string) => `${prefix}:follow:applied:${id}`,
+    byBlock: (chain: string, blockHash: string) => `${prefix}:follow:byblock:${chain}:${blockHash.toLowerCase()}`,
   };
+  /** The index keys of an entry's evidence blocks (recorded evidence only). */
+  const indexKeysOf = (e: DerivedEntry): string[] => [...new Set((e.evidence ?? []).map((ev) => ev.blockHash).filter((h) => h !== ''))].map((h) => k.byBlock(e.chain, h));
   const member = (e: Pick<DerivedEntry, 'chain' | 'matchKey'>): string => `${e.chain}|${e.matchKey}`;
 
   const wrap = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
@@ -139,17 +202,38 @@ export function createDerivedEntryStore(redis: Redis, prefix: string): DerivedEn
       wrap('write', async () => {
         if (entries.length === 0) return [];
         const pipe = redis.pipeline();
-        for (const e of entries) pipe.hsetnx(k.entries(e.chain), e.matchKey, JSON.stringify(e));
-        const results = (await pipe.exec()) ?? [];
-        const written = entries.filter((_, i) => results[i]?.[1] === 1);
-        if (written.length === 0) return [];
-        const multi = redis.multi();
-        for (const e of written) {
-          multi.sadd(k.chains, e.chain).sadd(k.incidents, e.incident).sadd(k.incident(e.incident), member(e));
-          if (e.status === 'active') multi.sadd(k.active(e.incident), member(e));
+        for (const e of entries) {
+          const index = indexKeysOf(e);
+          pipe.eval(CREATE_OR_RESTORE, 5 + index.length, k.entries(e.chain), k.chains, k.incidents, k.incident(e.incident), k.active(e.incident), ...index, e.matchKey, JSON.stringify(e), e.chain, e.incident, member(e), e.status === 'active' ? '1' : '0', String(EVIDENCE_INDEX_TTL_SECONDS));
         }
-        await multi.exec();
-        return written;
+        const results = (await pipe.exec()) ?? [];
+        results.forEach(([err]) => {
+          if (err) throw err;
+        });
+        return entries.filter((_, i) => results[i]?.[1] === 1);
+      }),
+    update: (chain, matchKeys, decide) =>
+      wrap('write', async () => {
+        for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+          const raw = new Map<string, string>();
+          if (matchKeys === undefined) for (const [key, value] of Object.entries(await redis.hgetall(k.entries(chain)))) raw.set(key, value);
+          else if (matchKeys.length > 0) {
+            const values = await redis.hmget(k.entries(chain), ...matchKeys);
+            matchKeys.forEach((key, i) => {
+              const v = values[i];
+              if (v !== null && v !== undefined) raw.set(key, v);
+            });
+          }
+          const entries = [...raw.values()].map(parse).filter((e): e is DerivedEntry => e !== undefined);
+          const changed = decide(entries).filter((e) => e.chain === chain && raw.has(e.matchKey));
+          if (changed.length === 0) return [];
+          const indexes = changed.map(indexKeysOf);
+          const keys = [k.entries(chain), ...changed.map((e) => k.active(e.incident)), ...indexes.flat()];
+          const args = changed.flatMap((e, i) => [e.matchKey, raw.get(e.matchKey)!, JSON.stringify(e), member(e), e.status === 'active' ? '1' : '0', String(indexes[i]!.length)]);
+          const conflict = await redis.eval(COMPARE_AND_SET, keys.length, ...keys, String(changed.length), String(EVIDENCE_INDEX_TTL_SECONDS), ...args);
+          if (conflict === 0) return changed;
+        }
+        throw new Error(`derived entries of chain ${chain} kept changing during ${UPDATE_ATTEMPTS} attempts to update them`);
       }),
     save: (entries) =>
       wrap('write', async () => {
@@ -169,6 +253,8 @@ export function createDerivedEntryStore(redis: Redis, prefix: string): DerivedEn
         for (const e of entries) pipe.eval(SET_IF_ACTIVE, 1, k.entries(e.chain), e.matchKey, JSON.stringify(e));
         await pipe.exec();
       }),
+    keysWithEvidenceIn: (chain, blockHashes) =>
+      wrap('read', async () => (blockHashes.length === 0 ? [] : (await redis.sunion(...blockHashes.map((h) => k.byBlock(chain, h)))).sort())),
     activeCount: (incident) => wrap('read', () => redis.scard(k.active(incident))),
     recordSinks: (edges) =>
       wrap('write', async () => {

@@ -8,6 +8,7 @@ import type { ChainConfig, Settings } from '../../config/schema.js';
 import { sanitizeHeaderValue } from '../../core/alert/sanitize-header-value.js';
 import { formatBaseUnits } from '../../core/alert/format-amount.js';
 import { buildTagpack } from '../../core/follow/build-tagpack.js';
+import { evidenceOf } from '../../core/follow/evidence-of.js';
 import type { DerivedEntry, DerivedEntryStatus } from '../../core/follow/derived-entry.js';
 import { utxoAsset } from '../../core/btc/utxo-chain.js';
 import { formatTable } from '../../core/watchlist-query/format-table.js';
@@ -28,12 +29,12 @@ export function registerFollowCommand(program: Command): void {
     .description('list derived entries (entry, hop, parent, amount, first/last seen, status) and per-incident totals')
     .option('--incident <id>', 'only this incident')
     .option('--chain <id>', 'only this chain')
-    .option('--status <status>', 'only active, expired or stopped entries')
+    .option('--status <status>', 'only active, expired, stopped or retracted entries')
     .option('--json', 'print JSON: { entries, totals }')
     .action((opts: { incident?: string; chain?: string; status?: string; json?: boolean }, command: Command) =>
       withStore(command, async (store) => {
-        if (opts.status !== undefined && !['active', 'expired', 'stopped'].includes(opts.status)) {
-          process.stderr.write(`--status must be active, expired or stopped, not "${opts.status}"\n`);
+        if (opts.status !== undefined && !['active', 'expired', 'stopped', 'retracted'].includes(opts.status)) {
+          process.stderr.write(`--status must be active, expired, stopped or retracted, not "${opts.status}"\n`);
           return 2;
         }
         const { entries } = await store.listEntries({
@@ -93,8 +94,17 @@ export function registerFollowCommand(program: Command): void {
         process.stdout.write(`root: ${found.path[0] ?? root.provenance.parentAddress}${found.root !== undefined ? ` (${found.root.label})` : ''}\n`);
         for (const e of chainOfEntries) {
           const p = e.provenance;
-          process.stdout.write(`  → ${e.address}  hop ${e.hop}${e.peelSteps > 0 ? ` (peel step ${e.peelSteps})` : ''}  ${amountOf(e)}  tx ${p.txHash} block ${p.blockNumber} leg ${p.leg}  rule ${p.rule}  ${p.createdAt}\n`);
+          process.stdout.write(`  → ${e.address}  hop ${e.hop}${e.peelSteps > 0 ? ` (peel step ${e.peelSteps})` : ''}  ${amountOf(e)}  tx ${p.txHash} block ${p.blockNumber} leg ${p.leg}  rule ${p.rule}  ${p.createdAt}${e.status === 'retracted' ? '  RETRACTED' : ''}\n`);
         }
+        // Reorgs (docs/follow.md): the legs it stands on, why it was dropped, or where it came back from.
+        const evidence = evidenceOf(found);
+        process.stdout.write(`evidence (${evidence.length} leg${evidence.length === 1 ? '' : 's'}${found.status === 'retracted' ? ', all orphaned or from a retracted parent' : ''}):\n`);
+        for (const ev of evidence) process.stdout.write(`  paid by ${ev.parentAddress} in tx ${ev.txHash} block ${ev.blockNumber} (${ev.blockHash}) leg ${ev.leg}, hop ${ev.hop}\n`);
+        const r = found.retraction;
+        if (found.status === 'retracted' && r !== undefined) {
+          process.stdout.write(`retracted ${r.at}: ${r.cause === 'orphaned' ? `block ${r.orphanedBlock.number} (${r.orphanedBlock.hash}) carrying tx ${r.txHash} left the chain in a reorg` : `its parent ${r.parentAddress ?? '?'} was retracted (tx ${r.txHash})`}; no longer watched, not counted, not exported; it comes back if the leg is mined again (was ${r.previousStatus}${r.previousReason !== undefined ? `: ${r.previousReason}` : ''})\n`);
+        }
+        if (found.restoredAfter !== undefined) process.stdout.write(`restored ${found.restoredAfter.at}: its leg was mined again after block ${found.restoredAfter.orphanedBlockHash} was orphaned\n`);
         return 0;
       }),
     );
@@ -127,7 +137,9 @@ export function registerFollowCommand(program: Command): void {
     .description('print the followed trail of an incident as a GraphSense TagPack (YAML), provenance in each tag\'s context')
     .action((opts: { incident: string }, command: Command) =>
       withStore(command, async (store, settings) => {
-        const { entries } = await store.listEntries({ incident: opts.incident });
+        const { entries: all } = await store.listEntries({ incident: opts.incident });
+        // Retracted entries (reorg) never held the funds as far as the chain knows: not exported.
+        const entries = all.filter((e) => e.status !== 'retracted');
         if (entries.length === 0) {
           process.stderr.write(`no derived entries for incident "${opts.incident}"\n`);
           return 1;

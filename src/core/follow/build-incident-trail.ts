@@ -1,8 +1,15 @@
 import type { DerivedEntry, IncidentTrail, TrailEdge, TrailNode } from './derived-entry.js';
 import type { SinkEdge } from './sink-edge.js';
+import { retractedSenders } from './build-incident-totals.js';
 
-/** The trail graph of an incident: listed roots, derived entries and the sinks they paid, with one edge per followed leg. */
-export function buildIncidentTrail(incident: string, entries: readonly DerivedEntry[], sinks: readonly SinkEdge[]): IncidentTrail {
+/**
+ * The trail graph of an incident: listed roots, derived entries and the sinks they paid, with one edge per followed leg.
+ * Retracted entries (legs orphaned by a reorg) and their payments are left out: the trail shows where the funds went.
+ */
+export function buildIncidentTrail(incident: string, allEntries: readonly DerivedEntry[], allSinks: readonly SinkEdge[]): IncidentTrail {
+  const retracted = retractedSenders(allEntries);
+  const entries = allEntries.filter((e) => e.status !== 'retracted');
+  const sinks = allSinks.filter((s) => !retracted.has(`${s.chain}|${s.from}`));
   const nodes = new Map<string, TrailNode>();
   const edges: TrailEdge[] = [];
   const key = (chain: string, address: string): string => `${chain}|${address.toLowerCase()}`;

@@ -6,11 +6,12 @@ import type { DerivedEntry } from './derived-entry.js';
  * entry, labelled after the listed root, with the provenance (parent, transaction,
  * block, leg, asset, amount, rule, hop, path) as JSON in `context`, the TagPack
  * field for structured context. Sinks (exchanges, mixers...) are not re-tagged: their labels belong to their own sources.
+ * Retracted entries (their legs were orphaned by a reorg) are not tagged: they may never have held the funds.
  */
 export function buildTagpack(input: { readonly incident: string; readonly entries: readonly DerivedEntry[]; readonly currencyOf: (chain: string) => string; readonly creator: string; readonly lastmod: string }): string {
   const tags: Record<string, unknown>[] = [];
   for (const e of input.entries) {
-    if (e.incident !== input.incident) continue;
+    if (e.incident !== input.incident || e.status === 'retracted') continue;
     const p = e.provenance;
     tags.push({
       address: e.address,

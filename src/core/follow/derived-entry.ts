@@ -5,7 +5,50 @@
  */
 import type { Counterparty } from '../labels/address-label.js';
 
-export type DerivedEntryStatus = 'active' | 'expired' | 'stopped';
+/**
+ * `retracted`: every leg that made it a derived entry was in a block a reorg orphaned (or was
+ * sent by an entry retracted so): it may never have received the funds, so it is not watched,
+ * not counted and not exported; a re-mined leg restores it (docs/follow.md, "Reorgs").
+ */
+export type DerivedEntryStatus = 'active' | 'expired' | 'stopped' | 'retracted';
+
+/**
+ * One leg a followed parent really sent that qualified the entry under the follow rules:
+ * the evidence it is kept on. The creating leg is the first; a later qualifying leg from a
+ * followed parent of the same incident corroborates it. An entry whose evidence is all gone
+ * (orphaned blocks, retracted parents) is retracted.
+ */
+export interface FollowEvidence {
+  /** Reorg-stable movement id of the parent's outgoing movement, and the leg of it. */
+  readonly movementId: string;
+  readonly leg: string;
+  readonly txHash: string;
+  readonly blockNumber: number;
+  readonly blockHash: string;
+  /** Display form of the sender; `parentKey` is its match key when the sender is itself a derived entry. */
+  readonly parentAddress: string;
+  readonly parentKey?: string;
+  /** Base units, decimal string, in the entry's provenance asset. */
+  readonly amount: string;
+  /** The hop and path (root first, this entry last) this leg gives the entry (used when it becomes the provenance). */
+  readonly hop: number;
+  readonly path: readonly string[];
+}
+
+/** Why an entry was retracted (kept on the entry, shown by `follow show`). */
+export interface FollowRetraction {
+  /** The orphaned block that carried the leg (the first lost one), or, for `parent-retracted`, the block that undid the parent. */
+  readonly orphanedBlock: { readonly number: number; readonly hash: string };
+  readonly cause: 'orphaned' | 'parent-retracted';
+  /** The lost leg's transaction, and for `parent-retracted` the retracted sender. */
+  readonly txHash: string;
+  readonly parentAddress?: string;
+  /** ISO time chainwatch saw the reorg. */
+  readonly at: string;
+  /** Status before the retraction: a re-mined leg restores it (an operator's stop stays a stop). */
+  readonly previousStatus: Exclude<DerivedEntryStatus, 'retracted'>;
+  readonly previousReason?: string;
+}
 
 /** Why and from where an entry was derived: one leg the parent really sent. */
 export interface DerivedProvenance {
@@ -53,6 +96,12 @@ export interface DerivedEntry {
   readonly root?: { readonly address: string; readonly label: string; readonly source: string };
   /** Overlay owner: `derived:<incident>`, or the tenant's `tenant:<id>` when the root is a tenant's own address (its alerts stay the tenant's). */
   readonly owner?: string;
+  /** The legs it is kept on (creating leg first); absent on entries written before reorg retraction: the provenance alone. */
+  readonly evidence?: readonly FollowEvidence[];
+  /** Set while `retracted`. */
+  readonly retraction?: FollowRetraction;
+  /** A retracted entry whose leg was re-mined: the orphaned block it came back from. */
+  readonly restoredAfter?: { readonly orphanedBlockHash: string; readonly at: string };
 }
 
 /** Per-incident totals for the dashboard and `follow ls` (base units as decimal strings, per asset symbol; USD when valued). */

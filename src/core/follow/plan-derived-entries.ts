@@ -1,6 +1,6 @@
 import type { AddressLabel } from '../labels/address-label.js';
 import type { Movement, WatchlistRef } from '../movement.js';
-import type { DerivedEntry } from './derived-entry.js';
+import type { DerivedEntry, FollowEvidence } from './derived-entry.js';
 import type { OutgoingLeg } from './collect-outgoing-legs.js';
 import { isAtLeastFraction, meetsFollowThreshold, proRataUsd, type FollowRules } from './follow-rules.js';
 import type { SinkEdge } from './sink-edge.js';
@@ -56,6 +56,8 @@ export interface FollowPlan {
   readonly skipped: readonly { readonly leg: OutgoingLeg; readonly reason: SkipReason }[];
   readonly caps: readonly CapEvent[];
   readonly deposits: readonly DepositFinding[];
+  /** Legs to active derived entries of the same incident that would have derived them: further evidence (see corroborateDerivedEntry). */
+  readonly corroborations: readonly { readonly matchKey: string; readonly evidence: FollowEvidence }[];
 }
 
 export interface PlanDerivedEntriesInput {
@@ -73,6 +75,8 @@ export interface PlanDerivedEntriesInput {
    * address): never derived again, so an overlay entry is never overwritten or later removed by following.
    */
   readonly isWatched: (matchKey: string, owner: string) => boolean;
+  /** The derived entry of a recipient key, if any (for corroborating evidence); absent = none recorded. */
+  readonly derivedEntryOf?: (matchKey: string) => DerivedEntry | undefined;
   readonly txShape: (txHash: string) => TxShape | undefined;
   /** Active entries per incident before this plan (for follow.maxPerIncident). */
   readonly activeCount: (incident: string) => number;
@@ -97,6 +101,7 @@ export function planDerivedEntries(input: PlanDerivedEntriesInput): FollowPlan {
   const skipped: { leg: OutgoingLeg; reason: SkipReason }[] = [];
   const qualified: { leg: OutgoingLeg; entry: DerivedEntry }[] = [];
   const deposits: DepositFinding[] = [];
+  const corroborations: { matchKey: string; evidence: FollowEvidence }[] = [];
   const forwardedToExchange = new Map<string, { entry: DerivedEntry; exchange: AddressLabel; amount: bigint; txHash: string }>();
   const peelOf = peelContinuations(input.legs, input.txShape);
 
@@ -127,7 +132,10 @@ export function planDerivedEntries(input: PlanDerivedEntriesInput): FollowPlan {
       continue;
     }
     const owner = parent.ref.owner?.startsWith('tenant:') === true ? parent.ref.owner : `derived:${incident}`;
-    if (input.isWatched(leg.recipientKey, owner)) {
+    // Watched already: never derived again, but a derived entry of the same incident that this leg
+    // would have derived keeps the leg as evidence (a reorg of its creating leg alone leaves it standing).
+    const watchedEntry = input.isWatched(leg.recipientKey, owner) ? (input.derivedEntryOf?.(leg.recipientKey) ?? null) : undefined;
+    if (watchedEntry === null || (watchedEntry !== undefined && (watchedEntry.status !== 'active' || watchedEntry.incident !== incident))) {
       skipped.push({ leg, reason: 'already-watched' });
       continue;
     }
@@ -155,6 +163,16 @@ export function planDerivedEntries(input: PlanDerivedEntriesInput): FollowPlan {
     const rootAddress = parent.ref.path?.[0] ?? parent.ref.address;
     const root = parentEntry?.root ?? { address: rootAddress, label: parent.ref.label, source: parent.ref.source };
     const path = [...(parent.ref.path ?? [parent.ref.address]), leg.recipient];
+    const evidence: FollowEvidence = {
+      movementId: m.id, leg: leg.leg, txHash: m.txHash, blockNumber: m.blockNumber ?? 0, blockHash: m.blockHash ?? '',
+      parentAddress: parent.entry?.address ?? parent.ref.address, ...(parent.entry !== undefined ? { parentKey: parent.entry.matchKey } : {}),
+      amount: leg.amount.toString(), hop, path,
+    };
+    if (watchedEntry !== undefined) {
+      if (watchedEntry.matchKey !== parent.entry?.matchKey) corroborations.push({ matchKey: leg.recipientKey, evidence });
+      skipped.push({ leg, reason: 'already-watched' });
+      continue;
+    }
     qualified.push({
       leg,
       entry: {
@@ -165,6 +183,7 @@ export function planDerivedEntries(input: PlanDerivedEntriesInput): FollowPlan {
           amount: leg.amount.toString(), rule: peel ? 'peel-chain' : threshold.rule, createdAt: input.now,
         },
         path, status: 'active', firstSeen: input.now, lastSeen: input.now, received: leg.amount.toString(), remaining: leg.amount.toString(), root, owner,
+        evidence: [evidence],
       },
     });
   }
@@ -211,7 +230,7 @@ export function planDerivedEntries(input: PlanDerivedEntriesInput): FollowPlan {
     }
     for (const [incident, dropped] of droppedByIncident) caps.push({ cap: 'per-incident', chain, incident, txHash, dropped, limit: rules.maxPerIncident });
   }
-  return { entries, sinks, skipped, caps, deposits };
+  return { entries, sinks, skipped, caps, deposits, corroborations };
 }
 
 /**

@@ -105,6 +105,7 @@ describe('planDerivedEntries (the follow rules)', () => {
       provenance: { parentAddress: m!.watchlist[0]!.address, txHash: m!.txHash, blockNumber: 18_000_000, blockHash: block.header.hash, leg: 'native', movementId: m!.id, asset: { contract: null, symbol: 'ETH', decimals: 18 }, amount: '69970000000000014', rule: 'min-amount', createdAt: NOW },
       path: [m!.watchlist[0]!.address, m!.to], status: 'active', firstSeen: NOW, lastSeen: NOW, received: '69970000000000014', remaining: '69970000000000014',
       root: { address: m!.watchlist[0]!.address, label: m!.watchlist[0]!.label, source: 'https://example.org/a' }, owner: 'derived:test-hack',
+      evidence: [{ movementId: m!.id, leg: 'native', txHash: m!.txHash, blockNumber: 18_000_000, blockHash: block.header.hash, parentAddress: m!.watchlist[0]!.address, amount: '69970000000000014', hop: 1, path: [m!.watchlist[0]!.address, m!.to] }],
     });
   });
 
