@@ -159,6 +159,34 @@ const BATCH_TTL_MS = 30 * 24 * 60 * 60_000;
 /** As stored: new records name their body (`bodyRef`), older ones carry it inline. */
 type StoredRecord = Omit<DeliveryRecord, 'body'> & { body?: string };
 
+/**
+ * A record with a patch applied, built as one object literal in a fixed field order: JSON.stringify
+ * takes its fast path on such objects and is many times slower on objects built by spreading
+ * (1,000 records: about 1-2 ms against 25-50 ms here). An undefined patch field keeps the old value;
+ * `body` is the record's body, or undefined for the stored form of a record whose body is stored apart.
+ */
+function applyPatch<Body extends string | undefined>(r: DeliveryRecord, patch: DeliveryPatch, body: Body): Omit<DeliveryRecord, 'body'> & { body: Body } {
+  return {
+    id: r.id,
+    subscriptionId: r.subscriptionId,
+    tenantId: r.tenantId,
+    webhookId: r.webhookId,
+    type: r.type,
+    status: patch.status ?? r.status,
+    attempts: patch.attempts ?? r.attempts,
+    lastStatusCode: patch.lastStatusCode !== undefined ? patch.lastStatusCode : r.lastStatusCode,
+    lastError: patch.lastError !== undefined ? patch.lastError : r.lastError,
+    nextAttemptAt: patch.nextAttemptAt !== undefined ? patch.nextAttemptAt : r.nextAttemptAt,
+    createdAt: r.createdAt,
+    latencyMs: patch.latencyMs !== undefined ? patch.latencyMs : r.latencyMs,
+    seq: r.seq,
+    replays: patch.replays ?? r.replays,
+    jobId: patch.jobId ?? r.jobId,
+    body,
+    bodyRef: r.bodyRef,
+  };
+}
+
 type ScriptCaller = (numKeys: number, ...args: (string | number)[]) => unknown;
 
 export function createDeliveryStore(redis: Redis, prefix: string): DeliveryStore {
@@ -195,15 +223,10 @@ export function createDeliveryStore(redis: Redis, prefix: string): DeliveryStore
         bodies.set(ref, typeof body === 'string' ? body : '');
       });
     }
-    return stored.map((r) => (r === undefined ? undefined : { ...r, body: r.body ?? bodies.get(r.bodyRef ?? '') ?? '' }));
+    // In place: the objects were just parsed here, and adding a field keeps them fast to serialise again.
+    for (const r of stored) if (r !== undefined && r.body === undefined) (r as { body?: string }).body = bodies.get(r.bodyRef ?? '') ?? '';
+    return stored as (DeliveryRecord | undefined)[];
   };
-  /** The JSON stored for a record: without the body when the body is stored apart. */
-  const serialize = (rec: DeliveryRecord): string => {
-    if (rec.bodyRef === undefined) return JSON.stringify(rec);
-    const { body: _body, ...rest } = rec;
-    return JSON.stringify(rest);
-  };
-
   const store: DeliveryStore = {
     async createMany(records) {
       if (records.length === 0) return new Set();
@@ -219,14 +242,16 @@ export function createDeliveryStore(redis: Redis, prefix: string): DeliveryStore
         const bodyIndex = new Map<string, number>();
         const keys: string[] = [];
         const args: (string | number)[] = [];
-        chunk.forEach(({ batchId, jobId, body, ...r }, i) => {
+        chunk.forEach((r, i) => {
+          const { body, batchId } = r;
           let ref = refOf.get(body);
           if (ref === undefined) refOf.set(body, (ref = createHash('sha256').update(body).digest('hex')));
           let index = bodyIndex.get(body);
           if (index === undefined) bodyIndex.set(body, (index = bodies.push(body)));
-          const rec: StoredRecord = { ...r, bodyRef: ref, seq: first + start + i, status: 'pending', attempts: 0, lastStatusCode: null, lastError: null, nextAttemptAt: null, latencyMs: null, replays: 0, jobId: jobId ?? r.id };
+          const seq = first + start + i;
+          const rec: StoredRecord = { id: r.id, subscriptionId: r.subscriptionId, tenantId: r.tenantId, webhookId: r.webhookId, type: r.type, status: 'pending', attempts: 0, lastStatusCode: null, lastError: null, nextAttemptAt: null, createdAt: r.createdAt, latencyMs: null, seq, replays: 0, jobId: r.jobId ?? r.id, body: undefined, bodyRef: ref };
           keys.push(recKey(r.id), allKey(r.subscriptionId), statusKey(r.subscriptionId, 'pending'), timeKey(r.subscriptionId), batchId === undefined ? recKey(r.id) : batchKey(batchId), bodyKey(ref));
-          args.push(JSON.stringify(rec), rec.seq, Date.parse(r.createdAt), r.id, batchId === undefined ? 0 : BATCH_TTL_MS, index);
+          args.push(JSON.stringify(rec), seq, Date.parse(r.createdAt), r.id, batchId === undefined ? 0 : BATCH_TTL_MS, index);
         });
         create(keys.length, ...keys, chunk.length, bodies.length, ...bodies, ...args);
       }
@@ -256,14 +281,14 @@ export function createDeliveryStore(redis: Redis, prefix: string): DeliveryStore
       if (updates.length === 0) return [];
       // One script call per SCRIPT_CHUNK records (record and status index change together): a batch's
       // outcomes cost a command or two, not three per record.
-      const written = updates.map(({ before, patch }) => ({ before, after: { ...before, ...patch } }));
+      const written = updates.map(({ before, patch }) => ({ before, after: applyPatch(before, patch, before.body) }));
       const calls: (string | number)[][] = [];
       for (let start = 0; start < written.length; start += SCRIPT_CHUNK) {
         const keys: string[] = [];
         const args: (string | number)[] = [];
         for (const { before, after } of written.slice(start, start + SCRIPT_CHUNK)) {
           keys.push(recKey(before.id), statusKey(before.subscriptionId, before.status), statusKey(before.subscriptionId, after.status));
-          args.push(serialize(after), before.seq, before.id);
+          args.push(JSON.stringify(after.bodyRef === undefined ? after : applyPatch(after, {}, undefined)), before.seq, before.id);
         }
         calls.push([keys.length, ...keys, ...args]);
       }
