@@ -98,6 +98,8 @@ const CREATE_SCRIPT = `
 local n = tonumber(ARGV[1])
 local bodies = tonumber(ARGV[2])
 local created = {}
+local refs = {}
+local ttls = {}
 for i = 0, n - 1 do
   local k = i * 6
   local a = 2 + bodies + i * 6
@@ -107,15 +109,20 @@ for i = 0, n - 1 do
     redis.call('ZADD', KEYS[k + 4], ARGV[a + 3], ARGV[a + 4])
     if ARGV[a + 5] ~= '0' then
       redis.call('SADD', KEYS[k + 5], ARGV[a + 4])
-      redis.call('PEXPIRE', KEYS[k + 5], ARGV[a + 5])
+      ttls[KEYS[k + 5]] = ARGV[a + 5]
     end
-    if redis.call('HINCRBY', KEYS[k + 6], 'refs', 1) == 1 then
-      redis.call('HSET', KEYS[k + 6], 'body', ARGV[2 + tonumber(ARGV[a + 6])])
-    end
+    local body = KEYS[k + 6]
+    if refs[body] == nil then refs[body] = { 0, ARGV[2 + tonumber(ARGV[a + 6])] } end
+    refs[body][1] = refs[body][1] + 1
     created[i + 1] = 1
   else
     created[i + 1] = 0
   end
+end
+-- Once per batch set and per body, not per record.
+for key, ttl in pairs(ttls) do redis.call('PEXPIRE', key, ttl) end
+for key, ref in pairs(refs) do
+  if redis.call('HINCRBY', key, 'refs', ref[1]) == ref[1] then redis.call('HSET', key, 'body', ref[2]) end
 end
 return created`;
 
