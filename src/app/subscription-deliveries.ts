@@ -11,7 +11,7 @@ import { matchSubscription } from '../core/route/match-subscription.js';
 import { signWithSecrets } from '../core/route/sign-with-secrets.js';
 import type { Subscription } from '../core/route/subscription.js';
 import { HttpTransportError, sendSafePost } from '../adapters/http/send-safe-post.js';
-import { TargetRefusedError, type ResolveHost } from '../adapters/http/resolve-safe-target.js';
+import { TargetRefusedError, type ResolveHost, type SafeTarget } from '../adapters/http/resolve-safe-target.js';
 import { DELIVERY_WORKER_OPTIONS } from '../adapters/redis/delivery-worker-options.js';
 import { createDeliveryStore, type DeliveryPatch, type DeliveryRecord, type DeliveryStore, type NewDelivery } from '../adapters/redis/delivery-store.js';
 import { KEEP_COMPLETED } from '../adapters/redis/job-retention.js';
@@ -256,14 +256,14 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
   };
 
   /** One signed POST; says what happened, without writing anything. A 410 disables the subscription at once. */
-  const sendOnce = async (rec: DeliveryRecord, sub: Subscription): Promise<SendOutcome> => {
+  const sendOnce = async (rec: DeliveryRecord, sub: Subscription, checkedTargets?: Map<string, Promise<SafeTarget>>): Promise<SendOutcome> => {
     // Bodies are JSON objects, never empty: '' means its stored copy is gone (Redis evicting keys despite noeviction).
     if (rec.body === '') return { ok: false, status: null, error: 'the stored body of this delivery is missing', final: 'nothing to send', latencyMs: null };
     const at = now();
     const headers = signWithSecrets({ secrets: sub.secrets, id: rec.webhookId, timestampSeconds: Math.floor(at.getTime() / 1000), body: rec.body, now: at });
     let result;
     try {
-      result = await sendSafePost({ url: sub.url, headers: { 'content-type': 'application/json', 'user-agent': WEBHOOK_USER_AGENT, ...headers }, body: rec.body, timeoutMs: config.timeoutMs, policy });
+      result = await sendSafePost({ url: sub.url, headers: { 'content-type': 'application/json', 'user-agent': WEBHOOK_USER_AGENT, ...headers }, body: rec.body, timeoutMs: config.timeoutMs, policy, ...(checkedTargets !== undefined ? { checkedTargets } : {}) });
     } catch (err) {
       if (err instanceof TargetRefusedError || err instanceof HttpTransportError) return { ok: false, status: null, error: err.message, latencyMs: null };
       throw err;
@@ -376,6 +376,8 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
     const sending = ready.filter((_, i) => slots[i]);
     await handOff([...failing, ...busy], () => 100 + Math.floor(random() * 400));
 
+    // Each receiver URL is resolved and checked once for the batch; sockets still connect only to the checked address.
+    const checkedTargets = new Map<string, Promise<SafeTarget>>();
     let batchFailure: unknown;
     const flusher = createGroupWriter<{ rec: DeliveryRecord; sub: Subscription; outcome: { status: number; latencyMs: number } }>(async (done) => {
       try {
@@ -392,7 +394,7 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
     });
     await forEachConcurrently(sending, BATCH_CONCURRENCY, async ({ rec, sub }) => {
       try {
-        const outcome = await sendOnce(rec, sub);
+        const outcome = await sendOnce(rec, sub, checkedTargets);
         if (outcome.ok) return flusher.add({ rec, sub, outcome });
         const delay = await recordFailure(rec, sub, outcome, { jobId: rec.id });
         if (delay !== undefined) await enqueuer.enqueue([{ deliveryId: rec.id, jobId: rec.id, delayMs: delay }]);
