@@ -101,7 +101,7 @@ describe('subscription delivery engine', () => {
     let answer = '127.0.0.1';
     // Retries far away: only the batches' own lookups are counted.
     const { engine, deliveries, subscribe } = await setup({ retryScheduleMs: [600_000] }, { resolveHost: (h) => (lookups.push(h), Promise.resolve([{ address: answer, family: 4 }])) });
-    const subs = [];
+    const subs: Subscription[] = [];
     for (let i = 0; i < 5; i++) subs.push(await subscribe(`sub_1${i}`, `http://shared.test:${port}/hook`));
     await engine.fanOut(movement(10), 'm10', new Date());
     await waitFor(() => r.received.length === 5, { what: 'five deliveries to one host' });

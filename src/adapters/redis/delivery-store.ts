@@ -241,8 +241,10 @@ export function createDeliveryStore(redis: Redis, prefix: string): DeliveryStore
       const first = top - records.length + 1;
       // The same body (one event, one tenant) is hashed once, however many records carry it.
       const refOf = new Map<string, string>();
-      const pipe = redis.pipeline();
-      const create = script(pipe, 'chainwatchCreateDeliveriesV3');
+      // Each chunk is sent as soon as it is built (not one pipeline at the end), so Redis runs the first
+      // while the next ones are serialised.
+      const create = script(redis, 'chainwatchCreateDeliveriesV3');
+      const calls: Promise<unknown>[] = [];
       for (let start = 0; start < records.length; start += SCRIPT_CHUNK) {
         const chunk = records.slice(start, start + SCRIPT_CHUNK);
         const bodies: string[] = [];
@@ -260,12 +262,11 @@ export function createDeliveryStore(redis: Redis, prefix: string): DeliveryStore
           keys.push(recKey(r.id), allKey(r.subscriptionId), statusKey(r.subscriptionId, 'pending'), timeKey(r.subscriptionId), batchId === undefined ? recKey(r.id) : batchKey(batchId), bodyKey(ref));
           args.push(JSON.stringify(rec), seq, Date.parse(r.createdAt), r.id, batchId === undefined ? 0 : BATCH_TTL_MS, index);
         });
-        create(keys.length, ...keys, chunk.length, bodies.length, ...bodies, ...args);
+        calls.push(create(keys.length, ...keys, chunk.length, bodies.length, ...bodies, ...args) as Promise<unknown>);
       }
-      const results = (await pipe.exec()) ?? [];
+      const results = await Promise.all(calls);
       const created = new Set<string>();
-      results.forEach(([err, flags], c) => {
-        if (err) throw err;
+      results.forEach((flags, c) => {
         (flags as number[]).forEach((flag, i) => {
           if (flag === 1) created.add(records[c * SCRIPT_CHUNK + i]!.id);
         });
