@@ -180,6 +180,11 @@ describe('batched subscription fan-out', () => {
     expect(stored).toHaveLength(1);
     expect(await redis.hget(stored[0]!, 'body')).toBe([...distinct][0]);
     expect(await redis.hget(stored[0]!, 'refs')).toBe(String(subscriptions.length));
+    // The same fan-out again (a redelivered movement job, here with a later timestamp, so other bytes) creates
+    // no record: it counts no reference twice and leaves no body that nothing refers to.
+    await engine.fanOut(movement(4), 'mv-4', new Date(Date.now() + 5000));
+    expect(await redis.keys(`${prefix}:dlv-body:*`)).toEqual(stored);
+    expect(await redis.hget(stored[0]!, 'refs')).toBe(String(subscriptions.length));
   });
 
   it('delivers records of the older inline-body format still queued at an upgrade (a batch and a single job)', async () => {
