@@ -11,7 +11,7 @@ import { matchSubscription } from '../core/route/match-subscription.js';
 import { signWithSecrets } from '../core/route/sign-with-secrets.js';
 import type { Subscription } from '../core/route/subscription.js';
 import { HttpTransportError, sendSafePost } from '../adapters/http/send-safe-post.js';
-import { TargetRefusedError, type ResolveHost } from '../adapters/http/resolve-safe-target.js';
+import { TargetRefusedError, type ResolveHost, type SafeTarget } from '../adapters/http/resolve-safe-target.js';
 import { DELIVERY_WORKER_OPTIONS } from '../adapters/redis/delivery-worker-options.js';
 import { createDeliveryStore, type DeliveryPatch, type DeliveryRecord, type DeliveryStore, type NewDelivery } from '../adapters/redis/delivery-store.js';
 import { KEEP_COMPLETED } from '../adapters/redis/job-retention.js';
@@ -125,6 +125,32 @@ end
 return 0`;
 
 /**
+ * SLOT_SCRIPT for many slot sets in one call (a batch's deliveries): KEYS the slot sets, ARGV now,
+ * expired-before, limit, ttl, then one member per key. Returns 1 or 0 per key.
+ */
+const SLOTS_SCRIPT = `
+local got = {}
+for i = 1, #KEYS do
+  local key, member = KEYS[i], ARGV[4 + i]
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', ARGV[2])
+  if redis.call('ZSCORE', key, member) then
+    got[i] = 1
+  elseif redis.call('ZCARD', key) < tonumber(ARGV[3]) then
+    redis.call('ZADD', key, ARGV[1], member)
+    redis.call('PEXPIRE', key, ARGV[4])
+    got[i] = 1
+  else
+    got[i] = 0
+  end
+end
+return got`;
+
+/** Releases many slots in one call: KEYS the slot sets, ARGV one member per key. */
+const RELEASE_SLOTS_SCRIPT = `
+for i = 1, #KEYS do redis.call('ZREM', KEYS[i], ARGV[i]) end
+return 1`;
+
+/**
  * The delivery engine for tenant subscriptions. One job per (event,
  * subscription) on one shared queue; each attempt checks the target with the
  * SSRF guard and signs with every active secret. The worker holds at most
@@ -157,7 +183,10 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
 
   // EVALSHA (ioredis re-sends the script only after a NOSCRIPT): the script text is not written to Redis per delivery.
   if (!('chainwatchAcquireSlot' in connection)) connection.defineCommand('chainwatchAcquireSlot', { numberOfKeys: 1, lua: SLOT_SCRIPT });
-  const slotScript = connection as Redis & { chainwatchAcquireSlot(key: string, ...args: (string | number)[]): Promise<unknown> };
+  if (!('chainwatchAcquireSlots' in connection)) connection.defineCommand('chainwatchAcquireSlots', { lua: SLOTS_SCRIPT });
+  if (!('chainwatchReleaseSlots' in connection)) connection.defineCommand('chainwatchReleaseSlots', { lua: RELEASE_SLOTS_SCRIPT });
+  type SlotCommand = (...args: (string | number)[]) => Promise<unknown>;
+  const slotScript = connection as Redis & { chainwatchAcquireSlot: SlotCommand; chainwatchAcquireSlots: SlotCommand; chainwatchReleaseSlots: SlotCommand };
   const acquireSlot = async (subId: string, jobId: string): Promise<boolean> => {
     const t = Date.now();
     const got = await slotScript.chainwatchAcquireSlot(slotKey(subId), t, t - slotTtlMs, config.concurrencyPerSubscription, jobId, slotTtlMs);
@@ -166,24 +195,17 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
   const releaseSlot = async (subId: string, jobId: string): Promise<void> => {
     await connection.zrem(slotKey(subId), jobId);
   };
-  /** acquireSlot for a whole batch in one round trip; true where the slot was taken. */
+  /** acquireSlot for a whole batch in one script call; true where the slot was taken. */
   const acquireSlots = async (wanted: readonly { subId: string; member: string }[]): Promise<boolean[]> => {
     if (wanted.length === 0) return [];
     const t = Date.now();
-    const pipe = connection.pipeline() as ReturnType<Redis['pipeline']> & { chainwatchAcquireSlot(key: string, ...args: (string | number)[]): unknown };
-    for (const { subId, member } of wanted) pipe.chainwatchAcquireSlot(slotKey(subId), t, t - slotTtlMs, config.concurrencyPerSubscription, member, slotTtlMs);
-    const results = (await pipe.exec()) ?? [];
-    return wanted.map((_, i) => {
-      const [err, got] = results[i] ?? [null, 0];
-      if (err) throw err;
-      return got === 1;
-    });
+    const got = (await slotScript.chainwatchAcquireSlots(wanted.length, ...wanted.map(({ subId }) => slotKey(subId)), t, t - slotTtlMs, config.concurrencyPerSubscription, slotTtlMs, ...wanted.map(({ member }) => member))) as number[];
+    return wanted.map((_, i) => got[i] === 1);
   };
+  /** releaseSlot for many in one script call (a ZREM each). */
   const releaseSlots = async (held: readonly { subId: string; member: string }[]): Promise<void> => {
     if (held.length === 0) return;
-    const pipe = connection.pipeline();
-    for (const { subId, member } of held) pipe.zrem(slotKey(subId), member);
-    await pipe.exec();
+    await slotScript.chainwatchReleaseSlots(held.length, ...held.map(({ subId }) => slotKey(subId)), ...held.map(({ member }) => member));
   };
 
   const disable = async (sub: Subscription, reason: string): Promise<void> => {
@@ -234,12 +256,14 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
   };
 
   /** One signed POST; says what happened, without writing anything. A 410 disables the subscription at once. */
-  const sendOnce = async (rec: DeliveryRecord, sub: Subscription): Promise<SendOutcome> => {
+  const sendOnce = async (rec: DeliveryRecord, sub: Subscription, checkedTargets?: Map<string, Promise<SafeTarget>>): Promise<SendOutcome> => {
+    // Bodies are JSON objects, never empty: '' means its stored copy is gone (Redis evicting keys despite noeviction).
+    if (rec.body === '') return { ok: false, status: null, error: 'the stored body of this delivery is missing', final: 'nothing to send', latencyMs: null };
     const at = now();
     const headers = signWithSecrets({ secrets: sub.secrets, id: rec.webhookId, timestampSeconds: Math.floor(at.getTime() / 1000), body: rec.body, now: at });
     let result;
     try {
-      result = await sendSafePost({ url: sub.url, headers: { 'content-type': 'application/json', 'user-agent': WEBHOOK_USER_AGENT, ...headers }, body: rec.body, timeoutMs: config.timeoutMs, policy });
+      result = await sendSafePost({ url: sub.url, headers: { 'content-type': 'application/json', 'user-agent': WEBHOOK_USER_AGENT, ...headers }, body: rec.body, timeoutMs: config.timeoutMs, policy, ...(checkedTargets !== undefined ? { checkedTargets } : {}) });
     } catch (err) {
       if (err instanceof TargetRefusedError || err instanceof HttpTransportError) return { ok: false, status: null, error: err.message, latencyMs: null };
       throw err;
@@ -352,6 +376,8 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
     const sending = ready.filter((_, i) => slots[i]);
     await handOff([...failing, ...busy], () => 100 + Math.floor(random() * 400));
 
+    // Each receiver URL is resolved and checked once for the batch; sockets still connect only to the checked address.
+    const checkedTargets = new Map<string, Promise<SafeTarget>>();
     let batchFailure: unknown;
     const flusher = createGroupWriter<{ rec: DeliveryRecord; sub: Subscription; outcome: { status: number; latencyMs: number } }>(async (done) => {
       try {
@@ -368,7 +394,7 @@ export async function startSubscriptionDeliveries(options: SubscriptionDeliverie
     });
     await forEachConcurrently(sending, BATCH_CONCURRENCY, async ({ rec, sub }) => {
       try {
-        const outcome = await sendOnce(rec, sub);
+        const outcome = await sendOnce(rec, sub, checkedTargets);
         if (outcome.ok) return flusher.add({ rec, sub, outcome });
         const delay = await recordFailure(rec, sub, outcome, { jobId: rec.id });
         if (delay !== undefined) await enqueuer.enqueue([{ deliveryId: rec.id, jobId: rec.id, delayMs: delay }]);

@@ -1,6 +1,7 @@
 /**
  * The subscription delivery engine against the real Redis, real receivers and
- * a real SMTP server: the SSRF guard at delivery time, pinning to the checked
+ * a real SMTP server: the SSRF guard at delivery time (a host resolved once per
+ * batch, checked again by the next), pinning to the checked
  * address, disabling a subscription that fails for too long (operator
  * emailed), and a hanging endpoint that never delays another subscription.
  */
@@ -91,6 +92,32 @@ describe('subscription delivery engine', () => {
     // A batch writes its successes together (within a moment of the receiver answering), so wait for it.
     await waitFor(async () => (await deliveries.list(good.id, { limit: 10 })).data[0]?.status === 'succeeded', { what: 'success recorded' });
     expect(r.received).toHaveLength(1);
+  });
+
+  it('resolves a receiver host once per batch, and checks it again in the next batch (a rebinding answer is refused)', async () => {
+    const r = await receiver(() => ({ status: 200 }));
+    const port = new URL(r.url).port;
+    const lookups: string[] = [];
+    let answer = '127.0.0.1';
+    // Retries far away: only the batches' own lookups are counted.
+    const { engine, deliveries, subscribe } = await setup({ retryScheduleMs: [600_000] }, { resolveHost: (h) => (lookups.push(h), Promise.resolve([{ address: answer, family: 4 }])) });
+    const subs: Subscription[] = [];
+    for (let i = 0; i < 5; i++) subs.push(await subscribe(`sub_1${i}`, `http://shared.test:${port}/hook`));
+    await engine.fanOut(movement(10), 'm10', new Date());
+    await waitFor(() => r.received.length === 5, { what: 'five deliveries to one host' });
+    expect(lookups).toEqual(['shared.test']);
+    expect(new Set(r.received.map((q) => q.headers.host))).toEqual(new Set([`shared.test:${port}`]));
+
+    // The host now answers with a private address: the next batch asks DNS again and refuses it.
+    answer = '10.0.0.7';
+    await engine.fanOut(movement(11), 'm11', new Date());
+    const refused = await waitFor(async () => {
+      const recs = await Promise.all(subs.map(async (s) => (await deliveries.list(s.id, { limit: 1 })).data[0]));
+      return recs.every((rec) => rec?.webhookId.startsWith('m11') && rec.attempts > 0) ? recs : undefined;
+    }, { what: 'refused deliveries of the second batch' });
+    for (const rec of refused) expect(rec!.lastError).toContain('shared.test resolves to 10.0.0.7');
+    expect(lookups).toEqual(['shared.test', 'shared.test']);
+    expect(r.received).toHaveLength(5);
   });
 
   it('disables a subscription that fails everything for too long and emails the operator', async () => {

@@ -4,7 +4,8 @@
  * batch jobs, every matching subscription gets it exactly once under its own
  * webhook-id, only the failures are retried (one job each, same webhook-id),
  * a fan-out run again sends nothing twice, and records a crash left without
- * their batch job are delivered when the fan-out runs again.
+ * their batch job are delivered when the fan-out runs again. A fan-out stores
+ * each distinct body once, and records of the older inline-body format still deliver.
  */
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -63,7 +64,7 @@ async function setup(subscriptionCount: number, receiverUrl: string, filtersOf: 
     const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
     return Object.values(counts).every((n) => n === 0);
   };
-  return { engine, subscriptions, deliveries: createDeliveryStore(redis, prefix), queue, settled };
+  return { engine, subscriptions, deliveries: createDeliveryStore(redis, prefix), queue, settled, redis, prefix };
 }
 
 async function receiver(script: Parameters<typeof startScriptedReceiver>[0]): Promise<ScriptedReceiver> {
@@ -165,5 +166,56 @@ describe('batched subscription fan-out', () => {
     expect(dead[0]!.lastError).toContain('abort-message');
     expect((await deliveries.list('sub_0004', { status: 'succeeded', limit: 10 })).data).toHaveLength(1);
     expect(r.received.filter((q) => webhookIdOf(q).endsWith('sub_0003'))).toHaveLength(1);
+  });
+
+  it('stores each distinct body of a fan-out once, not once per delivery', async () => {
+    const r = await receiver(() => ({ status: 200 }));
+    const { engine, subscriptions, redis, prefix, settled } = await setup(30, r.url); // 7 tenants
+    await engine.fanOut(movement(4), 'mv-4', new Date());
+    await waitFor(async () => (await settled()) && r.received.length === subscriptions.length, { what: 'every delivery' });
+    // Tenants that see the same entries get the same bytes: one stored body for all of them.
+    const distinct = new Set(r.received.map((q) => q.rawBody));
+    expect(distinct.size).toBe(1);
+    const stored = await redis.keys(`${prefix}:dlv-body:*`);
+    expect(stored).toHaveLength(1);
+    expect(await redis.hget(stored[0]!, 'body')).toBe([...distinct][0]);
+    expect(await redis.hget(stored[0]!, 'refs')).toBe(String(subscriptions.length));
+    // The same fan-out again (a redelivered movement job, here with a later timestamp, so other bytes) creates
+    // no record: it counts no reference twice and leaves no body that nothing refers to.
+    await engine.fanOut(movement(4), 'mv-4', new Date(Date.now() + 5000));
+    expect(await redis.keys(`${prefix}:dlv-body:*`)).toEqual(stored);
+    expect(await redis.hget(stored[0]!, 'refs')).toBe(String(subscriptions.length));
+  });
+
+  it('delivers records of the older inline-body format still queued at an upgrade (a batch and a single job)', async () => {
+    const r = await receiver(() => ({ status: 200 }));
+    const { subscriptions, redis, prefix, queue, deliveries, settled } = await setup(3, r.url);
+    const at = new Date();
+    const legacy = (sub: Subscription, jobId: string) => {
+      const webhookId = buildWebhookId('mv-legacy', sub.id);
+      const id = buildDeliveryId(webhookId);
+      return { id, subscriptionId: sub.id, tenantId: sub.tenantId, webhookId, type: 'movement.detected', createdAt: at.toISOString(), body: JSON.stringify({ type: 'movement.detected', timestamp: at.toISOString(), data: { txHash: `0xlegacy-${sub.id}` } }), seq: 0, status: 'pending', attempts: 0, lastStatusCode: null, lastError: null, nextAttemptAt: null, latencyMs: null, replays: 0, jobId: jobId === '' ? id : jobId };
+    };
+    const batched = subscriptions.slice(0, 2).map((sub) => legacy(sub, ''));
+    const batchId = buildBatchId(batched.map((rec) => rec.id));
+    const records = [...batched.map((rec) => ({ ...rec, jobId: batchId })), legacy(subscriptions[2]!, '')];
+    // Written the way the previous version wrote them: the whole record, body inline, under dlv:<id>.
+    const multi = redis.multi();
+    records.forEach((rec, i) => {
+      multi.set(`${prefix}:dlv:${rec.id}`, JSON.stringify({ ...rec, seq: i + 1 })).zadd(`${prefix}:sub-dlv:${rec.subscriptionId}`, i + 1, rec.id).zadd(`${prefix}:sub-dlv:${rec.subscriptionId}:pending`, i + 1, rec.id).zadd(`${prefix}:sub-dlv-t:${rec.subscriptionId}`, at.getTime(), rec.id);
+    });
+    multi.sadd(`${prefix}:dlv-batch:${batchId}`, ...batched.map((rec) => rec.id));
+    await multi.exec();
+    await queue.addBulk([
+      { name: 'deliver-batch', data: { v: 1, batchId }, opts: { jobId: batchId } },
+      { name: 'deliver', data: { v: 1, deliveryId: records[2]!.id }, opts: { jobId: records[2]!.id } },
+    ]);
+    await waitFor(async () => (await settled()) && r.received.length === 3, { what: 'the legacy deliveries' });
+    for (const rec of records) {
+      const req = r.received.find((q) => webhookIdOf(q) === rec.webhookId)!;
+      expect(req.rawBody).toBe(rec.body);
+      expect(verifyWebhookSignature({ secret: SECRET, headers: req.headers, body: req.rawBody, nowSeconds: Math.floor(Date.now() / 1000) })).toEqual({ ok: true });
+    }
+    expect((await deliveries.getMany(records.map((rec) => rec.id))).map((rec) => [rec?.status, rec?.body])).toEqual(records.map((rec) => ['succeeded', rec.body]));
   });
 });

@@ -10,6 +10,13 @@ export interface SafePostParams {
   readonly body: string;
   readonly timeoutMs: number;
   readonly policy: TargetPolicy;
+  /**
+   * Targets already checked by this caller's current run (one batch of deliveries), by URL: a URL is
+   * resolved and checked once for the run instead of once per request. Safe against DNS rebinding all
+   * the same: every socket connects only to the address that was checked, never to a new DNS answer.
+   * Keep it only as long as the run (a changed DNS answer is seen by the next run).
+   */
+  readonly checkedTargets?: Map<string, Promise<SafeTarget>>;
 }
 
 export interface SafePostResult {
@@ -63,7 +70,7 @@ function poolFor(target: SafeTarget): HttpAgent {
 
 /**
  * The one HTTP client for tenant webhooks: the SSRF guard checks the target at
- * every call, and the socket connects to the address that was checked (a
+ * every call (or once per run of calls sharing `checkedTargets`), and the socket connects to the address that was checked (a
  * custom `lookup` that answers with it, so DNS is never asked twice and a
  * rebinding answer never reaches the socket). TLS still verifies the
  * certificate for the URL's host name (SNI). Redirects are never followed
@@ -71,7 +78,7 @@ function poolFor(target: SafeTarget): HttpAgent {
  * response body is drained and discarded (at most 64 KiB read).
  */
 export async function sendSafePost(params: SafePostParams): Promise<SafePostResult> {
-  const target = await resolveSafeTarget(params.url, params.policy);
+  const target = await checkedTarget(params);
   try {
     return await postTo(target, params, poolFor(target));
   } catch (err) {
@@ -80,6 +87,14 @@ export async function sendSafePost(params: SafePostParams): Promise<SafePostResu
     if (err instanceof StaleSocketError) return postTo(target, params, false);
     throw err;
   }
+}
+
+function checkedTarget({ url, policy, checkedTargets }: SafePostParams): Promise<SafeTarget> {
+  if (checkedTargets === undefined) return resolveSafeTarget(url, policy);
+  let target = checkedTargets.get(url);
+  // A refusal is kept too: every request of the run to that URL is refused the same way.
+  if (target === undefined) checkedTargets.set(url, (target = resolveSafeTarget(url, policy)));
+  return target;
 }
 
 class StaleSocketError extends Error {}
