@@ -177,7 +177,10 @@ export class ChainFollower<TBlock extends { readonly header: BlockHeader }> {
         processed++;
         metrics.blocksProcessed.inc({ chain });
         metrics.lastProcessedBlock.set({ chain }, block.header.number);
-        for (const m of block.movements) metrics.movementsDetected.inc({ chain, kind: m.kind });
+        // One counter update per kind, not per movement (a busy block has hundreds).
+        const byKind = new Map<string, number>();
+        for (const m of block.movements) byKind.set(m.kind, (byKind.get(m.kind) ?? 0) + 1);
+        for (const [kind, n] of byKind) metrics.movementsDetected.inc({ chain, kind }, n);
         if (block.movements.length > 0) {
           this.options.logger.info({ chain, block_number: block.header.number, movements: block.movements.length }, 'movements detected');
         }

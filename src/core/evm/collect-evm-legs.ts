@@ -61,14 +61,14 @@ export interface EvmLeg extends Transfer {
  */
 export function collectEvmLegs(block: EvmBlockData, chain: string, index: WatchlistIndex): EvmLeg[] {
   const legs: EvmLeg[] = [];
-  const add = (txHash: string, t: Transfer): void => {
-    const fromRefs = index.lookup(chain, t.from);
+  // The caller may pass the lookups it already made for t.from and t.to.
+  const add = (txHash: string, t: Transfer, fromRefs = index.lookup(chain, t.from), toRefsKnown?: readonly WatchlistRef[]): void => {
     if (t.to !== null && t.from === t.to) {
       if (fromRefs) legs.push(legOf(t, txHash, 'self', t.from, fromRefs));
       return;
     }
     if (fromRefs) legs.push(legOf(t, txHash, 'out', t.from, fromRefs));
-    const toRefs = t.to === null ? undefined : index.lookup(chain, t.to);
+    const toRefs = t.to === null ? undefined : (toRefsKnown ?? index.lookup(chain, t.to));
     if (toRefs && t.to !== null) legs.push(legOf(t, txHash, 'in', t.to, toRefs));
   };
 
@@ -77,10 +77,14 @@ export function collectEvmLegs(block: EvmBlockData, chain: string, index: Watchl
   const touches = (from: string, to: string | null): boolean => index.lookup(chain, from) !== undefined || (to !== null && index.lookup(chain, to) !== undefined);
 
   for (const tx of block.transactions) {
-    if (tx.value > 0n && touches(tx.from, tx.to)) {
-      add(tx.hash, { leg: 'native', legacyLeg: null, kind: 'native', from: tx.from, to: tx.to, amount: tx.value, tokenId: null, logIndex: null, tracePosition: null, contract: null, standard: null });
-    }
+    // Each address of a transaction is looked up once (the sender serves the value leg and the activity leg).
     const senderRefs = index.lookup(chain, tx.from);
+    if (tx.value > 0n) {
+      const recipientRefs = tx.to === null ? undefined : index.lookup(chain, tx.to);
+      if (senderRefs !== undefined || recipientRefs !== undefined) {
+        add(tx.hash, { leg: 'native', legacyLeg: null, kind: 'native', from: tx.from, to: tx.to, amount: tx.value, tokenId: null, logIndex: null, tracePosition: null, contract: null, standard: null }, senderRefs, recipientRefs);
+      }
+    }
     if (senderRefs) {
       legs.push({
         txHash: tx.hash, leg: 'activity', legacyLeg: null, kind: 'activity', direction: 'out', from: tx.from, to: tx.to, amount: 0n, tokenId: null,

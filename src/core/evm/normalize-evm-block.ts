@@ -28,7 +28,8 @@ export function normalizeEvmBlock(raw: unknown, expectedNumber?: number): Normal
     if (typeof tx === 'string') throw badResponse(`block ${number} (transaction hashes only; full transactions were asked for)`);
     const t = isRecord(tx) ? tx : parseRecord(tx, `transaction ${i} of block ${number}`);
     const txHash = parseHash(t['hash'], 'transaction hash in block', number);
-    if (t['blockHash'] !== undefined && t['blockHash'] !== null && parseHash(t['blockHash'], 'transaction block hash') !== hash) {
+    // The block's own (checked) hash, as nodes send it, needs no second check.
+    if (t['blockHash'] !== undefined && t['blockHash'] !== null && t['blockHash'] !== hash && parseHash(t['blockHash'], 'transaction block hash') !== hash) {
       throw badResponse(`transaction ${txHash} (it names another block than ${number})`);
     }
     transactions[i] = {

@@ -15,7 +15,8 @@ export function normalizeEvmLogs(raw: unknown, block: BlockRef): EvmLog[] {
   const out: EvmLog[] = [];
   for (const item of list) {
     const log = parseRecord(item, 'log in block', block.number);
-    const blockHash = parseHash(log['blockHash'], 'log block hash in block', block.number);
+    // The block's own (checked) hash, as nodes send it, needs no second check.
+    const blockHash = log['blockHash'] === block.hash ? block.hash : parseHash(log['blockHash'], 'log block hash in block', block.number);
     if (blockHash !== block.hash) {
       throw new RetryableError('RPC_INCONSISTENT', `the RPC node returned a log of block ${block.number} from another fork (block hash ${blockHash}, expected ${block.hash})`);
     }
