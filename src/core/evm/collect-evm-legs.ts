@@ -61,16 +61,16 @@ export interface EvmLeg extends Transfer {
  */
 export function collectEvmLegs(block: EvmBlockData, chain: string, index: WatchlistIndex): EvmLeg[] {
   const legs: EvmLeg[] = [];
-  // The caller may pass the lookups it already made for t.from and t.to.
-  const add = (txHash: string, t: Transfer, fromRefs = index.lookup(chain, t.from), toRefsKnown?: readonly WatchlistRef[]): void => {
+  /** The legs of a transfer, given the watchlist entries of its `from` and `to` (undefined: not watched). */
+  const addLooked = (txHash: string, t: Transfer, fromRefs: readonly WatchlistRef[] | undefined, toRefs: readonly WatchlistRef[] | undefined): void => {
     if (t.to !== null && t.from === t.to) {
       if (fromRefs) legs.push(legOf(t, txHash, 'self', t.from, fromRefs));
       return;
     }
     if (fromRefs) legs.push(legOf(t, txHash, 'out', t.from, fromRefs));
-    const toRefs = t.to === null ? undefined : (toRefsKnown ?? index.lookup(chain, t.to));
     if (toRefs && t.to !== null) legs.push(legOf(t, txHash, 'in', t.to, toRefs));
   };
+  const add = (txHash: string, t: Transfer): void => addLooked(txHash, t, index.lookup(chain, t.from), t.to === null ? undefined : index.lookup(chain, t.to));
 
   // Look addresses up first and build objects / decode amounts only for the few
   // legs that touch a watched address: most of a block is someone else's.
@@ -82,7 +82,7 @@ export function collectEvmLegs(block: EvmBlockData, chain: string, index: Watchl
     if (tx.value > 0n) {
       const recipientRefs = tx.to === null ? undefined : index.lookup(chain, tx.to);
       if (senderRefs !== undefined || recipientRefs !== undefined) {
-        add(tx.hash, { leg: 'native', legacyLeg: null, kind: 'native', from: tx.from, to: tx.to, amount: tx.value, tokenId: null, logIndex: null, tracePosition: null, contract: null, standard: null }, senderRefs, recipientRefs);
+        addLooked(tx.hash, { leg: 'native', legacyLeg: null, kind: 'native', from: tx.from, to: tx.to, amount: tx.value, tokenId: null, logIndex: null, tracePosition: null, contract: null, standard: null }, senderRefs, recipientRefs);
       }
     }
     if (senderRefs) {
