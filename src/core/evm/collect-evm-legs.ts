@@ -125,10 +125,7 @@ export function collectEvmLegs(block: EvmBlockData, chain: string, index: Watchl
   return legs;
 }
 
-/**
- * A transfer seen from one watched address. Every field is spelled out rather than spread (`{ ...t }`): the
- * legs then share one object shape, and a busy block's thousands of legs cost a tenth of the memory.
- */
+/** A transfer seen from one watched address; every field spelled out, so all legs share one object shape. */
 function legOf(t: Transfer, txHash: string, direction: MovementDirection, watchedAddress: string, watchlist: readonly WatchlistRef[]): EvmLeg {
   return {
     leg: t.leg, legacyLeg: t.legacyLeg, kind: t.kind, from: t.from, to: t.to, amount: t.amount, tokenId: t.tokenId, logIndex: t.logIndex,
