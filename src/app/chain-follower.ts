@@ -155,32 +155,67 @@ export class ChainFollower<TBlock extends { readonly header: BlockHeader }> {
     const last = Math.min(target, next + this.options.maxBlocksPerStep - 1);
     const numbers = range(next, last);
     const blocks = await source.fetchBlocks(numbers);
+    // The step's blocks are matched one by one (parent hash checked for each), then queued together and the
+    // cursor saved once: one queue write and one cursor write per step rather than per block, which made a
+    // catch-up wait on Redis round trips (issue #13). The cursor still moves only after the movements of every
+    // block it covers are queued; a crash in between re-queues them under the same job ids (deduped).
+    let cursor = this.cursor;
+    let pending: Movement[] = [];
+    let due: PendingRetraction[] = [];
+    let committed: { readonly cursor: ChainCursor; readonly header: BlockRef; readonly movements: readonly Movement[] }[] = [];
     let processed = 0;
-    for (const block of blocks) {
-      const step = reconcileCursor(this.cursor, block.header);
-      if (step.type === 'reorg') {
-        await this.rewind();
-        this.recordLag(headNumber);
-        return { processed, headNumber, reorged: true };
+    const commit = async (): Promise<void> => {
+      // Taken first: a commit that fails is not attempted again by the error path below.
+      const blocksDone = committed;
+      const movements = pending;
+      const retracted = due;
+      committed = [];
+      pending = [];
+      due = [];
+      const last = blocksDone[blocksDone.length - 1];
+      if (last === undefined) return;
+      await this.options.sink.publish(movements);
+      await this.options.cursorStore.save(chain, last.cursor);
+      this.cursor = last.cursor;
+      if (retracted.length > 0) await this.settleRetractions(retracted, last.header.number);
+      for (const block of blocksDone) {
+        processed++;
+        metrics.blocksProcessed.inc({ chain });
+        metrics.lastProcessedBlock.set({ chain }, block.header.number);
+        // One counter update per kind, not per movement (a busy block has hundreds).
+        const byKind = new Map<string, number>();
+        for (const m of block.movements) byKind.set(m.kind, (byKind.get(m.kind) ?? 0) + 1);
+        for (const [kind, n] of byKind) metrics.movementsDetected.inc({ chain, kind }, n);
+        if (block.movements.length > 0) {
+          this.options.logger.info({ chain, block_number: block.header.number, movements: block.movements.length }, 'movements detected');
+        }
       }
-      const detected = await this.options.detect(block, { headNumber });
-      const movements = await this.trackAlerts(block.header, detected);
-      // The new branch has reached the orphaned height: its retractions go out with (before) this block's alerts.
-      const due = this.pendingRetractions.filter((p) => p.block.number <= block.header.number);
-      await this.options.sink.publish(due.length === 0 ? movements : [...due.flatMap((p) => p.retractions), ...movements]);
-      await this.options.cursorStore.save(chain, step.cursor);
-      this.cursor = step.cursor;
-      if (due.length > 0) await this.settleRetractions(due, block.header.number);
-      processed++;
-      metrics.blocksProcessed.inc({ chain });
-      metrics.lastProcessedBlock.set({ chain }, block.header.number);
-      for (const m of movements) metrics.movementsDetected.inc({ chain, kind: m.kind });
-      if (movements.length > 0) {
-        this.options.logger.info(
-          { chain, block_number: block.header.number, movements: movements.length },
-          'movements detected',
-        );
+    };
+    try {
+      for (const block of blocks) {
+        const step = reconcileCursor(cursor, block.header);
+        if (step.type === 'reorg') {
+          await commit();
+          await this.rewind();
+          this.recordLag(headNumber);
+          return { processed, headNumber, reorged: true };
+        }
+        const detected = await this.options.detect(block, { headNumber });
+        const movements = await this.trackAlerts(block.header, detected);
+        // The new branch has reached the orphaned height: its retractions go out with (before) this block's alerts.
+        const dueNow = this.pendingRetractions.filter((p) => p.block.number <= block.header.number && !due.includes(p));
+        for (const p of dueNow) pending.push(...p.retractions);
+        for (const m of movements) pending.push(m);
+        due = [...due, ...dueNow];
+        committed.push({ cursor: step.cursor, header: block.header, movements });
+        cursor = step.cursor;
       }
+      await commit();
+    } catch (err) {
+      // A block that fails to match (a lookup, the watchlist) does not hold back the blocks before it in the step.
+      // If queueing fails too, nothing moved: the step is retried from the saved cursor.
+      await commit().catch(() => undefined);
+      throw err;
     }
     this.recordLag(headNumber);
     return { processed, headNumber, reorged: false };

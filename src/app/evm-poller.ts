@@ -170,12 +170,36 @@ export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
     }
   }
 
+  // When the head was asked for, and the background ask in flight (at most one).
+  let headAskedAt: number | undefined;
+  let headInFlight: Promise<unknown> | undefined;
+  async function askHead(): Promise<number> {
+    const askedAt = Date.now();
+    const head = await source.fetchHeadNumber();
+    lastHead = head;
+    headAskedAt = askedAt;
+    return head;
+  }
+
   const stepSource: ChainSource<EvmBlockData> = {
     async fetchHeadNumber() {
-      lastHead = await source.fetchHeadNumber();
-      return lastHead;
+      // Catching up with the next range already fetched ahead (so below the last head): the step needs no fresh
+      // head to know it is due, and waiting for one would queue behind the node's work on the ranges ahead,
+      // idling chainwatch for a round trip every step. The head asked for at the previous step serves (it is
+      // at most a step old; an older head only under-counts confirmations, never processes a block too early)
+      // and a fresh one is asked for alongside, for the next step and the ranges fetched ahead.
+      if (pipelining && ahead.length > 0 && lastHead !== undefined && headAskedAt !== undefined && Date.now() - headAskedAt <= maxAheadAgeMs) {
+        headInFlight ??= askHead().catch(() => undefined).finally(() => (headInFlight = undefined));
+        return lastHead;
+      }
+      return askHead();
     },
-    fetchHeaders: (numbers) => source.fetchHeaders(numbers),
+    fetchHeaders(numbers) {
+      // Only a reorg rewind asks for headers: nothing fetched ahead is used, and the next step asks for the head.
+      ahead = [];
+      headAskedAt = undefined;
+      return source.fetchHeaders(numbers);
+    },
     async fetchBlocks(numbers) {
       const fetched = ahead.shift();
       const usable = fetched !== undefined && fetched.first === numbers[0] && fetched.count === numbers.length && (fetched.doneAt === undefined || Date.now() - fetched.doneAt <= maxAheadAgeMs);
@@ -262,6 +286,7 @@ export function createEvmPoller(options: EvmPollerOptions): EvmPoller {
     async stop(): Promise<void> {
       pipelining = false;
       ahead = [];
+      headAskedAt = undefined;
       newHeads?.close();
       newHeads = undefined;
       await stopLoop();

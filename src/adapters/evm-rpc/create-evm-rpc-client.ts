@@ -156,6 +156,8 @@ export function createEvmRpcClient(options: EvmRpcClientOptions): EvmRpcClient {
 
   /** A result kept from a failed batch, once: a block by number may be replaced by a reorg, so it is never served twice. */
   function takeKept(call: JsonRpcRequest): JsonRpcOutcome | undefined {
+    // Nearly always empty: skip building a key (a JSON string of the params) for each of thousands of calls.
+    if (kept.size === 0) return undefined;
     const key = keepKey(call);
     const entry = key === undefined ? undefined : kept.get(key);
     if (entry === undefined) return undefined;

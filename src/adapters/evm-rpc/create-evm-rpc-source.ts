@@ -645,7 +645,8 @@ function field(value: unknown, key: string): unknown {
 }
 
 function sameHash(value: unknown, hash: string): boolean {
-  return typeof value === 'string' && value.toLowerCase() === hash.toLowerCase();
+  // Equal strings first: nodes answer lowercase, and lowercasing copies (this runs for every log and receipt).
+  return typeof value === 'string' && (value === hash || value.toLowerCase() === hash.toLowerCase());
 }
 
 /** Logs of one block (eth_getLogs by block hash, or a receipt's logs). */

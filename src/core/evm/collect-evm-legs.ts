@@ -61,26 +61,30 @@ export interface EvmLeg extends Transfer {
  */
 export function collectEvmLegs(block: EvmBlockData, chain: string, index: WatchlistIndex): EvmLeg[] {
   const legs: EvmLeg[] = [];
-  const add = (txHash: string, t: Transfer): void => {
-    const fromRefs = index.lookup(chain, t.from);
+  /** The legs of a transfer, given the watchlist entries of its `from` and `to` (undefined: not watched). */
+  const addLooked = (txHash: string, t: Transfer, fromRefs: readonly WatchlistRef[] | undefined, toRefs: readonly WatchlistRef[] | undefined): void => {
     if (t.to !== null && t.from === t.to) {
-      if (fromRefs) legs.push({ ...t, txHash, direction: 'self', watchedAddress: t.from, watchlist: fromRefs });
+      if (fromRefs) legs.push(legOf(t, txHash, 'self', t.from, fromRefs));
       return;
     }
-    if (fromRefs) legs.push({ ...t, txHash, direction: 'out', watchedAddress: t.from, watchlist: fromRefs });
-    const toRefs = t.to === null ? undefined : index.lookup(chain, t.to);
-    if (toRefs && t.to !== null) legs.push({ ...t, txHash, direction: 'in', watchedAddress: t.to, watchlist: toRefs });
+    if (fromRefs) legs.push(legOf(t, txHash, 'out', t.from, fromRefs));
+    if (toRefs && t.to !== null) legs.push(legOf(t, txHash, 'in', t.to, toRefs));
   };
+  const add = (txHash: string, t: Transfer): void => addLooked(txHash, t, index.lookup(chain, t.from), t.to === null ? undefined : index.lookup(chain, t.to));
 
   // Look addresses up first and build objects / decode amounts only for the few
   // legs that touch a watched address: most of a block is someone else's.
   const touches = (from: string, to: string | null): boolean => index.lookup(chain, from) !== undefined || (to !== null && index.lookup(chain, to) !== undefined);
 
   for (const tx of block.transactions) {
-    if (tx.value > 0n && touches(tx.from, tx.to)) {
-      add(tx.hash, { leg: 'native', legacyLeg: null, kind: 'native', from: tx.from, to: tx.to, amount: tx.value, tokenId: null, logIndex: null, tracePosition: null, contract: null, standard: null });
-    }
+    // Each address of a transaction is looked up once (the sender serves the value leg and the activity leg).
     const senderRefs = index.lookup(chain, tx.from);
+    if (tx.value > 0n) {
+      const recipientRefs = tx.to === null ? undefined : index.lookup(chain, tx.to);
+      if (senderRefs !== undefined || recipientRefs !== undefined) {
+        addLooked(tx.hash, { leg: 'native', legacyLeg: null, kind: 'native', from: tx.from, to: tx.to, amount: tx.value, tokenId: null, logIndex: null, tracePosition: null, contract: null, standard: null }, senderRefs, recipientRefs);
+      }
+    }
     if (senderRefs) {
       legs.push({
         txHash: tx.hash, leg: 'activity', legacyLeg: null, kind: 'activity', direction: 'out', from: tx.from, to: tx.to, amount: 0n, tokenId: null,
@@ -119,6 +123,14 @@ export function collectEvmLegs(block: EvmBlockData, chain: string, index: Watchl
     });
   }
   return legs;
+}
+
+/** A transfer seen from one watched address; every field spelled out, so all legs share one object shape. */
+function legOf(t: Transfer, txHash: string, direction: MovementDirection, watchedAddress: string, watchlist: readonly WatchlistRef[]): EvmLeg {
+  return {
+    leg: t.leg, legacyLeg: t.legacyLeg, kind: t.kind, from: t.from, to: t.to, amount: t.amount, tokenId: t.tokenId, logIndex: t.logIndex,
+    tracePosition: t.tracePosition, contract: t.contract, standard: t.standard, txHash, direction, watchedAddress, watchlist,
+  };
 }
 
 /** The address in a 32-byte topic, or undefined when the upper 12 bytes are not zero (not an address). */

@@ -45,7 +45,10 @@ export function matchEvmBlock(block: EvmBlockData, context: MatchEvmBlockContext
   for (const leg of kept) {
     if (leg.kind !== 'activity' && leg.direction !== 'in') movedOut.add(`${leg.txHash}|${leg.watchedAddress}`);
   }
-  const nonces = new Map(block.transactions.map((tx) => [tx.hash, tx] as const));
+  // Sender and nonce of the transactions with a leg only (a map of the whole block cost more than the matching).
+  const withLegs = new Set(kept.map((leg) => leg.txHash));
+  const nonces = new Map<string, { readonly from: string; readonly nonce: number }>();
+  for (const tx of block.transactions) if (withLegs.has(tx.hash)) nonces.set(tx.hash, tx);
   const out: Movement[] = [];
   for (const leg of kept) {
     if (leg.kind === 'activity' && succeeded(leg.txHash) && movedOut.has(`${leg.txHash}|${leg.watchedAddress}`)) continue;

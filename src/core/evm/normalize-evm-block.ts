@@ -1,6 +1,6 @@
 import type { EvmTransaction } from './evm-block-data.js';
 import type { BlockHeader } from '../ports.js';
-import { badResponse, parseAddress, parseArray, parseHash, parseNullableAddress, parseQuantity, parseQuantityBigInt, parseRecord } from './parse-rpc-value.js';
+import { badResponse, isRecord, parseAddress, parseArray, parseHash, parseNullableAddress, parseQuantity, parseQuantityBigInt, parseRecord } from './parse-rpc-value.js';
 
 export interface NormalizedEvmBlock {
   readonly header: BlockHeader;
@@ -18,26 +18,27 @@ export function normalizeEvmBlock(raw: unknown, expectedNumber?: number): Normal
   const block = parseRecord(raw, 'block');
   const number = parseQuantity(block['number'], 'block number');
   if (expectedNumber !== undefined && number !== expectedNumber) throw badResponse(`block (asked for ${expectedNumber}, got ${number})`);
-  const hash = parseHash(block['hash'], `hash of block ${number}`);
-  const parentHash = parseHash(block['parentHash'], `parent hash of block ${number}`);
-  const timestamp = parseQuantity(block['timestamp'], `timestamp of block ${number}`);
-  const rawTxs = parseArray(block['transactions'], `transaction list of block ${number}`);
+  const hash = parseHash(block['hash'], 'hash of block', number);
+  const parentHash = parseHash(block['parentHash'], 'parent hash of block', number);
+  const timestamp = parseQuantity(block['timestamp'], 'timestamp of block', number);
+  const rawTxs = parseArray(block['transactions'], 'transaction list of block', number);
   const transactions: EvmTransaction[] = new Array<EvmTransaction>(rawTxs.length);
   for (let i = 0; i < rawTxs.length; i++) {
     const tx = rawTxs[i];
     if (typeof tx === 'string') throw badResponse(`block ${number} (transaction hashes only; full transactions were asked for)`);
-    const t = parseRecord(tx, `transaction ${i} of block ${number}`);
-    const txHash = parseHash(t['hash'], `transaction hash in block ${number}`);
-    if (t['blockHash'] !== undefined && t['blockHash'] !== null && parseHash(t['blockHash'], 'transaction block hash') !== hash) {
+    const t = isRecord(tx) ? tx : parseRecord(tx, `transaction ${i} of block ${number}`);
+    const txHash = parseHash(t['hash'], 'transaction hash in block', number);
+    // The block's own (checked) hash, as nodes send it, needs no second check.
+    if (t['blockHash'] !== undefined && t['blockHash'] !== null && t['blockHash'] !== hash && parseHash(t['blockHash'], 'transaction block hash') !== hash) {
       throw badResponse(`transaction ${txHash} (it names another block than ${number})`);
     }
     transactions[i] = {
       hash: txHash,
-      index: t['transactionIndex'] === undefined || t['transactionIndex'] === null ? i : parseQuantity(t['transactionIndex'], `index of transaction ${txHash}`),
-      from: parseAddress(t['from'], `sender of transaction ${txHash}`),
-      to: parseNullableAddress(t['to'], `recipient of transaction ${txHash}`),
-      value: parseQuantityBigInt(t['value'], `value of transaction ${txHash}`),
-      nonce: parseQuantity(t['nonce'], `nonce of transaction ${txHash}`),
+      index: t['transactionIndex'] === undefined || t['transactionIndex'] === null ? i : parseQuantity(t['transactionIndex'], 'index of transaction', txHash),
+      from: parseAddress(t['from'], 'sender of transaction', txHash),
+      to: parseNullableAddress(t['to'], 'recipient of transaction', txHash),
+      value: parseQuantityBigInt(t['value'], 'value of transaction', txHash),
+      nonce: parseQuantity(t['nonce'], 'nonce of transaction', txHash),
     };
   }
   return { header: { number, hash, parentHash }, timestamp, transactions };
@@ -47,5 +48,5 @@ export function normalizeEvmBlock(raw: unknown, expectedNumber?: number): Normal
 export function normalizeEvmHeader(raw: unknown): BlockHeader {
   const block = parseRecord(raw, 'block header');
   const number = parseQuantity(block['number'], 'block number');
-  return { number, hash: parseHash(block['hash'], `hash of block ${number}`), parentHash: parseHash(block['parentHash'], `parent hash of block ${number}`) };
+  return { number, hash: parseHash(block['hash'], 'hash of block', number), parentHash: parseHash(block['parentHash'], 'parent hash of block', number) };
 }

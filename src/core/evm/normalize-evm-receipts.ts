@@ -18,19 +18,19 @@ export interface NormalizedEvmReceipts {
  * Pre-Byzantium receipts have `root` instead of `status`: counted as success.
  */
 export function normalizeEvmReceipts(raw: unknown, block: BlockRef): NormalizedEvmReceipts {
-  const list = parseArray(raw, `receipt list of block ${block.number}`);
+  const list = parseArray(raw, 'receipt list of block', block.number);
   const rawLogs: unknown[] = [];
   const txStatus = new Map<string, boolean>();
   for (const item of list) {
-    const receipt = parseRecord(item, `receipt in block ${block.number}`);
-    const txHash = parseHash(receipt['transactionHash'], `receipt transaction hash in block ${block.number}`);
-    const blockHash = parseHash(receipt['blockHash'], `receipt block hash of transaction ${txHash}`);
+    const receipt = parseRecord(item, 'receipt in block', block.number);
+    const txHash = parseHash(receipt['transactionHash'], 'receipt transaction hash in block', block.number);
+    const blockHash = parseHash(receipt['blockHash'], 'receipt block hash of transaction', txHash);
     if (blockHash !== block.hash) {
       throw new RetryableError('RPC_INCONSISTENT', `the RPC node returned the receipt of transaction ${txHash} from another fork than block ${block.number}`);
     }
-    const status = receipt['status'] === undefined || receipt['status'] === null ? 1 : parseQuantity(receipt['status'], `status of transaction ${txHash}`);
+    const status = receipt['status'] === undefined || receipt['status'] === null ? 1 : parseQuantity(receipt['status'], 'status of transaction', txHash);
     txStatus.set(txHash, status === 1);
-    for (const log of parseArray(receipt['logs'], `logs of transaction ${txHash}`)) rawLogs.push(log);
+    for (const log of parseArray(receipt['logs'], 'logs of transaction', txHash)) rawLogs.push(log);
   }
   return { logs: normalizeEvmLogs(rawLogs, block), txStatus };
 }
