@@ -1,5 +1,5 @@
-import { keccak256 } from 'js-sha3';
 import { AddressError } from '../core/address/address-error.js';
+import { keccak256Bytes } from '../core/hash/keccak256.js';
 import type { WatchlistSegment } from '../core/watchlist-segment.js';
 import { WatchlistSegmentBuilder } from '../core/watchlist-segment.js';
 import type { KnownChain } from './load-settings.js';
@@ -407,7 +407,7 @@ class Scanner {
           const c = buf[s + 2 + i]!;
           this.#lower[i] = c >= 65 && c <= 70 ? c + 32 : c;
         }
-        const hash = keccak256.array(this.#lower);
+        const hash = keccak256Bytes(this.#lower);
         for (let i = 0; i < 40; i++) {
           const c = buf[s + 2 + i]!;
           if (c < 65) continue; // digit

@@ -1,4 +1,4 @@
-import { keccak256 } from 'js-sha3';
+import { keccak256Hex } from '../hash/keccak256.js';
 import { z } from 'zod';
 import { PermanentError } from '../errors.js';
 import { parseDeliveryJob, type DeliveryJob, type DeliveryJobData } from './delivery-job.js';
@@ -32,7 +32,7 @@ export interface LifecycleEmailJob extends Omit<LifecycleEmailJobData, 'item'> {
 
 /** Stable short hash of the event's delivery key and the group: the job id and Message-ID part. */
 function eventHash(eventKey: string, groupId: string): string {
-  return keccak256(`${eventKey}|${groupId}`).slice(0, 32);
+  return keccak256Hex(`${eventKey}|${groupId}`).slice(0, 32);
 }
 
 export function lifecycleJobId(eventKey: string, groupId: string): string {

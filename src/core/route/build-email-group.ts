@@ -1,4 +1,4 @@
-import { keccak256 } from 'js-sha3';
+import { keccak256Hex } from '../hash/keccak256.js';
 import type { Movement } from '../movement.js';
 import type { GroupLabel } from './email-route.js';
 
@@ -15,7 +15,7 @@ export function buildEmailGroup(m: Movement, routeId: string, groupBy: readonly 
   const labels: Record<string, string> = {};
   for (const label of groupBy) labels[label] = labelValue(m, label);
   const key = [routeId, ...groupBy.map((l) => `${l}=${labels[l] ?? ''}`)].join('|');
-  return { key, id: keccak256(key).slice(0, 20), labels };
+  return { key, id: keccak256Hex(key).slice(0, 20), labels };
 }
 
 function labelValue(m: Movement, label: GroupLabel): string {
