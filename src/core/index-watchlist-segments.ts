@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { WatchlistRef } from './movement.js';
 import type { WatchlistEntry, WatchlistIndex } from './watchlist.js';
-import { bytesEqual, encodeMatchKey, hashEncodedKeyText, hashHexBytesAsText, hashKeyText, keySpellsHexOf, withChain, type WatchlistSegment } from './watchlist-segment.js';
+import { bytesEqual, encodeMatchKey, hashEncodedKeyText, hashHexBytesAsText, hashKeyText, hashRawBytes, hexKeyBytesRange, keySpellsHexOf, withChain, type WatchlistSegment } from './watchlist-segment.js';
 
 /** Two entries of different files holding one address with different labels in the same incident. */
 export interface LabelConflict {
@@ -51,6 +51,10 @@ export function indexWatchlistSegments(segments: readonly WatchlistSegment[]): I
   const block = new ArrayBuffer(bytes >= BIG_INDEX_BYTES ? Math.max(bytes, MAPPED_BLOCK_BYTES) : bytes);
   const slots = new Int32Array(block, 0, cap * 2);
   const filter = new Int32Array(filterWordsFor(total));
+  // Hex keys (output scripts, key hashes) by their raw bytes: lookupHex's first test, before any text hash.
+  let hexKeys = 0;
+  for (const seg of segments) for (let i = 0; i < seg.count; i++) if (hexKeyBytesRange(seg.keyBytes, seg.keyStart[i]!, seg.keyStart[i + 1]!) !== undefined) hexKeys++;
+  const hexFilter = new Int32Array(filterWordsFor(hexKeys));
   /**
    * Entries with the same key, latest first: prev(g) is the entry before g. Sparse: most
    * addresses are listed once, and an array of a million -1s would cost 4 MB for nothing.
@@ -79,6 +83,8 @@ export function indexWatchlistSegments(segments: readonly WatchlistSegment[]): I
       const h = withChain(textHashes[i]!, chain);
       const watched = (seg.watched[i]! & 1) === 1;
       addToFilter(filter, h);
+      const hexRange = hexKeyBytesRange(seg.keyBytes, ks, ke);
+      if (hexRange !== undefined) addToFilter(hexFilter, hashRawBytes(seg.keyBytes, hexRange[0], hexRange[1]));
       let slot = slotOf(h, cap);
       for (;;) {
         const head = slots[2 * slot + 1]! - 1;
@@ -125,7 +131,7 @@ export function indexWatchlistSegments(segments: readonly WatchlistSegment[]): I
   for (const seg of segments) if (seg.watchedCount > 0) digest.update(seg.digest);
   const version = size === 0 ? 'empty' : digest.digest('hex').slice(0, 32);
   return {
-    index: new CompactWatchlistIndex({ segments, segStart, segChains, chainIds, slots, filter, next, flags, watchedPerChain, keysPerChain, size, version }),
+    index: new CompactWatchlistIndex({ segments, segStart, segChains, chainIds, slots, filter, hexFilter, next, flags, watchedPerChain, keysPerChain, size, version }),
     conflicts,
   };
 }
@@ -192,6 +198,8 @@ interface IndexParts {
   readonly slots: Int32Array;
   /** Bit filter over every key's hash (mayHold): a clear bit means no entry has the key. */
   readonly filter: Int32Array;
+  /** The same over the raw bytes of hex keys (hashRawBytes): most of a block's scripts end here. */
+  readonly hexFilter: Int32Array;
   readonly next: ReadonlyMap<number, number>;
   readonly flags: Uint8Array;
   readonly watchedPerChain: Float64Array;
@@ -301,6 +309,7 @@ export class CompactWatchlistIndex implements WatchlistIndex {
     // An empty script spells "", which is not a hex key: the string path decides it.
     if (end <= start) return this.lookup(chain, '');
     const p = this.#p;
+    if (!mayHold(p.hexFilter, hashRawBytes(bytes, start, end))) return undefined;
     const cid = p.chainIds.get(chain);
     if (cid === undefined) return undefined;
     const h = hashHexBytesAsText(cid, bytes, start, end);

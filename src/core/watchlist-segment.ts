@@ -187,6 +187,23 @@ export function hashHexBytesAsText(chain: number, bytes: Uint8Array, start: numb
   return withChain(h | 0, chain);
 }
 
+/**
+ * A cheap hash of raw bytes, four at a time (what lookupHex tests first against the index's filter of
+ * hex keys). Not the index's text hash: it only has to spread keys, and a block has thousands of scripts.
+ */
+export function hashRawBytes(bytes: Uint8Array, start: number, end: number): number {
+  let h = (end - start) | 0;
+  let i = start;
+  for (; i + 4 <= end; i += 4) h = Math.imul(h ^ (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24)), 0x9e3779b1);
+  for (; i < end; i++) h = Math.imul(h ^ bytes[i]!, 16777619);
+  return h | 0;
+}
+
+/** The raw bytes of an encoded key that is lowercase hex without 0x (what lookupHex can find), or undefined. */
+export function hexKeyBytesRange(key: Uint8Array, ks: number, ke: number): readonly [number, number] | undefined {
+  return key[ks] === KEY_HEX ? [ks + 1, ke] : undefined;
+}
+
 /** Whether the encoded key at key[ks, ke) is the lowercase hex (no 0x) spelling of bytes[start, end). */
 export function keySpellsHexOf(key: Uint8Array, ks: number, ke: number, bytes: Uint8Array, start: number, end: number): boolean {
   return key[ks] === KEY_HEX && bytesEqual(key, ks + 1, ke, bytes, start, end);
