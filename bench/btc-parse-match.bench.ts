@@ -86,7 +86,7 @@ report(
       ['parse+verify (header hash, merkle root)', () => parseBitcoinBlock(raw, { height: 702_861, hash: HASH })],
       ['parse+verify+match, 10 addresses', parseAndMatch(small)],
     ],
-    40,
+    80,
   ),
   'bare Block.fromBuffer (baseline)',
 );
@@ -108,7 +108,7 @@ report(
       ['parse+verify+match, 10 addresses (baseline)', parseAndMatch(small)],
       ['parse+verify+match, 1,000,000 addresses', parseAndMatch(large)],
     ],
-    40,
+    80,
   ),
   'parse+verify+match, 10 addresses (baseline)',
 );
