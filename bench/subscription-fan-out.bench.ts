@@ -2,7 +2,7 @@
  * Issue #13 target 4: one movement fanned out to 1,000 tenant subscriptions on
  * a local receiver, against raw keep-alive HTTP POSTs of the same signed bodies
  * to the same receiver. Run: node --import tsx --expose-gc bench/subscription-fan-out.bench.ts
- * (BENCH_SUBSCRIPTIONS, BENCH_ROUNDS override the defaults 1000, 3.)
+ * (BENCH_SUBSCRIPTIONS, BENCH_ROUNDS override the defaults 1000, 7.)
  *
  * chainwatch: startSubscriptionDeliveries (real Redis, BullMQ, the SSRF-checked
  * client) and fanOut(movement): delivery records and jobs created in bulk, then
@@ -27,7 +27,7 @@ import type { Subscription } from '../src/core/route/subscription.js';
 import { deleteKeysMatching } from '../src/adapters/redis/delete-keys-matching.js';
 
 const SUBSCRIPTIONS = Number(process.env['BENCH_SUBSCRIPTIONS'] ?? 1000);
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 7);
 const CONCURRENCY = 32;
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
