@@ -1,5 +1,6 @@
 import { isSafeNumber, parse as parseLossless } from 'lossless-json';
-import { PermanentError, RetryableError } from '../../core/errors.js';
+import { PermanentError, RetryableError, redactUrl } from '../../core/errors.js';
+import { fetchFailureError, httpStatusError } from '../shared/http-request-errors.js';
 import { DEFAULT_RETRY_POLICY, retryPolicy, type RetryPolicy } from '../shared/retry-policy.js';
 
 export interface LedgerHttpClientOptions {
@@ -63,7 +64,7 @@ export function createLedgerHttpClient(options: LedgerHttpClientOptions): Ledger
   async function request(method: 'GET' | 'POST', path: string, body: unknown, what: string): Promise<unknown> {
     return retryPolicy(policy, async () => {
       const url = base();
-      const where = `${what} on chain ${options.chain} via ${safeHost(url)}`;
+      const where = `${what} on chain ${options.chain} via ${redactUrl(url)}`;
       const headers: Record<string, string> = { accept: 'application/json' };
       if (method === 'POST') headers['content-type'] = 'application/json';
       if (options.apiKeyHeader !== undefined && options.apiKeyHeader.value !== '') headers[options.apiKeyHeader.name] = options.apiKeyHeader.value;
@@ -72,11 +73,11 @@ export function createLedgerHttpClient(options: LedgerHttpClientOptions): Ledger
         res = await doFetch(`${url}${path}`, { method, headers, ...(method === 'POST' ? { body: JSON.stringify(body) } : {}), signal: AbortSignal.timeout(options.timeoutMs) });
       } catch (err) {
         failOver();
-        throw translateFetchError(err, where);
+        throw fetchFailureError(err, where);
       }
       if (!res.ok) {
         await res.body?.cancel().catch(() => undefined);
-        const err = statusError(res.status, res.headers.get('retry-after'), where);
+        const err = httpStatusError(res.status, res.headers.get('retry-after'), where, { notFoundIsRetryable: true });
         if (err instanceof RetryableError) failOver();
         throw err;
       }
@@ -103,7 +104,7 @@ export function createLedgerHttpClient(options: LedgerHttpClientOptions): Ledger
       }
       return answer.result;
     },
-    currentHost: () => safeHost(base()),
+    currentHost: () => redactUrl(base()),
   };
 }
 
@@ -116,33 +117,4 @@ function describeRpcError(error: { code?: unknown; message?: unknown }): string 
 function pathName(path: string): string {
   const cut = path.indexOf('?');
   return (cut < 0 ? path : path.slice(0, cut)) || '/';
-}
-
-function statusError(status: number, retryAfter: string | null, what: string): Error {
-  if (status === 429) {
-    const err = new RetryableError('RPC_RATE_LIMITED', `${what} was rate limited (HTTP 429)`);
-    const seconds = retryAfter === null ? Number.NaN : Number(retryAfter);
-    if (Number.isFinite(seconds) && seconds >= 0) Object.assign(err, { retryAfterMs: seconds * 1000 });
-    return err;
-  }
-  // 404 is retryable: REST nodes answer it for a block that is not there yet.
-  if (status === 404 || status === 408 || status >= 500) return new RetryableError('RPC_HTTP_ERROR', `${what} failed with HTTP ${status}`);
-  return new PermanentError('RPC_HTTP_REJECTED', `${what} was rejected with HTTP ${status} (check the URL and API key)`);
-}
-
-/** Keeps the network code, drops the message (fetch errors can quote the URL). */
-function translateFetchError(err: unknown, what: string): Error {
-  const e = err as { name?: unknown; cause?: { code?: unknown } } | null;
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return new RetryableError('RPC_TIMEOUT', `${what} timed out`);
-  const code = typeof e?.cause?.code === 'string' ? e.cause.code : 'network error';
-  return new RetryableError('RPC_UNREACHABLE', `${what} failed (${code})`);
-}
-
-function safeHost(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}`;
-  } catch {
-    return '<invalid url>';
-  }
 }

@@ -1,4 +1,5 @@
-import { PermanentError, RetryableError } from '../../core/errors.js';
+import { RetryableError, redactUrl } from '../../core/errors.js';
+import { fetchFailureError, httpStatusError } from '../shared/http-request-errors.js';
 import type { BlockHeader } from '../../core/ports.js';
 import { decodeTrc20Metadata } from '../../core/tron/decode-trc20-metadata.js';
 import type { Trc20Metadata } from '../../core/tron/find-tron-token-needs.js';
@@ -37,7 +38,7 @@ export interface TronHttpSource {
 export function createTronHttpSource(options: TronHttpSourceOptions): TronHttpSource {
   const doFetch = options.fetch ?? globalThis.fetch;
   const base = options.httpUrl.replace(/\/+$/, '');
-  const host = safeHost(base);
+  const host = redactUrl(base);
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (options.apiKey !== undefined && options.apiKey !== '') headers['TRON-PRO-API-KEY'] = options.apiKey;
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
@@ -49,11 +50,11 @@ export function createTronHttpSource(options: TronHttpSourceOptions): TronHttpSo
       try {
         res = await doFetch(`${base}/wallet/${method}`, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(options.timeoutMs) });
       } catch (err) {
-        throw translateFetchError(err, what);
+        throw fetchFailureError(err, what);
       }
       if (!res.ok) {
         await res.body?.cancel().catch(() => undefined);
-        throw statusError(res.status, res.headers.get('retry-after'), what);
+        throw httpStatusError(res.status, res.headers.get('retry-after'), what);
       }
       const text = await res.text();
       let parsed: unknown;
@@ -142,32 +143,4 @@ function quoteBigNumbers(text: string): string {
 
 function isEmpty(v: unknown): boolean {
   return typeof v !== 'object' || v === null || Object.keys(v).length === 0;
-}
-
-function statusError(status: number, retryAfter: string | null, what: string): Error {
-  if (status === 429) {
-    const err = new RetryableError('RPC_RATE_LIMITED', `${what} was rate limited (HTTP 429)`);
-    const seconds = retryAfter === null ? Number.NaN : Number(retryAfter);
-    if (Number.isFinite(seconds) && seconds >= 0) Object.assign(err, { retryAfterMs: seconds * 1000 });
-    return err;
-  }
-  if (status === 408 || status >= 500) return new RetryableError('RPC_HTTP_ERROR', `${what} failed with HTTP ${status}`);
-  return new PermanentError('RPC_HTTP_REJECTED', `${what} was rejected with HTTP ${status} (check the URL and API key)`);
-}
-
-/** Keeps the network code, drops the message (fetch errors can quote the URL). */
-function translateFetchError(err: unknown, what: string): Error {
-  const e = err as { name?: unknown; cause?: { code?: unknown } } | null;
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return new RetryableError('RPC_TIMEOUT', `${what} timed out`);
-  const code = typeof e?.cause?.code === 'string' ? e.cause.code : 'network error';
-  return new RetryableError('RPC_UNREACHABLE', `${what} failed (${code})`);
-}
-
-function safeHost(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}`;
-  } catch {
-    return '<invalid url>';
-  }
 }

@@ -39,11 +39,7 @@ export async function startCosmosReplayServer(options: { readonly heights: Reado
     },
   });
   return {
-    url: shell.url,
-    failNext: (fault, times, onlyPath) => shell.failNext(fault, times, onlyPath),
-    requests: shell.requests,
-    headerValues: (name) => shell.headerValues(name),
-    close: () => shell.close(),
+    ...shell,
     get head() {
       return state.head;
     },

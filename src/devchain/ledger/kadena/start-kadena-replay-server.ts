@@ -35,11 +35,7 @@ export async function startKadenaReplayServer(options: { readonly network?: stri
     },
   });
   return {
-    url: shell.url,
-    failNext: (fault, times, onlyPath) => shell.failNext(fault, times, onlyPath),
-    requests: shell.requests,
-    headerValues: (name) => shell.headerValues(name),
-    close: () => shell.close(),
+    ...shell,
     get height() {
       return state.height;
     },

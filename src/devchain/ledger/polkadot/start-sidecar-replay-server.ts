@@ -34,11 +34,7 @@ export async function startSidecarReplayServer(options: { readonly blocks: Reado
     },
   });
   return {
-    url: shell.url,
-    failNext: (fault, times, onlyPath) => shell.failNext(fault, times, onlyPath),
-    requests: shell.requests,
-    headerValues: (name) => shell.headerValues(name),
-    close: () => shell.close(),
+    ...shell,
     get finalizedHead() {
       return state.head;
     },

@@ -46,11 +46,7 @@ export async function startTonReplayServer(options: { readonly blocks: ReadonlyM
     },
   });
   return {
-    url: shell.url,
-    failNext: (fault, times, onlyPath) => shell.failNext(fault, times, onlyPath),
-    requests: shell.requests,
-    headerValues: (name) => shell.headerValues(name),
-    close: () => shell.close(),
+    ...shell,
     get head() {
       return state.head;
     },
