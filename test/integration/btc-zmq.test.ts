@@ -36,36 +36,44 @@ async function bindPublisher(): Promise<{ publisher: Publisher; zmqUrl: string }
   }
 }
 
+/**
+ * A regtest node, real Redis under a fresh prefix, a ZeroMQ publisher and a poller of one watched wallet
+ * that polls once an hour: only a notification makes it see anything. The publisher is the caller's to close.
+ */
+async function startWatching(name: string, mempool: boolean) {
+  const chain = createRegtestChain({ initialBlocks: 3 });
+  const server: RegtestServer = await startRegtestServer(chain);
+  cleanups.push(() => server.close());
+  const prefix = uniqueRedisPrefix(name);
+  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+  cleanups.push(async () => {
+    redis.disconnect();
+    await deleteRedisPrefix(prefix);
+  });
+  const { publisher, zmqUrl } = await bindPublisher();
+  const wallet = chain.newWallet('p2wpkh');
+  const published: Movement[] = [];
+  const poller: BitcoinPoller = createBitcoinPoller({
+    chain: { id: CHAIN, kind: 'bitcoin', network: 'regtest', rpcUrl: server.rpcUrl, zmqUrl, confirmations: 1, pollIntervalMs: 3_600_000, startBlock: chain.height() + 1, mempool, seedOnStart: false, rpcTimeoutMs: 5_000, enabled: true },
+    currentWatchlist: () => watchlistOf(CHAIN, [{ address: wallet.address, scriptHex: wallet.scriptHex, label: wallet.label }]),
+    cursorStore: createRedisCursorStore(redis, prefix),
+    outpointStore: createRedisOutpointStore(redis, prefix),
+    sink: { publish: async (ms) => void published.push(...ms) },
+    logger: createLogger({ level: 'silent' }),
+    metrics: createMetrics(),
+  });
+  poller.start();
+  cleanups.push(() => poller.stop());
+  await waitFor(() => poller.follower.status().lastStepOkAt !== null, { what: 'the first step' });
+  return { chain, publisher, zmqUrl, wallet, published, poller };
+}
+
 describe('Bitcoin poller with chains.<id>.zmqUrl', () => {
   it('alerts a block announced by a ZeroMQ hashblock notification, also after the publisher restarted', async () => {
-    const chain = createRegtestChain({ initialBlocks: 3 });
-    const server: RegtestServer = await startRegtestServer(chain);
-    cleanups.push(() => server.close());
-    const prefix = uniqueRedisPrefix('btc-zmq');
-    const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
-    cleanups.push(async () => {
-      redis.disconnect();
-      await deleteRedisPrefix(prefix);
-    });
-    const bound = await bindPublisher();
-    let publisher = bound.publisher;
-    const zmqUrl = bound.zmqUrl;
+    const started = await startWatching('btc-zmq', false);
+    const { chain, zmqUrl, wallet, published } = started;
+    let publisher = started.publisher;
     cleanups.push(async () => publisher.close());
-
-    const wallet = chain.newWallet('p2wpkh');
-    const published: Movement[] = [];
-    const poller: BitcoinPoller = createBitcoinPoller({
-      chain: { id: CHAIN, kind: 'bitcoin', network: 'regtest', rpcUrl: server.rpcUrl, zmqUrl, confirmations: 1, pollIntervalMs: 3_600_000, startBlock: chain.height() + 1, mempool: false, seedOnStart: false, rpcTimeoutMs: 5_000, enabled: true },
-      currentWatchlist: () => watchlistOf(CHAIN, [{ address: wallet.address, scriptHex: wallet.scriptHex, label: wallet.label }]),
-      cursorStore: createRedisCursorStore(redis, prefix),
-      outpointStore: createRedisOutpointStore(redis, prefix),
-      sink: { publish: async (ms) => void published.push(...ms) },
-      logger: createLogger({ level: 'silent' }),
-      metrics: createMetrics(),
-    });
-    poller.start();
-    cleanups.push(() => poller.stop());
-    await waitFor(() => poller.follower.status().lastStepOkAt !== null, { what: 'the first step' });
 
     /** Mines a block paying the watched wallet and announces it until the poller alerts it (a new subscriber misses early messages). */
     const mineAndAnnounce = async (amount: bigint): Promise<Movement> => {
@@ -90,32 +98,8 @@ describe('Bitcoin poller with chains.<id>.zmqUrl', () => {
   }, 60_000);
 
   it('alerts a mempool transaction announced by rawtx from the node\'s own copy, once; forged announcements alert nothing', async () => {
-    const chain = createRegtestChain({ initialBlocks: 3 });
-    const server: RegtestServer = await startRegtestServer(chain);
-    cleanups.push(() => server.close());
-    const prefix = uniqueRedisPrefix('btc-zmq-rawtx');
-    const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
-    cleanups.push(async () => {
-      redis.disconnect();
-      await deleteRedisPrefix(prefix);
-    });
-    const { publisher, zmqUrl } = await bindPublisher();
+    const { chain, publisher, wallet, published, poller } = await startWatching('btc-zmq-rawtx', true);
     cleanups.push(async () => publisher.close());
-
-    const wallet = chain.newWallet('p2wpkh');
-    const published: Movement[] = [];
-    const poller: BitcoinPoller = createBitcoinPoller({
-      chain: { id: CHAIN, kind: 'bitcoin', network: 'regtest', rpcUrl: server.rpcUrl, zmqUrl, confirmations: 1, pollIntervalMs: 3_600_000, startBlock: chain.height() + 1, mempool: true, seedOnStart: false, rpcTimeoutMs: 5_000, enabled: true },
-      currentWatchlist: () => watchlistOf(CHAIN, [{ address: wallet.address, scriptHex: wallet.scriptHex, label: wallet.label }]),
-      cursorStore: createRedisCursorStore(redis, prefix),
-      outpointStore: createRedisOutpointStore(redis, prefix),
-      sink: { publish: async (ms) => void published.push(...ms) },
-      logger: createLogger({ level: 'silent' }),
-      metrics: createMetrics(),
-    });
-    poller.start();
-    cleanups.push(() => poller.stop());
-    await waitFor(() => poller.follower.status().lastStepOkAt !== null, { what: 'the first step' });
     // The first mempool poll runs at start (an empty mempool); from here on only rawtx can show a transaction.
     await poller.mempool!.pollOnce();
 
