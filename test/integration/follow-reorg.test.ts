@@ -9,14 +9,12 @@
  * An entry also paid in a surviving block keeps standing on that leg.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { JsonRpcProvider, Wallet, getAddress, parseEther, parseUnits, type HDNodeWallet, type JsonRpcSigner } from 'ethers';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { createRedisCursorStore } from '../../src/adapters/redis/cursor-store.js';
 import { createRedisReorgLedger } from '../../src/adapters/redis/reorg-ledger.js';
 import { createWatchlistOverlayStore } from '../../src/adapters/redis/watchlist-overlay-store.js';
@@ -28,6 +26,7 @@ import { createWatchlistOverlaySync } from '../../src/app/watchlist-overlay-sync
 import { followSchema } from '../../src/config/follow-schema.js';
 import type { EvmChainConfig } from '../../src/config/schema.js';
 import type { Movement } from '../../src/core/movement.js';
+import { writeConfigDir } from '../helpers/config-dir.js';
 import type { WatchlistIndex } from '../../src/core/watchlist.js';
 import { startLocalEvmChain, type LocalEvmChain } from '../../src/devchain/start-local-evm-chain.js';
 import { collectingSink } from '../helpers/collecting-sink.js';
@@ -59,9 +58,7 @@ afterAll(async () => {
 beforeEach(async () => {
   prefix = uniqueRedisPrefix('follow-reorg');
   snapshot = (await provider.send('evm_snapshot', [])) as string;
-  configDir = mkdtempSync(join(tmpdir(), 'chainwatch-follow-reorg-'));
-  mkdirSync(join(configDir, 'watchlists'));
-  writeFileSync(join(configDir, 'chainwatch.yaml'), stringify({ chains: { [CHAIN]: { kind: 'evm', rpcUrls: [node.rpcUrl] } }, redis: { prefix }, subscriptions: {}, follow: { enabled: true } }));
+  configDir = writeConfigDir('follow-reorg', { chains: { [CHAIN]: { kind: 'evm', rpcUrls: [node.rpcUrl] } }, redis: { prefix }, subscriptions: {}, follow: { enabled: true } }, {});
 });
 
 afterEach(async () => {
