@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { WatchlistRef } from './movement.js';
 import type { WatchlistEntry, WatchlistIndex } from './watchlist.js';
-import { bytesEqual, encodeMatchKey, hashEncodedKeyText, hashHexBytesAsText, hashKeyText, hashRawBytes, hexKeyBytesRange, keySpellsHexOf, withChain, type WatchlistSegment } from './watchlist-segment.js';
+import { bytesEqual, encodeMatchKey, hashEncodedKeyText, hashHexBytesAsText, hashKeyText, hashRawBytes, isHexKey, keySpellsHexOf, withChain, type WatchlistSegment } from './watchlist-segment.js';
 
 /** Two entries of different files holding one address with different labels in the same incident. */
 export interface LabelConflict {
@@ -53,7 +53,7 @@ export function indexWatchlistSegments(segments: readonly WatchlistSegment[]): I
   const filter = new Int32Array(filterWordsFor(total));
   // Hex keys (output scripts, key hashes) by their raw bytes: lookupHex's first test, before any text hash.
   let hexKeys = 0;
-  for (const seg of segments) for (let i = 0; i < seg.count; i++) if (hexKeyBytesRange(seg.keyBytes, seg.keyStart[i]!, seg.keyStart[i + 1]!) !== undefined) hexKeys++;
+  for (const seg of segments) for (let i = 0; i < seg.count; i++) if (isHexKey(seg.keyBytes, seg.keyStart[i]!)) hexKeys++;
   const hexFilter = new Int32Array(filterWordsFor(hexKeys));
   /**
    * Entries with the same key, latest first: prev(g) is the entry before g. Sparse: most
@@ -83,8 +83,7 @@ export function indexWatchlistSegments(segments: readonly WatchlistSegment[]): I
       const h = withChain(textHashes[i]!, chain);
       const watched = (seg.watched[i]! & 1) === 1;
       addToFilter(filter, h);
-      const hexRange = hexKeyBytesRange(seg.keyBytes, ks, ke);
-      if (hexRange !== undefined) addToFilter(hexFilter, hashRawBytes(seg.keyBytes, hexRange[0], hexRange[1]));
+      if (isHexKey(seg.keyBytes, ks)) addToFilter(hexFilter, hashRawBytes(seg.keyBytes, ks + 1, ke));
       let slot = slotOf(h, cap);
       for (;;) {
         const head = slots[2 * slot + 1]! - 1;

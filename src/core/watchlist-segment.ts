@@ -199,9 +199,9 @@ export function hashRawBytes(bytes: Uint8Array, start: number, end: number): num
   return h | 0;
 }
 
-/** The raw bytes of an encoded key that is lowercase hex without 0x (what lookupHex can find), or undefined. */
-export function hexKeyBytesRange(key: Uint8Array, ks: number, ke: number): readonly [number, number] | undefined {
-  return key[ks] === KEY_HEX ? [ks + 1, ke] : undefined;
+/** Whether the encoded key starting at key[ks] is lowercase hex without 0x (what lookupHex can find); its raw bytes start at ks + 1. */
+export function isHexKey(key: Uint8Array, ks: number): boolean {
+  return key[ks] === KEY_HEX;
 }
 
 /** Whether the encoded key at key[ks, ke) is the lowercase hex (no 0x) spelling of bytes[start, end). */
