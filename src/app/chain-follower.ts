@@ -162,14 +162,14 @@ export class ChainFollower<TBlock extends { readonly header: BlockHeader }> {
     let cursor = this.cursor;
     let pending: Movement[] = [];
     let due: PendingRetraction[] = [];
-    let committed: { readonly cursor: ChainCursor; readonly header: BlockRef; readonly movements: readonly Movement[] }[] = [];
+    let matchedBlocks: { readonly cursor: ChainCursor; readonly header: BlockRef; readonly movements: readonly Movement[] }[] = [];
     let processed = 0;
     const commit = async (): Promise<void> => {
       // Taken first: a commit that fails is not attempted again by the error path below.
-      const blocksDone = committed;
+      const blocksDone = matchedBlocks;
       const movements = pending;
       const retracted = due;
-      committed = [];
+      matchedBlocks = [];
       pending = [];
       due = [];
       const last = blocksDone[blocksDone.length - 1];
@@ -207,7 +207,7 @@ export class ChainFollower<TBlock extends { readonly header: BlockHeader }> {
         for (const p of dueNow) pending.push(...p.retractions);
         for (const m of movements) pending.push(m);
         due = [...due, ...dueNow];
-        committed.push({ cursor: step.cursor, header: block.header, movements });
+        matchedBlocks.push({ cursor: step.cursor, header: block.header, movements });
         cursor = step.cursor;
       }
       await commit();
